@@ -1,0 +1,45 @@
+# Quickstart: `make run` builds the warehouse from seeds/, `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+export BULLETINS_DIR ?= $(CURDIR)/seeds
+export WAREHOUSE_DIR ?= $(CURDIR)/warehouse
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+GOLD ?= tests/fixtures/gold
+
+.PHONY: install manifest run test eval ui lint clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# dbt's manifest.json, which Dagster reads to build the asset graph.
+manifest: install
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+
+run: manifest
+	mkdir -p "$(DAGSTER_HOME)" "$(WAREHOUSE_DIR)"
+	$(BIN)/dagster job execute -m orchestration.definitions -j refresh_warehouse
+	$(BIN)/python -m orchestration.summary
+
+test: manifest
+	$(BIN)/python -m pytest
+
+eval: install
+	$(BIN)/python -m orchestration.extract.evaluation --gold $(GOLD)
+
+ui: manifest
+	mkdir -p "$(DAGSTER_HOME)"
+	$(BIN)/dagster dev -w workspace.yaml
+
+lint: install
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff format --check orchestration tests
+
+clean:
+	rm -rf "$(WAREHOUSE_DIR)"/staging "$(WAREHOUSE_DIR)"/build "$(WAREHOUSE_DIR)"/warehouse.duckdb dbt_project/target

@@ -1,0 +1,33 @@
+with amounts as (
+    select * from {{ ref('int_amounts_identified') }}
+),
+
+bulletins as (
+    select bulletin_id, source_file from {{ ref('int_bulletins_loaded') }}
+),
+
+final as (
+    select
+        amounts.amount_id,
+        amounts.bulletin_id,
+        bulletins.source_file,
+        amounts.article_no,
+        amounts.article_id,
+        amounts.char_start,
+        amounts.char_end,
+        amounts.amount_text,
+        amounts.amount_yuan,
+        amounts.locality_code,
+        amounts.fiscal_year,
+        amounts.program_id,
+        amounts.program_name,
+        amounts.function_code,
+        amounts.measure,
+        amounts.is_total,
+        amounts.parent_amount_id,
+        amounts.sentence
+    from amounts
+    inner join bulletins using (bulletin_id)
+)
+
+select * from final

@@ -1,0 +1,26 @@
+with source as (
+    select * from {{ source('staging', 'amounts') }}
+),
+
+renamed as (
+    select
+        bulletin_id,
+        {{ article_id('bulletin_id', 'article_no') }} as article_id,
+        cast(article_no as integer) as article_no,
+        char_start,
+        char_end,
+        amount_text,
+        cast(amount_yuan as decimal(24, 2)) as amount_yuan,
+        sentence,
+        sentence_start,
+        fiscal_year,
+        locality_code,
+        program_name,
+        function_code,
+        measure,
+        is_total,
+        parent_char_start
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,19 @@
+with source as (
+    select * from {{ source('staging', 'bulletin_files') }}
+),
+
+renamed as (
+    select
+        source_file,
+        content_sha256,
+        bytes as file_bytes,
+        encoding,
+        status,
+        reason,
+        bulletin_id,
+        chars as text_chars,
+        duplicate_of
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,12 @@
+with source as (
+    select * from {{ source('staging', 'function_classes') }}
+),
+
+renamed as (
+    select
+        function_code,
+        function_name
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,21 @@
+with source as (
+    select * from {{ source('staging', 'ratios') }}
+),
+
+renamed as (
+    select
+        bulletin_id,
+        cast(article_no as integer) as article_no,
+        char_start,
+        char_end,
+        percent_text,
+        cast(value as decimal(12, 4)) as ratio_value,
+        kind,
+        of_what,
+        sentence,
+        fiscal_year,
+        locality_code
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,15 @@
+with source as (
+    select * from {{ source('staging', 'skipped_spans') }}
+),
+
+renamed as (
+    select
+        bulletin_id,
+        char_start,
+        char_end,
+        span_text,
+        reason
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,23 @@
+"""The Dagster code location: ingest -> extract -> dbt models -> checks -> publish."""
+
+import dagster as dg
+
+from orchestration.extract.assets import extracted_facts, reference_tables
+from orchestration.ingest.assets import raw_bulletins
+from orchestration.jobs import refresh_warehouse_job
+from orchestration.resources import WarehouseResource, warehouse_resources
+from orchestration.schedules import nightly_refresh_schedule
+from orchestration.sensors import inbox_sensor
+from orchestration.warehouse.assets import published_warehouse, warehouse_models
+from orchestration.warehouse.checks import warehouse_checks
+
+ALL_ASSETS = [raw_bulletins, reference_tables, extracted_facts, warehouse_models, published_warehouse]
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    asset_checks=warehouse_checks,
+    jobs=[refresh_warehouse_job],
+    sensors=[inbox_sensor],
+    schedules=[nightly_refresh_schedule],
+    resources=warehouse_resources(WarehouseResource.from_env()),
+)

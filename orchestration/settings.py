@@ -1,0 +1,55 @@
+"""Where the pipeline reads bulletins and writes the warehouse.
+
+Two environment variables name every path, for Dagster and for the dbt profile alike:
+
+- ``BULLETINS_DIR``: the inbox of raw ``*.txt`` bulletins (default: ``seeds/``);
+- ``WAREHOUSE_DIR``: the output folder (default: ``warehouse/``), laid out as
+
+  ``staging/*.parquet``      extraction output, read by dbt sources
+  ``build/warehouse.duckdb`` the database dbt writes (only the pipeline opens it)
+  ``warehouse.duckdb``       the published copy analysts query, replaced by an atomic rename
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class WarehousePaths:
+    bulletins_dir: Path
+    warehouse_dir: Path
+
+    @classmethod
+    def from_env(cls) -> WarehousePaths:
+        bulletins = os.environ.get("BULLETINS_DIR") or PROJECT_ROOT / "seeds"
+        warehouse = os.environ.get("WAREHOUSE_DIR") or PROJECT_ROOT / "warehouse"
+        return cls(Path(bulletins).resolve(), Path(warehouse).resolve())
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.warehouse_dir / "staging"
+
+    def staging_file(self, table: str) -> Path:
+        return self.staging_dir / f"{table}.parquet"
+
+    @property
+    def build_database(self) -> Path:
+        return self.warehouse_dir / "build" / "warehouse.duckdb"
+
+    @property
+    def published_database(self) -> Path:
+        return self.warehouse_dir / "warehouse.duckdb"
+
+    @property
+    def build_lock(self) -> Path:
+        return self.warehouse_dir / "build" / ".lock"
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for a dbt subprocess: the profile and sources read WAREHOUSE_DIR."""
+        return {**os.environ, "WAREHOUSE_DIR": str(self.warehouse_dir)}

@@ -1,0 +1,40 @@
+"""Print what the published warehouse holds: the last step of `make run`."""
+
+from __future__ import annotations
+
+import duckdb
+
+from orchestration.settings import WarehousePaths
+
+
+def summarize(database: str) -> str:
+    with duckdb.connect(database, read_only=True) as con:
+        statuses = dict(con.execute("select status, count(*) from bulletin_files group by 1").fetchall())
+        quarantined = con.execute(
+            "select source_file, reason from bulletin_files where status = 'quarantined' order by 1"
+        ).fetchall()
+        articles, amounts, ratios = con.execute(
+            "select (select count(*) from dim_article), (select count(*) from fct_amount),"
+            " (select count(*) from fct_ratio)"
+        ).fetchone()
+        by_province = con.execute(
+            """
+            select coalesce(l.province, '(unknown)') as province, count(*) as amounts, sum(a.amount_yuan) as yuan
+            from fct_amount a left join dim_locality l using (locality_code)
+            group by 1 order by yuan desc
+            """
+        ).fetchall()
+    lines = [
+        f"warehouse: {database}",
+        "bulletins: "
+        + ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "duplicate", "quarantined")),
+        *(f"  quarantined {name}: {reason}" for name, reason in quarantined),
+        f"articles: {articles}   amounts: {amounts}   ratios: {ratios}",
+        "total yuan by province (all measures, as stated in the bulletins):",
+        *(f"  {province:<10} {n:>5} amounts {yuan:>22,.2f} yuan" for province, n, yuan in by_province),
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(summarize(str(WarehousePaths.from_env().published_database)))

@@ -1,0 +1,164 @@
+"""Checks an analyst wants to see red before trusting the warehouse.
+
+They read the build database (read-only) after dbt has built the marts; they are blocking, so a
+failing check stops ``published_warehouse`` and analysts keep the last good warehouse.
+"""
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+import dagster as dg
+import duckdb
+
+from orchestration.extract.numbers import parse_money
+from orchestration.resources import WarehouseResource
+
+FCT_AMOUNT, FCT_RATIO, DIM_BULLETIN = dg.AssetKey("fct_amount"), dg.AssetKey("fct_ratio"), dg.AssetKey("dim_bulletin")
+
+# A second opinion independent of the extractor: Arabic figures with any money unit, and Chinese
+# numerals with a multiplier unit (bare 元 after Chinese numerals is mostly 一元化/多元 prose).
+MONEY_LIKE = re.compile(
+    r"[0-9０-９][0-9０-９,，.．]*\s*(?:万亿|亿|万|千)?元|[零〇一二两三四五六七八九十百千]+(?:万亿|亿|万|千)元"
+)
+PREVIEW_ROWS = 20
+
+
+def _query(warehouse: WarehouseResource, sql: str, params: Sequence = ()) -> list[tuple]:
+    with duckdb.connect(str(warehouse.paths.build_database), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def _result(failures: list[tuple], header: str, checked: int, what: str) -> dg.AssetCheckResult:
+    """Pass when there are no failures; show the first ones as a markdown table in the UI."""
+    lines = [f"| {header} |", "|" + "---|" * (header.count("|") + 1)]
+    lines += ["| " + " | ".join(map(str, f)) + " |" for f in failures[:PREVIEW_ROWS]]
+    return dg.AssetCheckResult(
+        passed=not failures,
+        metadata={
+            "checked": checked,
+            "failures": len(failures),
+            what: dg.MetadataValue.md("\n".join(lines) if failures else "none"),
+        },
+    )
+
+
+@dg.asset_check(asset=FCT_AMOUNT, blocking=True, description="Every amount_text re-parses to its amount_yuan.")
+def amount_text_reparses(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    rows = _query(warehouse, "select amount_id, amount_text, amount_yuan from fct_amount")
+    failures = []
+    for amount_id, text, yuan in rows:
+        try:
+            parsed = parse_money(text)
+        except ValueError as exc:
+            parsed = f"unparseable: {exc}"
+        if not isinstance(parsed, Decimal) or parsed.quantize(Decimal("0.01")) != yuan:
+            failures.append((amount_id, text, yuan, parsed))
+    return _result(
+        failures,
+        "amount_id | amount_text | amount_yuan | re-parsed",
+        len(rows),
+        "mismatches",
+    )
+
+
+@dg.asset_check(
+    asset=FCT_AMOUNT,
+    blocking=True,
+    description="Every money-like span in a loaded bulletin is an amount or is listed with a reason.",
+)
+def money_spans_accounted_for(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with duckdb.connect(str(warehouse.paths.build_database), read_only=True) as con:
+        texts = con.execute("select bulletin_id, source_file, bulletin_text from dim_bulletin").fetchall()
+        covered: dict[str, list[tuple[int, int]]] = {}
+        for bulletin_id, start, end in con.execute(
+            "select bulletin_id, char_start, char_end from fct_amount "
+            "union all select bulletin_id, char_start, char_end from staging.stg_skipped_spans"
+        ).fetchall():
+            covered.setdefault(bulletin_id, []).append((start, end))
+    failures, checked = [], 0
+    for bulletin_id, source_file, text in texts:
+        spans = covered.get(bulletin_id, [])
+        for match in MONEY_LIKE.finditer(text):
+            checked += 1
+            if not any(start < match.end() and match.start() < end for start, end in spans):
+                failures.append(
+                    (source_file, match.start(), match.group(), text[max(0, match.start() - 15) : match.end() + 5])
+                )
+    return _result(
+        failures,
+        "file | offset | span | context",
+        checked,
+        "unaccounted_spans",
+    )
+
+
+def _orphan_check(fact: dg.AssetKey, keys: dict[str, str]) -> dg.AssetChecksDefinition:
+    """No fact row points at a locality, program or article that its dimension does not have."""
+    table = fact.path[-1]
+
+    @dg.asset_check(
+        asset=fact,
+        name=f"{table}_keys_resolve",
+        blocking=True,
+        additional_deps=[dg.AssetKey(dim) for dim in {d.split(".")[0] for d in keys.values()}],
+        description=f"Every key of {table} ({', '.join(keys)}) exists in its dimension.",
+    )
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        failures, checked = [], 0
+        for column, target in keys.items():
+            dim, dim_column = target.split(".")
+            # Identifiers come from this module's constants, never from data.
+            rows = _query(
+                warehouse,
+                f"select f.{column}, count(*) from {table} f anti join {dim} d on f.{column} = d.{dim_column} "
+                f"where f.{column} is not null group by 1 order by 2 desc",
+            )
+            checked += 1
+            failures += [(column, value, n) for value, n in rows]
+        return _result(failures, "column | orphan key | rows", checked, "orphans")
+
+    return _check
+
+
+@dg.asset_check(
+    asset=FCT_AMOUNT, blocking=True, description="The parts of a total never add up to more than the total."
+)
+def parts_within_total(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    rows = _query(
+        warehouse,
+        """
+        select parent.amount_id, parent.amount_text, parent.amount_yuan, sum(part.amount_yuan), count(*)
+        from fct_amount part join fct_amount parent on part.parent_amount_id = parent.amount_id
+        group by all
+        """,
+    )
+    failures = [r for r in rows if r[3] > r[2]]
+    return _result(failures, "total | text | yuan | sum of parts | parts", len(rows), "overflowing_totals")
+
+
+@dg.asset_check(asset=DIM_BULLETIN, blocking=True, description="Every loaded bulletin has at least one article.")
+def every_bulletin_has_an_article(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    rows = _query(warehouse, "select bulletin_id, source_file, article_count from dim_bulletin")
+    failures = [r for r in rows if r[2] < 1]
+    return _result(failures, "bulletin | file | articles", len(rows), "bulletins_without_articles")
+
+
+warehouse_checks = [
+    amount_text_reparses,
+    money_spans_accounted_for,
+    parts_within_total,
+    every_bulletin_has_an_article,
+    _orphan_check(
+        FCT_AMOUNT,
+        {
+            "locality_code": "dim_locality.locality_code",
+            "program_id": "dim_program.program_id",
+            "article_id": "dim_article.article_id",
+        },
+    ),
+    _orphan_check(
+        FCT_RATIO,
+        {"locality_code": "dim_locality.locality_code", "article_id": "dim_article.article_id"},
+    ),
+]
