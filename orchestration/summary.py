@@ -26,8 +26,7 @@ def summarize(database: str) -> str:
         ).fetchall()
     lines = [
         f"warehouse: {database}",
-        "bulletins: "
-        + ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "duplicate", "quarantined")),
+        "bulletins: " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "duplicate", "quarantined")),
         *(f"  quarantined {name}: {reason}" for name, reason in quarantined),
         f"articles: {articles}   amounts: {amounts}   ratios: {ratios}",
         "total yuan by province (all measures, as stated in the bulletins):",

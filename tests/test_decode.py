@@ -33,7 +33,7 @@ def test_bom_is_removed_and_nothing_else_is_normalised():
 
 
 def test_truncated_utf8_keeps_the_text_before_the_cut_and_says_so():
-    raw = SAMPLE.encode("utf-8") + "元".encode("utf-8")[:2]
+    raw = SAMPLE.encode("utf-8") + "元".encode()[:2]
     decoded = decode_bulletin(raw)
     assert decoded.text == SAMPLE
     assert "incomplete last character" in decoded.reason

@@ -34,7 +34,9 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     files = scan_inbox(paths.bulletins_dir)
     file_rows = [{k: v for k, v in asdict(f).items() if k != "text"} for f in files]
     text_rows = [
-        {"bulletin_id": f.bulletin_id, "source_file": f.source_file, "text": f.text} for f in files if f.status == LOADED
+        {"bulletin_id": f.bulletin_id, "source_file": f.source_file, "text": f.text}
+        for f in files
+        if f.status == LOADED
     ]
     write_table(paths.staging_file("bulletin_files"), "bulletin_files", file_rows)
     write_table(paths.staging_file("bulletin_texts"), "bulletin_texts", text_rows)

@@ -58,7 +58,8 @@ def _plausibility(text: str) -> float:
     typical = sum(
         1
         for ch in text
-        if ch.isascii() and (ch.isprintable() or ch in "\r\n\t")
+        if ch.isascii()
+        and (ch.isprintable() or ch in "\r\n\t")
         or "\u4e00" <= ch <= "\u9fff"
         or "\u3000" <= ch <= "\u303f"
         or "\uff00" <= ch <= "\uffef"
@@ -124,7 +125,9 @@ def decode_bulletin(raw: bytes) -> Decoded:
         return quarantine(f"no Chinese text after decoding as {encoding}", encoding)
     sample = text[:_PLAUSIBILITY_SAMPLE]
     if (score := _plausibility(sample)) < _MIN_PLAUSIBILITY:
-        return quarantine(f"garbled: only {score:.0%} of the characters read as text when decoded as {encoding}", encoding)
+        return quarantine(
+            f"garbled: only {score:.0%} of the characters read as text when decoded as {encoding}", encoding
+        )
     cjk = len(_CJK.findall(sample))
     if cjk > 200 and len(_PUNCTUATION.findall(sample)) < 0.005 * cjk:
         # Random high bytes decode as valid but meaningless GB18030 ideographs; prose has punctuation.

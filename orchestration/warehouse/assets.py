@@ -47,7 +47,7 @@ MART_KEYS = [spec.key for spec in warehouse_models.specs if spec.group_name == "
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     paths = warehouse.paths
     with build_lock(paths.build_lock):
-        counts = publish_database(paths.build_database, paths.published_database, context.run_id)
+        counts = publish_database(paths.build_database, paths.published_database, context.run.run_id)
     return dg.MaterializeResult(
         metadata={
             "path": str(paths.published_database),

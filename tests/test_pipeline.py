@@ -1,0 +1,133 @@
+"""The real asset graph, materialized into temporary warehouses, with dbt built and tested for real."""
+
+import codecs
+
+import duckdb
+import pytest
+from conftest import SEEDS_DIR, build_warehouse, copy_seeds
+
+import orchestration.extract.assets as extract_assets
+import orchestration.warehouse.checks as checks
+
+FCT_AMOUNT_COLUMNS = [
+    "amount_id", "bulletin_id", "source_file", "article_no", "char_start", "char_end", "amount_text",
+    "amount_yuan", "locality_code", "fiscal_year", "program_name", "function_code", "measure", "is_total",
+    "parent_amount_id", "sentence",
+]  # fmt: skip
+MARTS = {"bulletin_files", "dim_bulletin", "dim_article", "dim_locality", "dim_program", "dim_function_class",
+         "fct_amount", "fct_ratio"}  # fmt: skip
+
+
+def query(database, sql, params=()):
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def test_seed_build_publishes_the_marts_analysts_query(seed_build):
+    paths, result = seed_build
+    assert result.success
+    tables = {t for (t,) in query(paths.published_database, "select table_name from duckdb_tables()")}
+    assert MARTS <= tables
+    # Views over the staging Parquet files stay in the build database, out of the analysts' way.
+    schemas = {s for (s,) in query(paths.published_database, "select schema_name from duckdb_schemas()")}
+    assert not schemas & {"staging", "intermediate"}
+    columns = [c for (c,) in query(paths.published_database, "select column_name from (describe fct_amount)")]
+    assert set(FCT_AMOUNT_COLUMNS) <= set(columns)
+    statuses = query(paths.published_database, "select status, count(*) from bulletin_files group by 1")
+    assert statuses == [("loaded", len(list(SEEDS_DIR.glob("*.txt"))))]
+
+
+def test_every_dbt_test_and_python_check_passes_on_the_seeds(seed_build):
+    _, result = seed_build
+    evaluations = result.get_asset_check_evaluations()
+    names = {e.check_name for e in evaluations}
+    assert {spec.name for c in checks.warehouse_checks for spec in c.check_specs} <= names
+    assert any(name.startswith("unique_fct_amount") for name in names)  # dbt tests arrive as checks
+    assert [e.check_name for e in evaluations if not e.passed] == []
+
+
+def test_amounts_trace_back_to_their_characters(seed_build):
+    paths, _ = seed_build
+    texts = dict(query(paths.published_database, "select bulletin_id, bulletin_text from dim_bulletin"))
+    rows = query(paths.published_database, "select bulletin_id, char_start, char_end, amount_text from fct_amount")
+    assert len(rows) > 50
+    for bulletin_id, start, end, amount_text in rows:
+        assert texts[bulletin_id][start:end] == amount_text
+
+
+def test_localities_have_codes_valid_in_their_year(seed_build):
+    paths, _ = seed_build
+    rows = query(
+        paths.published_database,
+        """select distinct a.locality_code, l.locality_name from fct_amount a
+           join dim_locality l using (locality_code) where a.fiscal_year = 2021""",
+    )
+    assert ("320614", "海门区") in rows  # 海门 was 海门市 (320684) until it became a district in 2020
+    orphan = query(
+        paths.published_database, "select count(*) from fct_amount anti join dim_locality using (locality_code)"
+    )
+    assert orphan == [(0,)]
+
+
+def test_bad_input_ends_as_rows_with_a_status_and_reason(seed_build, inbox, tmp_path, monkeypatch):
+    seed_paths, _ = seed_build
+    copy_seeds(inbox)
+    seed = next(SEEDS_DIR.glob("000_*.txt")).read_text(encoding="utf-8")
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "blank.txt").write_text(" \n\t\n")
+    (inbox / "binary.txt").write_bytes(bytes(range(256)) * 16)
+    (inbox / "same text in gb18030.txt").write_bytes(seed.encode("gb18030"))
+    (inbox / "same text, utf-16.txt").write_bytes(seed.encode("utf-16"))
+    (inbox / "bom'; drop table fct_amount; --.txt").write_bytes(codecs.BOM_UTF8 + seed.encode("utf-8"))
+    (inbox / "breaks the extractor.txt").write_text("某县财政局：拨付专项资金100万元。触发故障", encoding="utf-8")
+    (inbox / "crlf 全角.txt").write_bytes("河南兰考：2021年，县财政安排资金１２０万元。\r\n".encode())
+
+    real_extract = extract_assets.extract_document
+
+    def extract_or_fail(text):
+        if "触发故障" in text:
+            raise RuntimeError("simulated extractor bug")
+        return real_extract(text)
+
+    monkeypatch.setattr(extract_assets, "extract_document", extract_or_fail)
+    result = build_warehouse(inbox, tmp_path / "warehouse")
+    assert result.success
+    database = tmp_path / "warehouse" / "warehouse.duckdb"
+    rows = {name: (status, reason) for name, status, reason in
+            query(database, "select source_file, status, reason from bulletin_files")}  # fmt: skip
+
+    assert rows["empty.txt"] == ("quarantined", "empty file (0 bytes)")
+    assert rows["blank.txt"][0] == "quarantined" and "blank" in rows["blank.txt"][1]
+    assert rows["binary.txt"][0] == "quarantined" and "binary" in rows["binary.txt"][1]
+    for copy in ("same text in gb18030.txt", "same text, utf-16.txt", "bom'; drop table fct_amount; --.txt"):
+        assert rows[copy][0] == "duplicate", copy
+    assert rows["breaks the extractor.txt"][0] == "quarantined"
+    assert "simulated extractor bug" in rows["breaks the extractor.txt"][1]
+    assert rows["crlf 全角.txt"] == ("loaded", None)
+    assert {s for s, _ in rows.values()} == {"loaded", "duplicate", "quarantined"}
+    assert len(rows) == len(list(inbox.iterdir()))  # nothing silently dropped
+
+    # The same texts under other names yield the same ids as the seed warehouse.
+    ids = set(query(database, "select amount_id from fct_amount where source_file like '0%'"))
+    assert ids == set(query(seed_paths.published_database, "select amount_id from fct_amount"))
+    full_width = query(database, "select amount_text, amount_yuan from fct_amount where source_file = 'crlf 全角.txt'")
+    assert [(t, int(y)) for t, y in full_width] == [("１２０万元", 1_200_000)]
+
+
+@pytest.mark.parametrize("broken_check", ["amount_text_reparses"])
+def test_a_failing_check_blocks_publishing(seed_build, tmp_path, monkeypatch, broken_check):
+    """A red check leaves analysts on the last good warehouse."""
+    paths, _ = seed_build
+    warehouse_dir = tmp_path / "warehouse"
+    build_warehouse(paths.bulletins_dir, warehouse_dir)
+    published = warehouse_dir / "warehouse.duckdb"
+    before = published.stat().st_mtime_ns
+
+    monkeypatch.setattr(checks, "parse_money", lambda text: 0)  # every amount now "mis-parses"
+    result = build_warehouse(paths.bulletins_dir, warehouse_dir, raise_on_error=False)
+    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    assert failed == [broken_check]
+    published_events = [e for e in result.get_asset_materialization_events()
+                        if e.asset_key.to_user_string() == "published_warehouse"]  # fmt: skip
+    assert published_events == []
+    assert published.stat().st_mtime_ns == before

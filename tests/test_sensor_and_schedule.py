@@ -1,0 +1,63 @@
+"""The inbox sensor and the nightly schedule, evaluated through Dagster's testing APIs."""
+
+import json
+import os
+
+import dagster as dg
+
+from orchestration.definitions import defs
+from orchestration.resources import WarehouseResource
+from orchestration.schedules import nightly_refresh_schedule
+from orchestration.sensors import inbox_changes, inbox_sensor
+
+
+def evaluate(instance, inbox, tmp_path, cursor):
+    warehouse = WarehouseResource(bulletins_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"))
+    context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": warehouse})
+    return inbox_sensor.evaluate_tick(context)
+
+
+def test_sensor_requests_a_refresh_only_when_the_inbox_changes(inbox, tmp_path):
+    with dg.instance_for_test() as instance:
+        (inbox / "a.txt").write_text("某县：安排资金100万元。", encoding="utf-8")
+        first = evaluate(instance, inbox, tmp_path, None)
+        assert len(first.run_requests) == 1
+        assert first.run_requests[0].tags["inbox_changes"] == "1 new"
+        assert json.loads(first.cursor).keys() == {"a.txt"}
+
+        unchanged = evaluate(instance, inbox, tmp_path, first.cursor)
+        assert unchanged.run_requests == [] and unchanged.skip_message
+
+        (inbox / "b.txt").write_text("某县：安排资金200万元。", encoding="utf-8")
+        (inbox / "a.txt").write_text("某县：安排资金150万元。", encoding="utf-8")
+        os.utime(inbox / "a.txt", ns=(1, 1))  # a different mtime even on coarse clocks
+        changed = evaluate(instance, inbox, tmp_path, first.cursor)
+        assert changed.run_requests[0].tags["inbox_changes"] == "1 new, 1 changed"
+        assert changed.run_requests[0].run_key != first.run_requests[0].run_key
+
+        (inbox / "b.txt").unlink()
+        removed = evaluate(instance, inbox, tmp_path, changed.cursor)
+        assert removed.run_requests[0].tags["inbox_changes"] == "1 removed"
+
+
+def test_inbox_changes_classifies_files():
+    before = {"a.txt": "1:1", "b.txt": "2:2", "c.txt": "3:3"}
+    after = {"a.txt": "1:1", "b.txt": "2:9", "d.txt": "4:4"}
+    assert inbox_changes(before, after) == {"new": ["d.txt"], "changed": ["b.txt"], "removed": ["c.txt"]}
+
+
+def test_schedule_requests_the_refresh_job():
+    context = dg.build_schedule_context(scheduled_execution_time=None)
+    request = nightly_refresh_schedule.evaluate_tick(context).run_requests[0]
+    assert request.job_name in (None, "refresh_warehouse")
+    assert nightly_refresh_schedule.job_name == "refresh_warehouse"
+
+
+def test_definitions_load_with_job_sensor_schedule_and_checks():
+    defs.validate_loadable(defs)
+    repo = defs.get_repository_def()
+    assert repo.has_job("refresh_warehouse")
+    assert {s.name for s in repo.sensor_defs} == {"inbox_sensor"}
+    assert {s.name for s in repo.schedule_defs} == {"nightly_refresh"}
+    check_keys = defs.resolve_asset_graph().asset_check_keys
+    assert any(k.name == "money_spans_accounted_for" for k in check_keys)
