@@ -1,0 +1,153 @@
+"""Functional classification (支出功能分类, 类 level) of amounts."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from orchestration.extract.functions import (
+    FUNCTION_CLASSES,
+    classify_program,
+    function_class_rows,
+    function_keyword_rows,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "fixtures" / "gold"
+SEEDS = ROOT / "seeds"
+
+
+def test_class_list():
+    assert len(FUNCTION_CLASSES) == 30
+    assert FUNCTION_CLASSES["205"] == "教育支出"
+    assert FUNCTION_CLASSES["224"] == "灾害防治及应急管理支出"
+    assert FUNCTION_CLASSES["234"] == "抗疫特别国债安排的支出"
+    assert all(re.fullmatch(r"2[0-3][0-9]", c) for c in FUNCTION_CLASSES)
+    rows = function_class_rows()
+    assert [r["function_code"] for r in rows] == list(FUNCTION_CLASSES)
+    assert rows[0]["function_name"] == rows[0]["name"] == "一般公共服务支出"
+
+
+def test_keyword_table_covers_every_class():
+    rows = function_keyword_rows()
+    keywords = [r["keyword"] for r in rows]
+    assert len(keywords) == len(set(keywords)), "duplicate keywords"
+    codes = {r["function_code"] for r in rows if r["function_code"]}
+    assert codes <= set(FUNCTION_CLASSES)
+    assert codes == set(FUNCTION_CLASSES), f"classes without keywords: {set(FUNCTION_CLASSES) - codes}"
+    assert all(isinstance(r["priority"], int) for r in rows)
+    assert any(r["function_code"] is None for r in rows)  # exclusion rows
+
+
+@pytest.mark.parametrize(
+    ("program", "code"),
+    [
+        ("安全生产专项资金", "224"),
+        ("应急管理宣教中心建设", "224"),
+        ("消防救援站建设", "224"),
+        ("城乡低保等社会救助补助", "208"),
+        ("抚恤金和生活补助", "208"),
+        ("城乡居民基本养老保险财政补助", "208"),
+        ("职业培训补贴", "208"),
+        ("残疾人两项补贴", "208"),
+        ("医疗救助资金", "210"),  # 医疗救助 outranks 救助
+        ("基本公共卫生服务", "210"),
+        ("计划生育奖励扶持政策资金", "210"),
+        ("疫情防控经费", "210"),
+        ("市县文化产业专项", "207"),  # 文化产业 outranks 产业
+        ("国家非物质文化遗产保护", "207"),
+        ("全民健身中心", "207"),
+        ("公办幼儿园建设", "205"),
+        ("教师绩效工资", "205"),
+        ("特殊教育学校公用经费", "205"),
+        ("雪亮工程", "204"),
+        ("辅警工资", "204"),
+        ("人民调解专项资金", "204"),
+        ("工业发展专项资金", "215"),
+        ("科技创新奖励", "206"),
+        ("水库除险加固", "213"),
+        ("衔接推进乡村振兴补助资金", "213"),
+        ("村级经费保障", "213"),
+        ("农村公路养护", "214"),
+        ("老旧小区改造", "221"),
+        ("市政基础设施建设", "212"),
+        ("大气污染防治", "211"),
+        ("对口支援新疆", "219"),
+        ("不动产登记", "220"),
+        ("储备粮轮换", "222"),
+        ("民兵训练", "203"),
+        ("电子商务进农村", "216"),  # 电子商务 (60) over 农村 (40)
+        ("农林水支出", "213"),  # an aggregate that is one class keeps its code
+        ("教育支出", "205"),
+        ("债务付息支出", "232"),
+    ],
+)
+def test_program_keywords(program, code):
+    got, evidence = classify_program(program, "", "allocation")
+    assert got == code, evidence
+    assert evidence.startswith("keyword ")
+
+
+@pytest.mark.parametrize(
+    ("program", "sentence", "measure"),
+    [
+        ("民生支出", "全区民生支出88.5亿元", "expenditure"),
+        ("各类民生补贴", "发放各类民生补贴1.88亿元", "expenditure"),
+        ("一般公共预算支出", "一般公共预算支出完成45亿元", "expenditure"),
+        ("直达资金", "直达资金总量5.29亿元", "transfer_in"),
+        ("国有资产", "编制国有资产报告，涉及资产69.64亿元", "other"),
+        ("政府采购项目", "完成政府采购项目1.2亿元", "procurement"),
+        ("政府采购节约资金", "节约资金0.73亿元", "saving"),
+        ("货物项目采购限额标准", "限额标准提高至100万元", "threshold"),
+        ("初中生均公用经费标准", "初中生均公用经费标准由1070元提高到1200元", "per_capita"),
+        ("苏科贷小微贷等金融产品", "获得贷款2.3亿元", "financing"),
+        ("市级以上层面重大项目", "重大项目82个，总投资624.4亿元", "investment"),
+        ("产业基金实缴出资", "基金已实缴出资4.04亿元", "investment"),
+        ("教育项目", "学校建设项目总投资3亿元", "investment"),
+    ],
+)
+def test_not_one_area(program, sentence, measure):
+    code, evidence = classify_program(program, sentence, measure)
+    assert code is None, evidence
+
+
+def test_fiscal_investment_into_an_area_keeps_code():
+    assert classify_program("雪亮工程", "县财政投资7350万元支持雪亮工程建设", "investment")[0] == "204"
+
+
+def test_sentence_fallback_and_unknown():
+    code, evidence = classify_program(None, "拨付资金800万元用于义务教育学校改造", "expenditure")
+    assert code == "205" and evidence.startswith("sentence keyword")
+    # a generic program word defers to an area word in the sentence
+    code, evidence = classify_program("上级补助资金", "获取上级补助资金3605万元，增强企业自主创新能力", "transfer_in")
+    assert code in ("206", "215"), evidence
+    assert classify_program("某某专项", "安排资金100万元", "allocation") == (None, "no keyword matched")
+    assert classify_program("", "", "expenditure") == (None, "no keyword matched")
+
+
+def _sentence(text: str, pos: int) -> str:
+    start = max(text.rfind(c, 0, pos) for c in "。！？\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。！？\n") if i >= 0]
+    return text[start : min(ends, default=len(text))]
+
+
+def _gold_amounts() -> list[dict]:
+    with (GOLD / "amounts.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_gold_function_codes():
+    texts: dict[str, str] = {}
+    wrong = []
+    rows = _gold_amounts()
+    for r in rows:
+        text = texts.setdefault(r["doc"], (SEEDS / r["doc"]).read_text(encoding="utf-8"))
+        code, evidence = classify_program(r["program"], _sentence(text, int(r["start"])), r["measure"])
+        gold = {c for c in r["function_codes"].split("|") if c}
+        if not ((code in gold) if gold else code is None):
+            wrong.append((r["program"], r["function_codes"], code, evidence))
+    accuracy = 1 - len(wrong) / len(rows)
+    assert accuracy >= 0.9, wrong
