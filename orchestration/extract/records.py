@@ -51,7 +51,8 @@ class Amount:
     fiscal_year: int | None
     program_name: str | None
     function_code: str | None  # 类-level code of 支出功能分类, None when not one area's spending
-    measure: str  # allocation|expenditure|investment|transfer_in|revenue|procurement|saving|financing|threshold|per_capita|other
+    # allocation|expenditure|investment|transfer_in|revenue|procurement|saving|financing|threshold|per_capita|other
+    measure: str
     is_total: bool = False
     parent_char_start: int | None = None  # char_start of the total this amount is part of
 

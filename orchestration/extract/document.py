@@ -1,0 +1,204 @@
+"""Extract all fiscal facts of one bulletin: :func:`extract_document`.
+
+Steps: segment into articles (:mod:`articles`), locate each article (``localities.locate_article``),
+decide the bulletin's and each article's default year (:mod:`years`), then for each body find the
+money spans (:mod:`amounts`), their measure (:mod:`measures`), program (:mod:`programs`), function
+code (``functions.classify_program``), year, and the total/part structure (:mod:`totals`); and the
+percentages (:mod:`percents`). Money-like spans outside any body go to ``skipped``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from orchestration.extract import amounts as amounts_mod
+from orchestration.extract import percents as percents_mod
+from orchestration.extract import programs, tables, years
+from orchestration.extract.articles import segment
+from orchestration.extract.measures import measure_of
+from orchestration.extract.records import Amount, Article, Extraction, Locality, Ratio, SkippedSpan
+from orchestration.extract.text_units import Span, clause_end, clause_start, paragraphs, segments, sentences
+from orchestration.extract.totals import Item, find_totals
+
+# Measures whose amounts are never one functional area's spending (gold convention).
+NO_FUNCTION_MEASURES = {"procurement", "saving", "threshold", "per_capita", "financing", "revenue"}
+
+
+def _locate(title: str, author_org: str | None, body: str, year: int | None) -> tuple[Locality | None, str]:
+    try:
+        from orchestration.extract.localities import locate_article
+    except ImportError:  # pragma: no cover - the gazetteer module is developed in parallel
+        return None, "localities module unavailable"
+    result = locate_article(title, author_org, body, year)
+    if isinstance(result, tuple):
+        return result[0], str(result[1])
+    return result, ""
+
+
+def _classify(program: str | None, sentence: str, measure: str) -> str | None:
+    if measure in NO_FUNCTION_MEASURES:
+        return None
+    try:
+        from orchestration.extract.functions import classify_program
+    except ImportError:  # pragma: no cover - developed in parallel
+        return None
+    result = classify_program(program, sentence, measure)
+    code = result[0] if isinstance(result, tuple) else result
+    return code or None
+
+
+class _Body:
+    """Paragraph / sentence / segment lookup for one article body."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.paras = paragraphs(text, start, end)
+        self.sents: list[tuple[Span, int]] = []  # (sentence, paragraph index)
+        for pi, p in enumerate(self.paras):
+            for s in sentences(text, p):
+                self.sents.append((s, pi))
+        self._starts = [s.start for s, _ in self.sents]
+
+    def sentence_at(self, pos: int) -> tuple[Span, int]:
+        k = bisect.bisect_right(self._starts, pos) - 1
+        if k < 0:
+            return Span(pos, pos), 0
+        return self.sents[k]
+
+    def segment_at(self, pos: int) -> Span:
+        sent, _ = self.sentence_at(pos)
+        for seg in segments(self.text, sent):
+            if seg.start <= pos < seg.end:
+                return seg
+        return sent
+
+
+def _strip_nl(s: str) -> str:
+    return re.sub(r"\s*\n\s*", "", s)
+
+
+def extract_document(text: str) -> Extraction:
+    programs.load()
+    out = Extraction()
+    spans = segment(text)
+    bulletin_year = years.dominant_year(text)
+    body_ranges = [(a.body_start, a.body_end) for a in spans]
+
+    # money-like spans outside every body are skipped (preface, titles, author lines)
+    all_money, rejected = amounts_mod.find_money(text)
+    money_starts = [m.start for m in all_money]
+    body_starts = [s for s, _ in body_ranges]
+    for m in all_money:
+        k = bisect.bisect_right(body_starts, m.start) - 1
+        if k < 0 or m.end > body_ranges[k][1]:
+            out.skipped.append(SkippedSpan(m.start, m.end, m.text, "outside article body"))
+    for r in rejected:
+        out.skipped.append(SkippedSpan(r.start, r.end, r.text, r.reason))
+
+    for no, a in enumerate(spans, start=1):
+        body_text = text[a.body_start : a.body_end]
+        default_year = years.article_default_year(body_text, bulletin_year, a.title)
+        locality, evidence = _locate(a.title, a.author_org, body_text, default_year or bulletin_year)
+        out.articles.append(
+            Article(
+                no,
+                a.title,
+                a.title_start,
+                a.body_start,
+                a.body_end,
+                a.author_org,
+                a.author_person,
+                locality,
+                evidence,
+                default_year,
+            )
+        )
+        body = _Body(text, a.body_start, a.body_end)
+        lo = bisect.bisect_left(money_starts, a.body_start)
+        hi = bisect.bisect_left(money_starts, a.body_end)
+        money = [m for m in all_money[lo:hi] if m.end <= a.body_end]
+        money += tables.header_unit_amounts(text, a.body_start, a.body_end, money)
+        money.sort(key=lambda m: m.start)
+        out.amounts.extend(_amounts(text, no, body, money, default_year))
+        out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year))
+    return out
+
+
+def _amounts(text: str, no: int, body: _Body, money: list, default_year: int | None) -> list[Amount]:
+    items: list[Item] = []
+    rows: list[Amount] = []
+    cues = []
+    prev_end = -1
+    for m in money:
+        sent, pi = body.sentence_at(m.start)
+        seg = body.segment_at(m.start)
+        cl = clause_start(text, seg.start, m.start)
+        w1 = max(cl, prev_end) if prev_end >= seg.start else cl
+        cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start)
+        cues.append(cue)
+        verb_cue = cue.strength == "verb" and cue.cue_end is not None and w1 <= cue.cue_end <= m.start
+        pre_lo = cue.cue_end if verb_cue else w1
+        pre = _strip_nl(text[pre_lo : m.start])
+        purpose_next = re.match(r"[，,](?:主要|专项|全部|重点)?(?:用于|支持)", text[m.end : m.end + 6])
+        aft_end = clause_end(text, m.end + 1 if purpose_next else m.end, seg.end)
+        after = _strip_nl(text[m.end : aft_end])
+        program = programs.program_of(pre, after)
+        if program is None and verb_cue:
+            # nothing between the verb and the amount: the program precedes the verb (县财政投资…)
+            program = programs.program_of(_strip_nl(text[w1 : cue.cue_start]), after)
+        if program is None and rows and rows[-1].sentence_start == sent.start and prev_end >= seg.start:
+            program = rows[-1].program_name  # list continuation: 由770元提高到870元、840元
+        if (
+            cue.strength == "tier"
+            and cue.measure == "other"
+            and rows
+            and rows[-1].sentence_start == sent.start
+            and re.search(r"比|较|同比", pre)
+        ):
+            program = rows[-1].program_name  # 比上年增加1527万元: the increment of the previous figure
+        if programs.is_generic(program) and cl - 1 > seg.start:
+            prev_cl = clause_start(text, seg.start, cl - 1)
+            program = programs.previous_clause_program(_strip_nl(text[prev_cl : cl - 1])) or program
+        year = years.amount_year(text, sent.start, m.start, m.end, default_year)
+        sentence = text[sent.start : sent.end]
+        rows.append(Amount(no, m.start, m.end, m.text, m.yuan, sentence, sent.start, year, program, None, cue.measure))
+        items.append(
+            Item(
+                m.start,
+                m.end,
+                m.yuan,
+                sent.start,
+                sent.end,
+                pi,
+                _strip_nl(text[w1 : m.start]),
+                cue.measure,
+                table=m.text[-1:] != "元",
+            )
+        )
+        prev_end = m.end
+    find_totals(items, text)
+    for row, item, cue in zip(rows, items, cues, strict=True):
+        row.is_total = item.is_total
+        if item.parent is not None:
+            parent = rows[item.parent]
+            row.parent_char_start = parent.char_start
+            if cue.strength in ("none", "noun", "verb") and cue.measure != parent.measure:
+                row.measure = parent.measure
+        row.function_code = _classify(row.program_name, row.sentence, row.measure)
+    return rows
+
+
+def _ratios(text: str, no: int, body: _Body, start: int, end: int, default_year: int | None) -> list[Ratio]:
+    out = []
+    for p in percents_mod.find_percents(text, start, end):
+        sent, _ = body.sentence_at(p.start)
+        seg = body.segment_at(p.start)
+        cl = clause_start(text, seg.start, p.start)
+        before = _strip_nl(text[cl : p.start])
+        after = text[p.end : p.end + 16]
+        kind = percents_mod.classify(before, after)
+        of_what = percents_mod.describe(before if len(before) >= 2 else _strip_nl(after), after)
+        year = years.amount_year(text, sent.start, p.start, p.end, default_year)
+        out.append(Ratio(no, p.start, p.end, p.text, p.value, kind, of_what, text[sent.start : sent.end], year))
+    return out

@@ -1,0 +1,79 @@
+"""Percentages: ``81.4%``, ``13.29％``, ``百分之三十``, with kind and a short description.
+
+kind: ``growth`` (year-on-year change: 增长/下降/同比/比上年), ``share`` (part of a whole: 占, 比重,
+比例, 红线, 用于), ``rate`` (…率, 进度: completion, execution, coverage, saving rates), else ``other``.
+``of_what`` is the clause text before the figure, cleaned of fillers, with ``(以上)``/``(超过)`` when
+a lower-bound qualifier goes with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from orchestration.extract.numbers import ARABIC, CN_NUMERAL, parse_percent
+
+PERCENT_RE = re.compile(rf"(?<![0-9０-９.．])(?:{ARABIC})\s?[%％]|百分之{CN_NUMERAL}")
+
+_GROWTH_RE = re.compile(
+    r"(?:增长|下降|增加|减少|增幅|降幅|提高|回落|上涨|下滑|增收|减收|同比|环比|比上年|较上年|比去年|较去年)"
+    r"[^，。；,]{0,6}$"
+)
+_SHARE_RE = re.compile(r"占|比重|比例|红线|份额|用于|以内|不超过|不低于|超过|上限")
+_RATE_RE = re.compile(r"率|进度|覆盖|完成|达标|执行|兑现|到位")
+_FILLER_RE = re.compile(
+    r"^(?:同时|其中|全年|全县|全区|全市|累计|截至[^，]{0,8}|(?:19|20)[0-9]{2}年(?:度)?|今年以来|今年|当年|"
+    r"[0-9一二三四五六七八九十]+月(?:底|末|份)?)+"
+)
+_TRAIL_RE = re.compile(r"(?:为|达到|达|是|均|已|约|共|分别为|分别|了|的)+$")
+
+
+@dataclass(frozen=True)
+class PercentSpan:
+    start: int
+    end: int
+    text: str
+    value: Decimal
+
+
+def find_percents(text: str, start: int, end: int) -> list[PercentSpan]:
+    out = []
+    for m in PERCENT_RE.finditer(text, start, end):
+        try:
+            value = parse_percent(m.group(0))
+        except (ValueError, ArithmeticError):
+            continue
+        out.append(PercentSpan(m.start(), m.end(), m.group(0), value))
+    return out
+
+
+def classify(before: str, after: str) -> str:
+    """Kind of a percentage from the clause before it and the few characters after it."""
+    if _GROWTH_RE.search(before):
+        return "growth"
+    if re.search(r"率|进度", before[-12:]):
+        return "rate"
+    if _SHARE_RE.search(before):
+        return "share"
+    if re.match(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)", after):
+        return "growth"
+    if re.match(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占)", after):
+        return "share"
+    if _RATE_RE.search(before):
+        return "rate"
+    return "other"
+
+
+def describe(before: str, after: str) -> str | None:
+    s = _FILLER_RE.sub("", before.strip(" ，,"))
+    s = _TRAIL_RE.sub("", s)
+    s = s.replace("“", "").replace("”", "").replace("\n", "")
+    qual = ""
+    if re.match(r"\s?以上", after):
+        qual = "(以上)"
+    elif re.search(r"(?:超过|超)$", before):
+        qual = "(超过)"
+        s = _TRAIL_RE.sub("", re.sub(r"(?:超过|超)$", "", s))
+    s = s[-30:]
+    return (s + qual) if s else None

@@ -1,0 +1,204 @@
+"""Program phrase of an amount: the purpose of the money in the text's own words (2–15 chars).
+
+The phrase is taken between the governing word and the amount (``安排|安全生产专项资金|1000万元``),
+cut at the last boundary token (a governing verb, preposition, numeral, time word, 的, punctuation)
+found by jieba's POS tagger; when that leaves nothing or only a generic word (资金, 专项资金), the
+purpose after the amount is used (``安排3248万元落实|贫困学生资助政策``, ``拨付1934万元用于|…``).
+Only the short windows around amounts are segmented, so the cost stays proportional to the
+number of figures, not to the length of the bulletin.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+MAX_LEN = 15
+MIN_LEN = 2
+
+# Words that govern money or introduce a purpose: the program starts after the last of them.
+GOVERNING = set(
+    "安排 设立 筹措 筹集 统筹 整合 拨付 下拨 拨出 发放 投入 兑现 兑付 落实 支付 使用 列支 下达 追加 预留 配套 "
+    "投资 出资 实缴 注资 完成 实现 累计 获取 获得 争取 申报 获批 支持 用于 提供 开展 实施 推进 保障 "
+    "采购 节约 核减 审减 压减 涉及 包括 包含 其中 共计 合计 达到 达 为 给予 奖补 帮助 带动 撬动 吸引 "
+    "到位 支出 惠及".split()
+)
+# Tokens allowed inside a program even though tagged as verbs (they name the activity).
+LEADING_JUNK_RE = re.compile(
+    r"^(?:其中(?:包含|包括)?[：:]?|包括|包含|分别为|分别是|上年同期|去年同期|上年|去年|同期|比上年|较上年|比去年|同比|共|共计|合计|累计|全年|当年|今年|本年|目前|同时|另外|此外|"
+    r"全[县区市省镇乡旗州]|本级|[县区市省镇乡]级?财政|财政|各级|各地|各类|相关|有关|全部|总计|进一步|"
+    r"(?:19|20)[0-9]{2}年(?:度)?|[0-9一二三四五六七八九十]+月(?:底|末|份)?|以来|年内|分别|"
+    r"(?:为|向|对|给|帮助)[^，。]{0,12}?(?=发放|拨付|兑现))+"
+)
+TRAILING_JUNK_RE = re.compile(
+    r"(?:的|了|达到|达|为|是|约|共计|合计|共|计|累计|总额|总量|总计|金额|资金额|额度|规模|完成|实现|"
+    r"分别|分别为|合计为|总金额|共计为|近|超|超过|逾|约为|增加|增长|提高到|提高至|提高|合计达|投入|由|从|每人每月|每人每年|每月|每年|每人|人均|生均|增支|增收)+$"
+)
+GENERIC = {
+    "资金",
+    "财政资金",
+    "专项资金",
+    "经费",
+    "专项经费",
+    "补助资金",
+    "补助",
+    "补贴",
+    "奖补资金",
+    "各类资金",
+    "相关资金",
+    "项目资金",
+    "财政",
+    "投资",
+    "金额",
+    "资金总额",
+    "资金规模",
+    "总投资",
+    "投资额",
+    "投资金额",
+    "支出金额",
+    "总额",
+    "总量",
+    "专项",
+    "项目",
+    "财政投入",
+    "支出",
+}
+AFTER_RE = re.compile(
+    r"^(?:以上|左右)?[，,]?(?:专项)?(?:用于|支持|落实|开展|实施|完成|保障|推进|扶持|推动|对|为|帮助|助力)"
+    r"(?P<p>[^，。；,;：:（(]{2,40})"
+)
+QUANT_PREFIX_RE = re.compile(r"^(?:[0-9０-９一二三四五六七八九十百千]+(?:个|家|项|所|座|条|户|名|人|处|批|类|件)次?)")
+ENUM_COUNT_RE = re.compile(r"等[0-9０-９一二三四五六七八九十]+[个家项所座条]")
+BOUNDARY_FLAGS = {"p", "m", "q", "t", "x", "uj", "ul", "r", "c", "d", "w", "mq", "f"}
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return pseg
+
+
+def load() -> None:
+    """Load jieba's dictionary now (about a second) rather than on the first figure."""
+    _posseg()
+
+
+def _tokens(s: str) -> list[tuple[str, str]]:
+    return [(w.word, w.flag) for w in _posseg().cut(s)]
+
+
+def _clean(s: str) -> str:
+    s = s.strip(" \t\u3000\n“”\"'、，,：:（）()")
+    prev = None
+    while prev != s:
+        prev = s
+        s = LEADING_JUNK_RE.sub("", s)
+        s = TRAILING_JUNK_RE.sub("", s)
+        s = s.strip(" \t\u3000\n“”\"'、，,：:")
+    # balanced quotes only
+    s = s.replace("“", "").replace("”", "").replace("\n", "")
+    return s
+
+
+def _tail_phrase(pre: str) -> str:
+    """Noun phrase at the end of ``pre``: tokens after the last boundary token."""
+    toks = _tokens(pre)
+    out: list[str] = []
+    for word, flag in reversed(toks):
+        if word in GOVERNING and not out:
+            out.append(word)
+            continue
+        if word in GOVERNING or (flag in BOUNDARY_FLAGS and word not in ("和", "与", "及", "、", "等")):
+            break
+        if re.fullmatch(r"[0-9０-９.．%％]+", word):
+            break
+        out.append(word)
+    out.reverse()
+    # trailing 等 belongs to the enumeration, not the program
+    while out and out[-1] in ("等", "和", "与", "及", "、"):
+        out.pop()
+    while out and out[0] in ("和", "与", "及", "、", "等"):
+        out.pop(0)
+    return _fit("".join(out), from_end=True)
+
+
+def _fit(s: str, from_end: bool) -> str:
+    """Shorten to MAX_LEN at word boundaries (keeping the end or the start)."""
+    if len(s) <= MAX_LEN:
+        return s
+    words = [w for w, _ in _tokens(s)]
+    if from_end:
+        words.reverse()
+    out: list[str] = []
+    n = 0
+    for w in words:
+        if n + len(w) > MAX_LEN:
+            break
+        out.append(w)
+        n += len(w)
+    if from_end:
+        out.reverse()
+    return "".join(out) or s[-MAX_LEN:] if from_end else "".join(out) or s[:MAX_LEN]
+
+
+PURPOSE_START_RE = re.compile(r"^(?:用于|支持|落实|开展|实施|保障|推进|推动|助力)")
+
+
+def _noun_head(after: str) -> str:
+    """A noun phrase directly after the amount (设立550万元|安全生产专项资金), up to a verb or punctuation."""
+    if not after or after[0] in "，,。；;：:、（(以左":
+        return ""
+    out: list[str] = []
+    for word, flag in _tokens(after[:30]):
+        if word in GOVERNING or flag in ("x", "w", "p", "uj", "m") or re.search(r"[，,。；;：:、（）()]", word):
+            break
+        out.append(word)
+    return _fit(_clean("".join(out)), from_end=False)
+
+
+def _after_phrase(after: str) -> str:
+    m = AFTER_RE.match(after)
+    if not m:
+        return _noun_head(after)
+    p = m.group("p")
+    p = ENUM_COUNT_RE.split(p)[-1]
+    p = QUANT_PREFIX_RE.sub("", p)
+    p = re.split(r"[，,。；;、]", p)[0] if len(p) > MAX_LEN else p
+    p = _clean(p)
+    return _fit(p, from_end=False)
+
+
+def program_of(pre: str, after: str) -> str | None:
+    """Program from the text before the amount (since its governing word) and after it (to clause end)."""
+    if PURPOSE_START_RE.match(pre.lstrip("、，, ")):
+        pre = ""  # the purpose of the previous amount (筹集2360万元支持X、3635万元用于Y)
+    name = _clean(pre)
+    if name:
+        name = _clean(_tail_phrase(name)) or name
+        name = QUANT_PREFIX_RE.sub("", name)
+    if not name or name in GENERIC or len(name) < MIN_LEN:
+        alt = _after_phrase(after)
+        if alt and len(alt) >= MIN_LEN:
+            return alt
+    if name and len(name) >= MIN_LEN:
+        return _fit(name, from_end=True)
+    return None
+
+
+def is_generic(name: str | None) -> bool:
+    return name is None or name in GENERIC or len(name) < MIN_LEN
+
+
+def previous_clause_program(clause: str) -> str | None:
+    """Program named by the clause before the amount's clause (纳入…管理库项目4个，投资额53.22亿元)."""
+    clause = re.sub(r"[0-9０-９一二三四五六七八九十百千]+[个家项所座条户名处批类件份]$", "", clause.strip())
+    name = _clean(clause)
+    if not name:
+        return None
+    name = _clean(_tail_phrase(name))
+    return None if is_generic(name) else name

@@ -1,0 +1,120 @@
+"""Paragraphs, sentences and clauses of a body, as offset spans into the text.
+
+Bulletins are often broken mid-sentence by page breaks (a line ending in a comma or a plain
+character, followed by blank lines and the rest of the sentence). A line break therefore ends a
+paragraph only when the line ends like a sentence, or when it is short (a heading or table row).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SENTENCE_END = "。！？!?"
+CLOSERS = "”’」』）)》】■"
+# A line ending in one of these is complete; a long line ending otherwise continues after a page break.
+LINE_COMPLETE = SENTENCE_END + "：:；;" + CLOSERS
+CONTINUATION_MIN_LEN = 20
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def text(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+def _lines(text: str, start: int, end: int) -> list[Span]:
+    out = []
+    pos = start
+    for m in re.finditer(r"\n", text[start:end]):
+        nl = start + m.start()
+        out.append(Span(pos, nl))
+        pos = nl + 1
+    out.append(Span(pos, end))
+    return out
+
+
+def paragraphs(text: str, start: int, end: int) -> list[Span]:
+    """Non-empty paragraphs in text[start:end], page-break continuations merged (newlines kept inside)."""
+    result: list[Span] = []
+    cur: Span | None = None
+    continues = False
+    for line in _lines(text, start, end):
+        content = text[line.start : line.end].strip()
+        if not content:
+            continue
+        if cur is not None and continues:
+            cur = Span(cur.start, line.end)
+        else:
+            if cur is not None:
+                result.append(cur)
+            cur = line
+        last = content[-1]
+        continues = last not in LINE_COMPLETE and len(content) >= CONTINUATION_MIN_LEN
+    if cur is not None:
+        result.append(cur)
+    # trim surrounding whitespace
+    trimmed = []
+    for p in result:
+        s, e = p.start, p.end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        trimmed.append(Span(s, e))
+    return trimmed
+
+
+def _split(text: str, span: Span, enders: str) -> list[Span]:
+    out = []
+    s = span.start
+    i = span.start
+    while i < span.end:
+        ch = text[i]
+        if ch in enders:
+            j = i + 1
+            while j < span.end and text[j] in CLOSERS:
+                j += 1
+            out.append(Span(s, j))
+            s = j
+            i = j
+            continue
+        i += 1
+    if s < span.end:
+        out.append(Span(s, span.end))
+    # drop pure-whitespace pieces, trim leading whitespace
+    res = []
+    for sp in out:
+        a = sp.start
+        while a < sp.end and text[a].isspace():
+            a += 1
+        if a < sp.end:
+            res.append(Span(a, sp.end))
+    return res
+
+
+def sentences(text: str, paragraph: Span) -> list[Span]:
+    return _split(text, paragraph, SENTENCE_END)
+
+
+def segments(text: str, sentence: Span) -> list[Span]:
+    """Semicolon-delimited parts of a sentence (a verb rarely governs across ；)."""
+    return _split(text, sentence, "；;")
+
+
+def clause_start(text: str, lo: int, pos: int) -> int:
+    """Start of the comma clause containing ``pos`` (not before ``lo``)."""
+    i = pos - 1
+    while i >= lo and text[i] not in "，,；;。：:！？\n":
+        i -= 1
+    return i + 1
+
+
+def clause_end(text: str, pos: int, hi: int) -> int:
+    i = pos
+    while i < hi and text[i] not in "，,；;。：:！？\n":
+        i += 1
+    return i

@@ -1,0 +1,168 @@
+"""Totals and their parts within one article.
+
+* explicit breakdowns: an amount, then 其中/包括/包含/（含/分别为 and further amounts in the same
+  sentence (smaller than it, summing to no more than it): parts with ``parent`` = the amount;
+* itemised lists: the amounts immediately following a total (it ends its clause) that sum
+  exactly to it;
+* portions: a capacity (总量, 总投资, 送审金额, 出资, 规模, 预算 …) followed by the part of it spent,
+  completed, cut or invested (支出, 完成投资, 核减 …): the capacity is a total, the portion has no parent;
+* aggregates: a class-level spending or revenue figure (民生支出, 农林水支出, 一般公共预算收入) with
+  smaller figures of the same kind later in the article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是")
+PORTION_RE = re.compile(
+    r"(?:已|累计|实际|共)?(?:支出|完成|核减|审减|节约|拨付|使用|到位|投资|兑付|支付|发放|实缴|下达|执行)"
+)
+INCREMENT_RE = re.compile(r"增加|增长|减少|下降|增收|减收|比上年|比去年|同比|较上年|较去年")
+CAPACITY_RE = re.compile(
+    r"总量|总额|总投资|送审|规模|出资|实缴|预算|计划|概算|总计|合计|总规模|审核金额|申报|获批|争取|下达|筹集|筹措"
+)
+AGGREGATE_RE = re.compile(
+    r"(?:民生|农林水|教育|科学技术|科技|文化旅游体育与传媒|社会保障和就业|社保和就业|卫生健康|医疗卫生|节能环保|"
+    r"城乡社区|交通运输|住房保障|一般公共服务|公共安全|一般公共预算|公共财政预算|公共财政|财政|政府性基金|三农|涉农)"
+    r"(?:类|领域|方面)?(?:支出|投入|收入)(?:完成|达到|达|为|共计|合计|累计|总额)*\s*$"
+)
+SPEND_MEASURES = {"allocation", "expenditure", "investment"}
+
+
+@dataclass
+class Item:
+    """What the total finder needs to know about one amount (mutated in place)."""
+
+    start: int
+    end: int
+    yuan: Decimal
+    sentence_start: int
+    sentence_end: int
+    paragraph: int
+    pre: str  # clause text before the amount (since the previous amount or clause start)
+    measure: str
+    table: bool = False  # a cell of a table (no clause structure)
+    is_total: bool = False
+    parent: int | None = None  # index into the item list
+    role: str = ""  # part | portion | ""
+
+
+def _explicit(items: list[Item], text: str) -> None:
+    for i in range(len(items) - 1):
+        a = items[i]
+        first = items[i + 1]
+        if first.sentence_start != a.sentence_start or not MARKER_RE.search(text[a.end : first.start]):
+            continue
+        parts: list[int] = []
+        total = Decimal(0)
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            between = text[items[j - 1].end : b.start]
+            if b.sentence_start != a.sentence_start or b.parent is not None or b.yuan >= a.yuan:
+                break
+            if parts and ("；" in between or ";" in between or INCREMENT_RE.search(b.pre[-6:])):
+                break
+            if total + b.yuan > a.yuan:
+                break
+            total += b.yuan
+            parts.append(j)
+        if parts:
+            a.is_total = True
+            for j in parts:
+                items[j].parent = i
+                items[j].role = "part"
+
+
+def _ends_clause(text: str, pos: int) -> bool:
+    rest = text[pos : pos + 3].lstrip(" ")
+    return bool(rest) and rest[0] in "，,。；;：:）)\n"
+
+
+SUM_AFTER_RE = re.compile(r"(?:合计|共计|总计|总额|累计|共)(?:为|达|达到)?\s*$")
+PRIOR_BASE_RE = re.compile(r"(?:上年|去年|同期)[^，。；]{0,6}$")
+
+
+def _comparative(b: Item) -> bool:
+    return bool(INCREMENT_RE.search(b.pre) or PRIOR_BASE_RE.search(b.pre))
+
+
+def _sums_after(items: list[Item]) -> None:
+    """东台市120万元，大丰区80万元，射阳县100万元，合计300万元: the total follows its parts."""
+    for i, a in enumerate(items):
+        if a.is_total or a.table or i < 2 or not SUM_AFTER_RE.search(a.pre):
+            continue
+        total = Decimal(0)
+        parts: list[int] = []
+        for j in range(i - 1, -1, -1):
+            b = items[j]
+            if b.paragraph < a.paragraph - 1 or b.parent is not None or b.yuan >= a.yuan or b.is_total:
+                break
+            total += b.yuan
+            parts.append(j)
+            if total >= a.yuan:
+                break
+        if total == a.yuan and len(parts) >= 2:
+            a.is_total = True
+            for j in parts:
+                items[j].parent = i
+                items[j].role = "part"
+
+
+def _sums(items: list[Item], text: str) -> None:
+    for i, a in enumerate(items):
+        if a.is_total or a.table or not _ends_clause(text, a.end):
+            continue
+        total = Decimal(0)
+        parts: list[int] = []
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if b.paragraph > a.paragraph + 1 or b.parent is not None or b.yuan >= a.yuan or _comparative(b):
+                break
+            total += b.yuan
+            parts.append(j)
+            if total >= a.yuan:
+                break
+        if total == a.yuan and len(parts) >= 2:
+            a.is_total = True
+            for j in parts:
+                items[j].parent = i
+                items[j].role = "part"
+
+
+def _portions(items: list[Item], text: str) -> None:
+    for i in range(len(items) - 1):
+        a, b = items[i], items[i + 1]
+        if a.table or b.table or b.parent is not None or b.yuan >= a.yuan or b.paragraph != a.paragraph:
+            continue
+        if b.measure == "per_capita" or a.measure == "per_capita":
+            continue
+        between = text[a.end : b.start]
+        # same sentence or the next one
+        if between.count("。") > 1:
+            continue
+        if INCREMENT_RE.search(between) or not PORTION_RE.search(b.pre):
+            continue
+        if CAPACITY_RE.search(a.pre):
+            a.is_total = True
+            b.role = "portion"
+
+
+def _aggregates(items: list[Item]) -> None:
+    for i, a in enumerate(items):
+        if a.is_total or a.table or a.parent is not None or "其中" in a.pre or not AGGREGATE_RE.search(a.pre):
+            continue
+        kinds = {"revenue"} if a.measure == "revenue" else SPEND_MEASURES
+        if any(b.yuan < a.yuan and b.measure in kinds for b in items[i + 1 :]):
+            a.is_total = True
+
+
+def find_totals(items: list[Item], text: str) -> None:
+    """Set ``is_total`` / ``parent`` on the items of one article (in text order)."""
+    _explicit(items, text)
+    _sums_after(items)
+    _sums(items, text)
+    _portions(items, text)
+    _aggregates(items)

@@ -1,0 +1,109 @@
+"""Fiscal year of a figure.
+
+Order of evidence, strongest first:
+
+1. a standard replaced by a new one (``由770元提高到870元``): the old one is the year before;
+2. a prior-year comparison base right before the figure (``比上年同期98765万元``): the year before;
+3. an explicit year (``2021年``) or a relative year (``今年``/``上年``/``去年``) nearest before the
+   figure in its sentence (years inside document titles 《…》 and document numbers 〔…〕 ignored);
+4. the article's default year: a framing year (``2021年，…``, ``截至2021年底``, ``2021年以来``)
+   of the article, or, when the article speaks of the current period (``今年以来``, ``截至10月``,
+   ``1-10月``) without naming it, the dominant year of the whole bulletin;
+5. otherwise unknown (None).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?:年|[-—～~至到]\s*(?:19|20)?[0-9]{2}年)")
+YEAR_ANY_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])(?=年|〕|\]|】|）|\))")
+RELATIVE = {
+    "今年": 0,
+    "本年": 0,
+    "当年": 0,
+    "全年": 0,
+    "上年": -1,
+    "去年": -1,
+    "上一年": -1,
+    "前年": -2,
+    "明年": 1,
+    "下年": 1,
+}
+RELATIVE_RE = re.compile("|".join(sorted(RELATIVE, key=len, reverse=True)))
+# A framing year: the year a passage is about, not a dated event (2020年11月 … is an event).
+FRAME_RE = re.compile(
+    r"(?:^|[。；;，,\n])\s*(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})年(?:底|末|以来|全年|上半年|前三季度|度|，|,|\s|[^0-9月一二三四五六七八九十元])"
+)
+CURRENT_PERIOD_RE = re.compile(
+    r"今年|本年|截至(?:目前|[0-9０-９一二三四五六七八九十]+月)|截止(?:目前|[0-9一二三四五六七八九十]+月)|"
+    r"[1１一][-—~～至到][0-9０-９一二三四五六七八九十]+月|前三季度|上半年|一季度|全年"
+)
+_MASK_RE = re.compile(
+    r"《[^》\n]{0,80}》|〔[^〕\n]{0,12}〕|\[[^\]\n]{0,12}\]|【[^】\n]{0,20}】|[（(][^）)\n]{0,30}[）)]"
+)
+REPLACED_RE = re.compile(r"由\s*$")
+REPLACED_AFTER_RE = re.compile(r"^[^，。；,]{0,8}?(?:提高|提升|上调|调整|增加|增至|提至|上涨|降低|下调)")
+PRIOR_BASE_RE = re.compile(r"(?:比|较|与|同)?(?:上年|去年|上年同期|去年同期|上一年)(?:同期)?(?:的|为|是)?\s*$")
+
+
+def mask_titles(s: str) -> str:
+    """Replace 《…》, 〔…〕 and parenthesised notes by spaces (same length) so their years are ignored."""
+    return _MASK_RE.sub(lambda m: " " * len(m.group(0)), s)
+
+
+def dominant_year(text: str) -> int | None:
+    """Most mentioned year in the whole bulletin (ties: the latest)."""
+    counts = Counter(int(m.group(1)) for m in YEAR_ANY_RE.finditer(text))
+    if not counts:
+        return None
+    best = max(counts.values())
+    return max(y for y, c in counts.items() if c == best)
+
+
+def article_default_year(body: str, bulletin_year: int | None, title: str = "") -> int | None:
+    masked = mask_titles(body)
+    m = FRAME_RE.search(masked)
+    if m:
+        return int(m.group(1))
+    m = YEAR_RE.search(mask_titles(title or ""))
+    if m:  # 关于下达2024年…资金的通知
+        return int(m.group(1))
+    if bulletin_year is not None and CURRENT_PERIOD_RE.search(masked):
+        return bulletin_year
+    return None
+
+
+def year_before(text: str, sent_start: int, pos: int, current: int | None) -> int | None:
+    """Explicit or relative year nearest before ``pos`` within text[sent_start:pos]."""
+    prefix = mask_titles(text[sent_start:pos])
+    best_pos = -1
+    best: int | None = None
+    for m in YEAR_RE.finditer(prefix):
+        if m.start() > best_pos:
+            best_pos, best = m.start(), int(m.group(1))
+    for m in RELATIVE_RE.finditer(prefix):
+        word = m.group(0)
+        if current is None or m.start() <= best_pos:
+            continue
+        # 比上年增加… / 较去年同期…: a comparison base, not the year of what follows
+        if RELATIVE[word] < 0 and m.start() > 0 and prefix[m.start() - 1] in "比较与同":
+            continue
+        best_pos, best = m.start(), current + RELATIVE[word]
+    return best
+
+
+def amount_year(text: str, sent_start: int, start: int, end: int, default: int | None) -> int | None:
+    """Fiscal year of the figure at text[start:end] in the sentence starting at sent_start."""
+    year = year_before(text, sent_start, start, default)
+    if year is None:
+        year = default  # a sentence without its own year: the article's default year
+    before = text[max(sent_start, start - 12) : start]
+    after = text[end : end + 14]
+    if year is not None:
+        if REPLACED_RE.search(before) and REPLACED_AFTER_RE.match(after):
+            return year - 1
+        if PRIOR_BASE_RE.search(before):
+            return year - 1
+    return year

@@ -1,0 +1,38 @@
+from decimal import Decimal
+
+from orchestration.extract.document import extract_document
+
+
+def test_money_outside_bodies_is_skipped():
+    text = (
+        "本期关注基层财政，上期共发放稿酬500元。欢迎来稿！\n\n"
+        "浙江安吉：推进生态补偿\n\n浙江省湖州市安吉县财政局 | 张三\n\n2022年，安吉县安排生态补偿资金100万元。"
+    )
+    ex = extract_document(text)
+    assert [a.amount_text for a in ex.amounts] == ["100万元"]
+    assert [(s.span_text, s.reason) for s in ex.skipped] == [("500元", "outside article body")]
+    assert ex.amounts[0].fiscal_year == 2022
+    assert ex.amounts[0].measure == "allocation"
+
+
+def test_table_with_unit_in_header():
+    text = "2023年部门预算表\n单位：万元\n项目\t预算数\n一般公共服务支出\t1,234.5\n教育支出\t5678\n\n以上为预算数。"
+    ex = extract_document(text)
+    assert [(a.amount_text, a.amount_yuan) for a in ex.amounts] == [
+        ("1,234.5", Decimal(12345000)),
+        ("5678", Decimal(56780000)),
+    ]
+    assert all(text[a.char_start : a.char_end] == a.amount_text for a in ex.amounts)
+
+
+def test_programs_and_sentences():
+    text = "安排3248万元落实贫困学生资助政策；拨付1934万元用于义务教育薄弱环节改善与提升。"
+    ex = extract_document(text)
+    assert [a.program_name for a in ex.amounts] == ["贫困学生资助政策", "义务教育薄弱环节改善与提升"]
+    assert all(a.sentence == text for a in ex.amounts)
+
+
+def test_empty_and_moneyless_text():
+    assert extract_document("").amounts == []
+    ex = extract_document("加强作风建设。")
+    assert len(ex.articles) == 1 and ex.amounts == [] and ex.ratios == []

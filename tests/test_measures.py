@@ -1,0 +1,58 @@
+import pytest
+
+from orchestration.extract.document import extract_document
+from orchestration.extract.measures import measure_of
+from orchestration.extract.text_units import clause_start
+
+
+def measure(text, figure):
+    start = text.index(figure)
+    cl = clause_start(text, 0, start)
+    return measure_of(text, start, start + len(figure), [cl, 0], 0).measure
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        ("安排安全生产专项资金1000万元", "1000万元", "allocation"),
+        ("设立550万元安全生产专项资金", "550万元", "allocation"),
+        ("筹措资金1.25亿元，用于市政基础设施建设", "1.25亿元", "allocation"),
+        ("2021年预算安排农林水支出16.1亿元", "16.1亿元", "allocation"),
+        ("财政拨付各类社会救助资金1.03亿元", "1.03亿元", "expenditure"),
+        ("发放全县教师绩效工资6225万元", "6225万元", "expenditure"),
+        ("全区民生支出88.5亿元", "88.5亿元", "expenditure"),
+        ("投入2437万元开展农村产业道路建设", "2437万元", "expenditure"),
+        ("兑现就业专项资金2770万元", "2770万元", "expenditure"),
+        ("统筹推进重大项目82个，总投资624.4亿元", "624.4亿元", "investment"),
+        ("全年完成投资40.2亿元", "40.2亿元", "investment"),
+        ("基金已实缴出资4.04亿元", "4.04亿元", "investment"),
+        ("今年以来获取上级补助资金3605万元", "3605万元", "transfer_in"),
+        ("申报并获批一般债券及中央预算内投资1.71亿元", "1.71亿元", "transfer_in"),
+        ("中央、省下达至我区的直达资金总量5.29亿元", "5.29亿元", "transfer_in"),
+        ("全县完成一般公共预算收入15.6亿元", "15.6亿元", "revenue"),
+        ("其中税收收入9.1亿元", "9.1亿元", "revenue"),
+        ("累计采购两型技术产品1.19亿元", "1.19亿元", "procurement"),
+        ("政府采购节约资金0.73亿元", "0.73亿元", "saving"),
+        ("送审金额21.59亿元，核减0.65亿元", "0.65亿元", "saving"),
+        ("入库企业58家，发放贷款3.45亿元", "3.45亿元", "financing"),
+        ("发放创业担保贷款贴息120万元", "120万元", "expenditure"),
+        ("政府采购限额标准提高到货物项目采购金额达到40万元以上，服务项目采购金额达到50万元以上", "50万元", "threshold"),
+        ("人均持股金额357.33元", "357.33元", "per_capita"),
+        ("城乡低保标准提高到每人每月715元", "715元", "per_capita"),
+        ("特困人员供养标准为420元/人/月", "420元", "per_capita"),
+        ("幼儿园、小学生均公用经费标准由770元提高到870元", "870元", "per_capita"),
+        ("今年安排村级经费保障总额达9687万元，比上年增加1527万元", "1527万元", "other"),
+        ("督促292个单位编制国有资产报告，涉及资产69.64亿元", "69.64亿元", "other"),
+        ("评价24个项目，涉及资金达18.97亿元", "18.97亿元", "other"),
+    ],
+)
+def test_measure(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_parts_take_the_measure_of_their_total():
+    ex = extract_document("2022年，安排安全生产专项资金2000万元，其中包含应急管理宣教中心建设支出1500万元。")
+    assert [(a.amount_text, a.measure, a.is_total) for a in ex.amounts] == [
+        ("2000万元", "allocation", True),
+        ("1500万元", "allocation", False),
+    ]

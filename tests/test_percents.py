@@ -1,0 +1,31 @@
+import pytest
+
+from orchestration.extract.document import extract_document
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("全年全县民生类支出完成35.9亿元，占一般公共预算支出的81.4%。", "share"),
+        ("规上工业总产值同比增长46.9%。", "growth"),
+        ("工业投资同比增长69.6%以上。", "growth"),
+        ("中央预算内投资项目开工率100%。", "rate"),
+        ("资金节约率为9.2%。", "rate"),
+        ("支出进度为81.9%。", "rate"),
+        ("坚持以人民为中心，80%以上的财政支出用于民生领域。", "share"),
+        ("强化10%支出红线刚性约束。", "share"),
+        ("各项基本社会保险参保率均超过98%。", "rate"),
+        ("一般公共预算收入增长８．２％。", "growth"),
+    ],
+)
+def test_percent_kind(text, kind):
+    ratios = extract_document(text).ratios
+    assert len(ratios) == 1
+    assert ratios[0].kind == kind
+    assert text[ratios[0].char_start : ratios[0].char_end] == ratios[0].percent_text
+
+
+def test_lower_bound_qualifier_in_description():
+    r = extract_document("工业投资同比增长69.6%以上。").ratios[0]
+    assert r.percent_text == "69.6%"
+    assert r.of_what.endswith("(以上)")

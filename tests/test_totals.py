@@ -1,0 +1,58 @@
+from orchestration.extract.document import extract_document
+
+
+def rows(text):
+    return [(a.amount_text, a.is_total, a.parent_char_start) for a in extract_document(text).amounts]
+
+
+def test_qizhong_breakdown():
+    text = "截至10月，全区民生支出88.5亿元，同比增长6.6%，其中民生项目接轨主城区标准增加支出5.1亿元。"
+    assert rows(text) == [("88.5亿元", True, None), ("5.1亿元", False, text.index("88.5"))]
+
+
+def test_parenthesised_breakdown():
+    text = "今年安排专项资金500万元（其中：A项目 3万元、B项目 2万元），用于改造。"
+    start = text.index("500")
+    assert rows(text) == [("500万元", True, None), ("3万元", False, start), ("2万元", False, start)]
+
+
+def test_list_that_sums_to_the_preceding_total():
+    text = (
+        "安排各类文化专项资金5583万元。支持甲项目建设3719万元、乙体系建设902万元、文物保护659万元、"
+        "非遗保护58万元和文化产业专项245万元。"
+    )
+    r = rows(text)
+    assert r[0] == ("5583万元", True, None)
+    assert all(p == 0 + text.index("5583") and not t for _, t, p in r[1:])
+
+
+def test_list_that_does_not_sum_is_not_a_breakdown():
+    text = "安排资金5000万元。支持甲项目3000万元、乙项目1000万元。"
+    assert [p for _, _, p in rows(text)] == [None, None, None]
+
+
+def test_total_after_its_parts():
+    text = "下达资金如下：东台市120万元，大丰区80万元，射阳县100万元，合计300万元。"
+    total = text.index("300万元")
+    assert rows(text) == [
+        ("120万元", False, total),
+        ("80万元", False, total),
+        ("100万元", False, total),
+        ("300万元", True, None),
+    ]
+
+
+def test_portion_of_a_capacity():
+    text = "截至目前，下达至我区的直达资金总量5.29亿元，支出金额4.33亿元，支出进度为81.9%。"
+    assert rows(text) == [("5.29亿元", True, None), ("4.33亿元", False, None)]
+
+
+def test_increment_is_not_a_portion_or_part():
+    text = "今年安排村级经费保障总额达9687万元，比上年增加1527万元。全年支出38.2亿元，比上年同期35.1亿元增支3.1亿元。"
+    assert all(p is None for _, _, p in rows(text))
+    assert rows(text)[0][1] is False
+
+
+def test_aggregate_with_smaller_items_is_total():
+    text = "2021年，全年全县民生类支出完成35.9亿元，占一般公共预算支出的81.4%。发放补助1.57亿元。"
+    assert rows(text)[0] == ("35.9亿元", True, None)

@@ -1,0 +1,54 @@
+import pytest
+
+from orchestration.extract.years import amount_year, article_default_year, dominant_year
+
+
+def year_of(text, figure, default=2021, nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(figure, start + 1)
+    return amount_year(text, 0, start, start + len(figure), default)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "nth", "expected"),
+    [
+        ("2022年，安排安全生产专项资金2000万元", "2000万元", 0, 2022),
+        ("今年安排村级经费保障总额达9687万元，比上年增加1527万元", "9687万元", 0, 2021),
+        ("今年安排村级经费保障总额达9687万元，比上年增加1527万元", "1527万元", 0, 2021),
+        ("比上年同期98765万元增收4321万元", "98765万元", 0, 2020),
+        ("比上年同期98765万元增收4321万元", "4321万元", 0, 2021),
+        ("上年同期完成5000万元", "5000万元", 0, 2020),
+        ("去年安排资金300万元", "300万元", 0, 2020),
+        ("生均公用经费标准由770元分别提高到870元、840元", "770元", 0, 2020),
+        ("生均公用经费标准由770元分别提高到870元、840元", "870元", 0, 2021),
+        ("初中生均公用经费标准由1070元提高到1200元", "1070元", 0, 2020),
+        ("截至10月，拨付资金15.48 亿元", "15.48 亿元", 0, 2021),
+        ("完善出台了《若干政策意见(2019年修订版)》，安排100万元", "100万元", 0, 2021),
+        ("自2020年4月25日起，限额标准提高到40万元", "40万元", 0, 2020),
+    ],
+)
+def test_amount_year(text, figure, nth, expected):
+    assert year_of(text, figure, nth=nth) == expected
+
+
+def test_no_default_gives_none():
+    text = "安排辅警工资1340万元"
+    assert amount_year(text, 0, 6, 13, None) is None
+
+
+def test_article_default_year():
+    assert article_default_year("2021年，江西省赣州市会昌县坚持以人民为中心", None) == 2021
+    assert article_default_year("截至2021年底，全区共纳入项目4个", None) == 2021
+    # dated events are not a frame
+    assert article_default_year("2020年11月，经验做法获通报表扬；2021年10月，被授予称号。", None) is None
+    # current-period wording takes the bulletin's dominant year
+    assert article_default_year("今年以来，区财政局深入贯彻落实", 2021) == 2021
+    assert article_default_year("截至10月，全区民生支出88.5亿元", 2021) == 2021
+    assert article_default_year("积极支持社会治理现代化建设", 2021) is None
+    assert article_default_year("现下达资金如下", None, title="关于下达2024年补助资金的通知") == 2024
+
+
+def test_dominant_year():
+    assert dominant_year("2021年，〔2021〕15号，2020年1月至2021年5月") == 2021
+    assert dominant_year("没有年份") is None
