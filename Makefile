@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 export BULLETINS_DIR ?= $(CURDIR)/seeds
 export WAREHOUSE_DIR ?= $(CURDIR)/warehouse
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# dbt and dagster from the project's venv, also for the subprocesses they start.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 GOLD ?= tests/fixtures/gold
 
 .PHONY: install manifest run test eval ui lint clean
@@ -24,8 +26,7 @@ manifest: install
 
 run: manifest
 	mkdir -p "$(DAGSTER_HOME)" "$(WAREHOUSE_DIR)"
-	$(BIN)/dagster job execute -m orchestration.definitions -j refresh_warehouse
-	$(BIN)/python -m orchestration.summary
+	$(BIN)/python -m orchestration.build
 
 test: manifest
 	$(BIN)/python -m pytest

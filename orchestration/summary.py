@@ -19,9 +19,15 @@ def summarize(database: str) -> str:
         ).fetchone()
         by_province = con.execute(
             """
-            select coalesce(l.province, '(unknown)') as province, count(*) as amounts, sum(a.amount_yuan) as yuan
+            select
+                coalesce(l.province, '(unknown)') as province,
+                count(*) as amounts,
+                -- spending only, and a breakdown's parts are already inside their total
+                coalesce(sum(a.amount_yuan) filter (
+                    where a.measure in ('allocation', 'expenditure') and a.parent_amount_id is null
+                ), 0) as spending_yuan
             from fct_amount a left join dim_locality l using (locality_code)
-            group by 1 order by yuan desc
+            group by 1 order by spending_yuan desc
             """
         ).fetchall()
     lines = [
@@ -29,8 +35,8 @@ def summarize(database: str) -> str:
         "bulletins: " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "duplicate", "quarantined")),
         *(f"  quarantined {name}: {reason}" for name, reason in quarantined),
         f"articles: {articles}   amounts: {amounts}   ratios: {ratios}",
-        "total yuan by province (all measures, as stated in the bulletins):",
-        *(f"  {province:<10} {n:>5} amounts {yuan:>22,.2f} yuan" for province, n, yuan in by_province),
+        "by province: allocation + expenditure in yuan (parts of a total not counted twice), amounts found",
+        *(f"  {yuan:>20,.2f}  {n:>5}  {province}" for province, n, yuan in by_province),
     ]
     return "\n".join(lines)
 

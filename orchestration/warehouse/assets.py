@@ -6,10 +6,11 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.project import dbt_project
-from orchestration.warehouse.publish import build_lock, publish_database
+from orchestration.warehouse.publish import build_lock, publish_database, relation_row_counts
 
 
 class LayerGroupTranslator(DagsterDbtTranslator):
@@ -29,8 +30,22 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
     paths = warehouse.paths
     # The dbt profile and sources read WAREHOUSE_DIR: the same setting that placed the Parquet files.
     os.environ["WAREHOUSE_DIR"] = str(paths.warehouse_dir)
+    events, failure = [], None
     with build_lock(paths.build_lock):
-        yield from dbt.cli(["build"], context=context).stream()
+        try:
+            events.extend(dbt.cli(["build"], context=context).stream())
+        except DagsterDbtCliRuntimeError as exc:  # report what was built before re-raising
+            failure = exc
+    # Row counts are read once dbt has exited: DuckDB lets no reader in while dbt holds the file.
+    counts = relation_row_counts(paths.build_database)
+    for event in events:
+        if isinstance(event, dg.Output):
+            name = context.asset_key_for_output(event.output_name).path[-1]
+            if name in counts:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[name]})
+        yield event
+    if failure is not None:
+        raise failure
 
 
 MART_KEYS = [spec.key for spec in warehouse_models.specs if spec.group_name == "marts"]

@@ -47,15 +47,24 @@ def publish_database(build_database: Path, published_database: Path, run_id: str
                 "create or replace table warehouse_build as select ? as run_id, ? as published_at",
                 [run_id, datetime.now(UTC).replace(tzinfo=None)],
             )
-            tables = [
-                row[0]
-                for row in con.execute(
-                    "select table_name from duckdb_tables() where schema_name = 'main' order by table_name"
-                ).fetchall()
-            ]
-            counts = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
             con.execute("checkpoint")
+        counts = relation_row_counts(tmp)
         os.replace(tmp, published_database)
     finally:
         tmp.unlink(missing_ok=True)
     return counts
+
+
+def relation_row_counts(database: Path) -> dict[str, int]:
+    """Rows of every table and view in a DuckDB file, by name (model names are unique across schemas)."""
+    if not database.exists():
+        return {}
+    with duckdb.connect(str(database), read_only=True) as con:
+        relations = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "union all select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall()
+        # Names come from the database catalogue, quoted as identifiers.
+        return {
+            name: con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0] for schema, name in relations
+        }

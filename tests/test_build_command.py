@@ -1,0 +1,31 @@
+"""`make run`'s command, run as a real process against a temporary warehouse and Dagster home."""
+
+import os
+import subprocess
+import sys
+
+import duckdb
+from conftest import SEEDS_DIR
+
+from orchestration.settings import PROJECT_ROOT
+
+
+def test_build_command_publishes_the_warehouse_and_prints_a_summary(tmp_path):
+    env = {
+        **os.environ,
+        "BULLETINS_DIR": str(SEEDS_DIR),
+        "WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
+    (tmp_path / "dagster_home").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration.build"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "succeeded" in done.stdout
+    assert ", 0 failed" in done.stdout
+    assert "bulletins: 2 loaded, 0 duplicate, 0 quarantined" in done.stdout
+    with duckdb.connect(str(tmp_path / "warehouse" / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from fct_amount").fetchone()[0] > 0
+    # The run is recorded in the Dagster instance, so the UI shows it.
+    assert any((tmp_path / "dagster_home").iterdir())
