@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 GOLD ?= tests/fixtures/gold
 
-.PHONY: install manifest run test eval ui lint clean
+.PHONY: install manifest run test eval ui lint clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ manifest: install
 
 run: manifest
 	mkdir -p "$(DAGSTER_HOME)" "$(WAREHOUSE_DIR)"
-	$(BIN)/python -m orchestration.build
+	$(BIN)/python -m orchestration.build $(if $(FORCE),--force)
 
 test: manifest
 	$(BIN)/python -m pytest
@@ -37,6 +37,12 @@ eval: install
 ui: manifest
 	mkdir -p "$(DAGSTER_HOME)"
 	$(BIN)/dagster dev -w workspace.yaml
+
+# Synthetic corpora of 200, 2,000 and 20,000 bulletins: per-stage time, chars/s, peak memory, refresh
+# time, JioNLP's extract_money side by side (see docs/scaling.md). make bench BENCH_ARGS=--quick: 50, 200.
+bench: manifest
+	$(BIN)/python -c "import jionlp" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.run_bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check orchestration tests

@@ -1,18 +1,78 @@
-"""`make run`: refresh the warehouse once, recorded in the Dagster instance, and print a summary."""
+"""`make run`: refresh the warehouse once, recorded in the Dagster instance, and print a summary.
 
+    python -m orchestration.build [--force] [--report-json PATH]
+
+Without --force, nothing runs when the published warehouse is already current. ``--report-json``
+writes, after the run, its id, success and each step's wall seconds (from the run's STEP_START /
+STEP_SUCCESS / STEP_FAILURE event timestamps): what ``bench/run_bench.py`` reads.
+"""
+
+import argparse
+import json
 import sys
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration.definitions import defs
+from orchestration.freshness import stale_reason
 from orchestration.jobs import refresh_warehouse_job
 from orchestration.settings import WarehousePaths
 from orchestration.summary import summarize
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+STEP_EVENTS = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
+RUN_EVENTS = {dg.DagsterEventType.RUN_START, dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE}
+OUTPUT_EVENTS = {dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_CHECK_EVALUATION}
 
 
-def main() -> int:
+def run_report(instance: dg.DagsterInstance, run_id: str | None, success: bool, failed_checks: list[str]) -> dict:
+    """Run id, success and per-step wall seconds, from the timestamps of the run's stored events.
+
+    Each step also lists the assets it materialized and counts the checks it evaluated, so that a
+    reader can tell which stage a step belongs to whatever it is called.
+    """
+    steps: dict[str, dict] = {}
+    run_start = run_end = None
+    for entry in instance.all_logs(run_id, of_type=STEP_EVENTS | RUN_EVENTS | OUTPUT_EVENTS) if run_id else []:
+        kind = entry.dagster_event.event_type
+        if kind == dg.DagsterEventType.RUN_START:
+            run_start = entry.timestamp
+        elif kind in RUN_EVENTS:
+            run_end = entry.timestamp
+        elif entry.step_key:
+            step = steps.setdefault(
+                entry.step_key, {"start": None, "end": None, "status": "started", "assets": [], "checks": 0}
+            )
+            if kind == dg.DagsterEventType.ASSET_MATERIALIZATION:
+                step["assets"].append(entry.dagster_event.asset_key.to_user_string())
+            elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+                step["checks"] += 1
+            elif kind == dg.DagsterEventType.STEP_START:
+                step["start"] = entry.timestamp
+            else:
+                step["end"] = entry.timestamp
+                step["status"] = "success" if kind == dg.DagsterEventType.STEP_SUCCESS else "failure"
+    for step in steps.values():
+        both = step["start"] is not None and step["end"] is not None
+        step["wall_seconds"] = round(step["end"] - step["start"], 3) if both else None
+    return {
+        "run_id": run_id,
+        "success": success,
+        "failed_checks": failed_checks,
+        "run_start": run_start,
+        "run_end": run_end,
+        "run_wall_seconds": round(run_end - run_start, 3) if run_start and run_end else None,
+        "steps": steps,
+    }
+
+
+def write_report(path: Path, report: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2))
+
+
+def refresh(report_json: Path | None = None) -> bool:
     instance = dg.DagsterInstance.get()  # $DAGSTER_HOME, so the run shows up in `make ui`
     job = defs.get_job_def(refresh_warehouse_job.name)
     result = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False)
@@ -25,10 +85,29 @@ def main() -> int:
     for event in result.all_events:
         if event.is_step_failure:
             print(f"  failed step {event.step_key}: {event.event_specific_data.error.message.strip()[:500]}")
-    published = WarehousePaths.from_env().published_database
-    if published.exists():
-        print(summarize(str(published)))
-    return 0 if result.success and not failed else 1
+    if report_json:
+        write_report(report_json, run_report(instance, result.run_id, result.success and not failed, failed))
+    return result.success and not failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="refresh even if the warehouse is current")
+    parser.add_argument("--report-json", type=Path, help="write run id, success and per-step wall seconds here")
+    args = parser.parse_args(argv)
+    paths = WarehousePaths.from_env()
+    reason = stale_reason(paths)
+    if reason is None and not args.force:
+        print("warehouse is current (inbox, ledgers and code unchanged): nothing to do; --force rebuilds")
+        ok = True
+        if args.report_json:
+            write_report(args.report_json, {**run_report(dg.DagsterInstance.get(), None, True, []), "skipped": True})
+    else:
+        print(f"refreshing: {reason or 'forced'}")
+        ok = refresh(args.report_json)
+    if paths.published_database.exists():
+        print(summarize(str(paths.published_database)))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -5,21 +5,9 @@ import json
 
 import dagster as dg
 
-from orchestration.ingest.inbox import inbox_paths
+from orchestration.freshness import inbox_fingerprint
 from orchestration.jobs import refresh_warehouse_job
 from orchestration.resources import WarehouseResource
-
-
-def inbox_fingerprint(warehouse: WarehouseResource) -> dict[str, str]:
-    """File -> "size:mtime_ns" for every bulletin in the inbox: cheap, no file is read."""
-    inbox = warehouse.paths.bulletins_dir
-    if not inbox.is_dir():
-        return {}
-    fingerprint = {}
-    for path in inbox_paths(inbox):
-        stat = path.stat()
-        fingerprint[path.relative_to(inbox).as_posix()] = f"{stat.st_size}:{stat.st_mtime_ns}"
-    return fingerprint
 
 
 def inbox_changes(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
@@ -30,6 +18,22 @@ def inbox_changes(before: dict[str, str], after: dict[str, str]) -> dict[str, li
     }
 
 
+ACTIVE = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+
+
+def refresh_in_progress(instance: dg.DagsterInstance) -> bool:
+    """One refresh at a time: DuckDB has one writer, and a second run would only redo the work."""
+    runs = instance.get_run_records(
+        filters=dg.RunsFilter(job_name=refresh_warehouse_job.name, statuses=ACTIVE), limit=1
+    )
+    return bool(runs)
+
+
 @dg.sensor(
     job=refresh_warehouse_job,
     minimum_interval_seconds=60,
@@ -38,8 +42,11 @@ def inbox_changes(before: dict[str, str], after: dict[str, str]) -> dict[str, li
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     # The cursor (kept by Dagster across restarts) is the fingerprint the last refresh saw.
+    if refresh_in_progress(context.instance):
+        # The cursor stays put, so the changes are picked up once the running refresh has finished.
+        return dg.SkipReason("a refresh is already queued or running")
     before = json.loads(context.cursor) if context.cursor else {}
-    after = inbox_fingerprint(warehouse)
+    after = inbox_fingerprint(warehouse.paths)
     changes = inbox_changes(before, after)
     if not any(changes.values()):
         return dg.SkipReason(f"no change among {len(after)} bulletin file(s)")

@@ -5,7 +5,7 @@ Two environment variables name every path, for Dagster and for the dbt profile a
 - ``BULLETINS_DIR``: the inbox of raw ``*.txt`` bulletins (default: ``seeds/``);
 - ``WAREHOUSE_DIR``: the output folder (default: ``warehouse/``), laid out as
 
-  ``staging/*.parquet``      extraction output, read by dbt sources
+  ``staging/``               Parquet ledgers and batches (see ``orchestration.staging``), read by dbt
   ``build/warehouse.duckdb`` the database dbt writes (only the pipeline opens it)
   ``warehouse.duckdb``       the published copy analysts query, replaced by an atomic rename
 """
@@ -34,9 +34,6 @@ class WarehousePaths:
     @property
     def staging_dir(self) -> Path:
         return self.warehouse_dir / "staging"
-
-    def staging_file(self, table: str) -> Path:
-        return self.staging_dir / f"{table}.parquet"
 
     @property
     def build_database(self) -> Path:

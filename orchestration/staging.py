@@ -1,37 +1,81 @@
-"""The Parquet staging tables that Python assets write and dbt sources read.
+"""The Parquet staging store that Python assets write and dbt sources read.
 
-Each table has an explicit Arrow schema so that an empty table still has typed columns, and
-each file is replaced atomically (write to a temporary name, then rename) so that dbt never
-reads a half-written file.
+Incremental refreshes rest on two kinds of files under ``$WAREHOUSE_DIR/staging``:
+
+- ledgers (``ledger/<name>.parquet``): the current bookkeeping — which file holds which text,
+  which text was extracted into which batch. A ledger is small and replaced whole by an atomic
+  rename; that rename is the commit point of each step.
+- batches (``batches/<table>/batch-<id>.parquet``): append-only facts, one file per table per
+  refresh, holding only what that refresh processed. Every fact row carries its ``batch_id``; the
+  dbt staging models keep a row only if the ledger points at its batch, so a batch written by a run
+  that was killed before its ledger commit is ignored (and later deleted), never counted twice.
+
+Every table has an explicit Arrow schema, so an empty table still has typed columns; each batch
+folder holds an empty placeholder file so that dbt's globs never come up empty.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 YUAN = pa.decimal128(24, 2)
-_str, _int, _year = pa.string(), pa.int64(), pa.int32()
+_str, _int, _year, _time, _bool = pa.string(), pa.int64(), pa.int32(), pa.timestamp("us"), pa.bool_()
 
-SCHEMAS: dict[str, pa.Schema] = {
+LEDGER_SCHEMAS: dict[str, pa.Schema] = {
+    # One row per file ever seen in the inbox (removed files stay, with removed_at set).
     "bulletin_files": pa.schema(
         [
             ("source_file", _str),
             ("content_sha256", _str),
             ("bytes", _int),
+            ("mtime_ns", _int),
             ("encoding", _str),
             ("status", _str),
             ("reason", _str),
+            ("decode_reason", _str),
             ("bulletin_id", _str),
             ("chars", _int),
             ("duplicate_of", _str),
+            ("first_seen_at", _time),
+            ("changed_at", _time),
+            ("removed_at", _time),
         ]
     ),
-    "bulletin_texts": pa.schema([("bulletin_id", _str), ("source_file", _str), ("text", _str)]),
+    # Every decoded text ever stored (the raw history), and the batch that holds it.
+    "texts": pa.schema([("bulletin_id", _str), ("batch_id", _str), ("chars", _int), ("stored_at", _time)]),
+    # The extraction of each text: which batch holds its facts, by which extractor version.
+    "extractions": pa.schema(
+        [
+            ("bulletin_id", _str),
+            ("batch_id", _str),
+            ("extractor_version", _str),
+            ("status", _str),
+            ("error", _str),
+            ("extracted_at", _time),
+        ]
+    ),
+}
+
+BATCH_SCHEMAS: dict[str, pa.Schema] = {
+    "texts": pa.schema([("bulletin_id", _str), ("source_file", _str), ("text", _str)]),
+    "file_events": pa.schema(
+        [
+            ("source_file", _str),
+            ("event", _str),
+            ("content_sha256", _str),
+            ("bulletin_id", _str),
+            ("status", _str),
+            ("reason", _str),
+            ("observed_at", _time),
+            ("run_id", _str),
+        ]
+    ),
     "articles": pa.schema(
         [
             ("bulletin_id", _str),
@@ -63,7 +107,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("program_name", _str),
             ("function_code", _str),
             ("measure", _str),
-            ("is_total", pa.bool_()),
+            ("is_total", _bool),
             ("parent_char_start", _int),
         ]
     ),
@@ -83,15 +127,14 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     "skipped_spans": pa.schema(
-        [
-            ("bulletin_id", _str),
-            ("char_start", _int),
-            ("char_end", _int),
-            ("span_text", _str),
-            ("reason", _str),
-        ]
+        [("bulletin_id", _str), ("char_start", _int), ("char_end", _int), ("span_text", _str), ("reason", _str)]
     ),
-    "extraction_failures": pa.schema([("bulletin_id", _str), ("error", _str)]),
+}
+# Every batch row records the batch it was written in.
+BATCH_SCHEMAS = {name: schema.append(pa.field("batch_id", _str)) for name, schema in BATCH_SCHEMAS.items()}
+FACT_TABLES = ("articles", "amounts", "ratios", "skipped_spans")
+
+REFERENCE_SCHEMAS: dict[str, pa.Schema] = {
     "localities": pa.schema(
         [
             ("code", _str),
@@ -109,17 +152,98 @@ SCHEMAS: dict[str, pa.Schema] = {
     "function_classes": pa.schema([("function_code", _str), ("function_name", _str)]),
 }
 
+PLACEHOLDER = "batch-0-placeholder.parquet"
 
-def write_table(path: Path, table: str, rows: Iterable[Mapping]) -> int:
-    """Write rows (dicts keyed by column name) as Parquet, atomically; returns the row count."""
-    schema = SCHEMAS[table]
-    arrow = pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
+
+def now() -> datetime:
+    """UTC wall time without tzinfo (Parquet timestamp[us], DuckDB TIMESTAMP)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_batch_id(run_id: str) -> str:
+    """Sortable and unique per run: UTC time, then the run id's first block."""
+    return f"{now():%Y%m%dT%H%M%S%f}-{run_id.split('-')[0]}"
+
+
+def _write(path: Path, schema: pa.Schema, rows: Iterable[Mapping]) -> int:
+    """Write rows (dicts keyed by column name; other keys ignored) atomically; returns the count."""
+    table = pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(arrow, tmp)
+    pq.write_table(table, tmp)
     os.replace(tmp, path)
-    return arrow.num_rows
+    return table.num_rows
 
 
-def read_table(path: Path, columns: list[str] | None = None) -> list[dict]:
-    return pq.read_table(path, columns=columns).to_pylist()
+class StagingStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # Ledgers -------------------------------------------------------------------------------
+    def ledger_path(self, name: str) -> Path:
+        return self.root / "ledger" / f"{name}.parquet"
+
+    def read_ledger(self, name: str) -> list[dict]:
+        path = self.ledger_path(name)
+        return pq.read_table(path).to_pylist() if path.exists() else []
+
+    def write_ledger(self, name: str, rows: Iterable[Mapping]) -> int:
+        return _write(self.ledger_path(name), LEDGER_SCHEMAS[name], rows)
+
+    # Batches -------------------------------------------------------------------------------
+    def batch_dir(self, table: str) -> Path:
+        return self.root / "batches" / table
+
+    def write_batch(self, table: str, batch_id: str, rows: Iterable[Mapping], part: int = 0) -> int:
+        """Write one part file of a batch (large batches are written in several parts)."""
+        rows = [{**row, "batch_id": batch_id} for row in rows]
+        if not rows:
+            return 0
+        return _write(self.batch_dir(table) / f"batch-{batch_id}.{part:04d}.parquet", BATCH_SCHEMAS[table], rows)
+
+    def _batch_files(self, table: str) -> Iterator[tuple[str, Path]]:
+        for path in sorted(self.batch_dir(table).glob("batch-*.parquet")):
+            if path.name != PLACEHOLDER:
+                yield path.name.removeprefix("batch-").split(".")[0], path
+
+    def iter_batch_rows(
+        self, table: str, wanted: Mapping[str, str], key: str = "bulletin_id", chunk_rows: int = 256
+    ) -> Iterator[dict]:
+        """Stream the rows whose ``key`` maps to their own batch in ``wanted`` (key -> live batch id)."""
+        live = set(wanted.values())
+        for batch_id, path in self._batch_files(table):
+            if batch_id not in live:
+                continue
+            for record_batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows):
+                for row in record_batch.to_pylist():
+                    if wanted.get(row[key]) == batch_id:
+                        yield row
+
+    def collect_garbage(self, table: str, live_batch_ids: set[str]) -> int:
+        """Delete batch files no ledger points at (superseded, or left by a killed run)."""
+        removed = 0
+        for batch_id, path in list(self._batch_files(table)):
+            if batch_id not in live_batch_ids:
+                path.unlink(missing_ok=True)
+                removed += 1
+        for tmp in self.batch_dir(table).glob(".*.tmp"):  # half-written by a killed run
+            tmp.unlink(missing_ok=True)
+        return removed
+
+    # Reference tables ----------------------------------------------------------------------
+    def reference_path(self, name: str) -> Path:
+        return self.root / "reference" / f"{name}.parquet"
+
+    def write_reference(self, name: str, rows: Iterable[Mapping]) -> int:
+        return _write(self.reference_path(name), REFERENCE_SCHEMAS[name], rows)
+
+    # Layout --------------------------------------------------------------------------------
+    def ensure_layout(self) -> None:
+        """Create every file dbt's sources read, empty where nothing has been written yet."""
+        for name in LEDGER_SCHEMAS:
+            if not self.ledger_path(name).exists():
+                self.write_ledger(name, [])
+        for table, schema in BATCH_SCHEMAS.items():
+            placeholder = self.batch_dir(table) / PLACEHOLDER
+            if not placeholder.exists():
+                _write(placeholder, schema, [])

@@ -9,9 +9,12 @@ from orchestration.settings import WarehousePaths
 
 def summarize(database: str) -> str:
     with duckdb.connect(database, read_only=True) as con:
-        statuses = dict(con.execute("select status, count(*) from bulletin_files group by 1").fetchall())
+        statuses = dict(
+            con.execute("select status, count(*) from bulletin_files where not is_removed group by 1").fetchall()
+        )
+        removed = con.execute("select count(*) from bulletin_files where is_removed").fetchone()[0]
         quarantined = con.execute(
-            "select source_file, reason from bulletin_files where status = 'quarantined' order by 1"
+            "select source_file, reason from bulletin_files where status = 'quarantined' and not is_removed order by 1"
         ).fetchall()
         articles, amounts, ratios = con.execute(
             "select (select count(*) from dim_article), (select count(*) from fct_amount),"
@@ -32,7 +35,9 @@ def summarize(database: str) -> str:
         ).fetchall()
     lines = [
         f"warehouse: {database}",
-        "bulletins: " + ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "duplicate", "quarantined")),
+        "bulletins: "
+        + ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "duplicate", "quarantined"))
+        + (f" (and {removed} file(s) removed from the inbox, facts kept)" if removed else ""),
         *(f"  quarantined {name}: {reason}" for name, reason in quarantined),
         f"articles: {articles}   amounts: {amounts}   ratios: {ratios}",
         "by province: allocation + expenditure in yuan (parts of a total not counted twice), amounts found",

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 from conftest import SEEDS_DIR, build_warehouse, copy_seeds
 
-import orchestration.extract.assets as extract_assets
+import orchestration.extract.parallel as extract_parallel
 import orchestration.warehouse.checks as checks
 
 FCT_AMOUNT_COLUMNS = [
@@ -82,14 +82,14 @@ def test_bad_input_ends_as_rows_with_a_status_and_reason(seed_build, inbox, tmp_
     (inbox / "breaks the extractor.txt").write_text("某县财政局：拨付专项资金100万元。触发故障", encoding="utf-8")
     (inbox / "crlf 全角.txt").write_bytes("河南兰考：2021年，县财政安排资金１２０万元。\r\n".encode())
 
-    real_extract = extract_assets.extract_document
+    real_extract = extract_parallel.extract_document
 
     def extract_or_fail(text):
         if "触发故障" in text:
             raise RuntimeError("simulated extractor bug")
         return real_extract(text)
 
-    monkeypatch.setattr(extract_assets, "extract_document", extract_or_fail)
+    monkeypatch.setattr(extract_parallel, "extract_document", extract_or_fail)
     result = build_warehouse(inbox, tmp_path / "warehouse")
     assert result.success
     database = tmp_path / "warehouse" / "warehouse.duckdb"

@@ -46,16 +46,37 @@ def test_inbox_changes_classifies_files():
     assert inbox_changes(before, after) == {"new": ["d.txt"], "changed": ["b.txt"], "removed": ["c.txt"]}
 
 
-def test_schedule_requests_the_refresh_job():
-    context = dg.build_schedule_context(scheduled_execution_time=None)
-    request = nightly_refresh_schedule.evaluate_tick(context).run_requests[0]
-    assert request.job_name in (None, "refresh_warehouse")
+def test_schedule_refreshes_only_a_warehouse_that_is_not_current(seed_build):
+    paths, _ = seed_build
+    warehouse = WarehouseResource(bulletins_dir=str(paths.bulletins_dir), warehouse_dir=str(paths.warehouse_dir))
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(instance=instance, resources={"warehouse": warehouse})
+        current = nightly_refresh_schedule.evaluate_tick(context)
+        assert current.run_requests == [] and "current" in current.skip_message
+
+        empty = WarehouseResource(bulletins_dir=str(paths.bulletins_dir), warehouse_dir=str(paths.warehouse_dir / "x"))
+        context = dg.build_schedule_context(instance=instance, resources={"warehouse": empty})
+        request = nightly_refresh_schedule.evaluate_tick(context).run_requests[0]
+        assert request.tags["refresh_reason"] == "no published warehouse yet"
     assert nightly_refresh_schedule.job_name == "refresh_warehouse"
 
 
+def test_sensor_waits_while_a_refresh_is_running(inbox, tmp_path):
+    with dg.instance_for_test() as instance:
+        instance.add_run(
+            dg.DagsterRun(job_name="refresh_warehouse", run_id="running-refresh", status=dg.DagsterRunStatus.STARTED)
+        )
+        (inbox / "a.txt").write_text("某县：安排资金100万元。", encoding="utf-8")
+        result = evaluate(instance, inbox, tmp_path, None)
+        assert result.run_requests == [] and "already" in result.skip_message
+        assert result.cursor is None  # the change is still pending for the next tick
+
+
 def test_definitions_load_with_job_sensor_schedule_and_checks():
-    defs.validate_loadable(defs)
-    repo = defs.get_repository_def()
+    # A live instance: Dagster resolves definitions state through the current instance.
+    with dg.instance_for_test():
+        defs.validate_loadable(defs)
+        repo = defs.get_repository_def()
     assert repo.has_job("refresh_warehouse")
     assert {s.name for s in repo.sensor_defs} == {"inbox_sensor"}
     assert {s.name for s in repo.schedule_defs} == {"nightly_refresh"}

@@ -1,105 +1,119 @@
-"""Extract: run the rule-based extractor over every loaded bulletin and stage its facts.
+"""Extract: run the rule-based extractor over texts it has not yet seen (or saw with older code).
 
-A bulletin that makes the extractor fail is recorded in ``extraction_failures`` (and shown as
-quarantined in the warehouse) while the others still load.
+Extraction is keyed by the text's content hash and the extractor's version, so a refresh only
+extracts new or changed bulletins, and a change to the extractor re-extracts what it affects. A
+bulletin that makes the extractor fail is recorded as failed (and quarantined in the warehouse)
+while the others still load.
 """
 
-import traceback
 from collections import Counter
-from dataclasses import asdict
 
 import dagster as dg
 
-from orchestration.extract.document import extract_document
 from orchestration.extract.functions import function_class_rows
 from orchestration.extract.localities import Gazetteer
-from orchestration.extract.records import Extraction
-from orchestration.ingest.assets import RAW_BULLETIN_TEXTS
+from orchestration.extract.parallel import extract_many
+from orchestration.extract.version import extractor_version
+from orchestration.ingest.assets import RAW_BULLETIN_FILES, RAW_BULLETIN_TEXTS, ledger_lock
+from orchestration.ingest.inbox import LOADED
 from orchestration.resources import WarehouseResource
-from orchestration.staging import read_table, write_table
-
-FACT_TABLES = ("articles", "amounts", "ratios", "skipped_spans", "extraction_failures")
-
-
-def extraction_rows(bulletin_id: str, extraction: Extraction) -> dict[str, list[dict]]:
-    """Flatten one bulletin's extraction into staging rows, table by table."""
-    gazetteer = Gazetteer.load()
-    articles = {a.article_no: a for a in extraction.articles}
-
-    def locality_code(article_no: int, year: int | None) -> str | None:
-        locality = articles[article_no].locality if article_no in articles else None
-        if locality is None:
-            return None
-        # The code valid in the figure's own year: a county renamed later keeps its old code.
-        return gazetteer.code_in_year(locality.stable_code, year) or locality.code
-
-    rows: dict[str, list[dict]] = {table: [] for table in FACT_TABLES}
-    # write_table keeps only the columns of each table's schema, so dataclass fields map by name.
-    for a in extraction.articles:
-        rows["articles"].append(
-            {
-                "bulletin_id": bulletin_id,
-                **asdict(a),
-                "locality_code": a.locality.code if a.locality else None,
-                "locality_stable_code": a.locality.stable_code if a.locality else None,
-            }
-        )
-    for m in extraction.amounts:
-        rows["amounts"].append(
-            {"bulletin_id": bulletin_id, **asdict(m), "locality_code": locality_code(m.article_no, m.fiscal_year)}
-        )
-    for r in extraction.ratios:
-        rows["ratios"].append(
-            {"bulletin_id": bulletin_id, **asdict(r), "locality_code": locality_code(r.article_no, r.fiscal_year)}
-        )
-    rows["skipped_spans"] = [{"bulletin_id": bulletin_id, **asdict(s)} for s in extraction.skipped]
-    return rows
-
-
-def extract_bulletin(bulletin_id: str, text: str) -> dict[str, list[dict]]:
-    """Rows for one bulletin; an extractor crash becomes an ``extraction_failures`` row."""
-    try:
-        return extraction_rows(bulletin_id, extract_document(text))
-    except Exception as exc:  # noqa: BLE001 - one bad bulletin must not stop the others
-        rows: dict[str, list[dict]] = {table: [] for table in FACT_TABLES}
-        detail = traceback.format_exception_only(exc)[-1].strip()
-        rows["extraction_failures"].append({"bulletin_id": bulletin_id, "error": f"extractor failed: {detail}"})
-        return rows
-
+from orchestration.staging import FACT_TABLES, StagingStore, new_batch_id, now
 
 EXTRACTED_KEYS = {table: dg.AssetKey(f"extracted_{table}") for table in FACT_TABLES}
+EXTRACTION_LEDGER = dg.AssetKey("extraction_ledger")
+# Fact rows held in memory before a part file is written: bounds memory on large batches.
+FLUSH_ROWS = 200_000
+
 _DESCRIPTIONS = {
     "articles": "Articles of each bulletin (title, author, body span) with the locality each is about.",
     "amounts": "Every money amount: yuan value, offsets, sentence, year, program, function code, measure.",
     "ratios": "Every percentage: value, kind (share | growth | rate | other), what it measures, year.",
     "skipped_spans": "Money-like spans deliberately not taken as amounts, each with the reason.",
-    "extraction_failures": "Bulletins the extractor failed on, with the error (they are quarantined).",
 }
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(key, deps=[RAW_BULLETIN_TEXTS], description=_DESCRIPTIONS[table], kinds={"python", "parquet"})
-        for table, key in EXTRACTED_KEYS.items()
+        *(
+            dg.AssetSpec(key, deps=[RAW_BULLETIN_FILES, RAW_BULLETIN_TEXTS], description=_DESCRIPTIONS[table],
+                         kinds={"python", "parquet"})
+            for table, key in EXTRACTED_KEYS.items()
+        ),
+        dg.AssetSpec(
+            EXTRACTION_LEDGER,
+            deps=[RAW_BULLETIN_FILES, RAW_BULLETIN_TEXTS],
+            description="Which batch holds each text's facts, by which extractor version; failed extractions "
+            "with their error (those bulletins are quarantined).",
+            kinds={"python", "parquet"},
+        ),
     ],
     group_name="extract",
-)
+)  # fmt: skip
 def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    paths = warehouse.paths
-    bulletins = read_table(paths.staging_file("bulletin_texts"))
-    combined: dict[str, list[dict]] = {table: [] for table in FACT_TABLES}
-    for bulletin in bulletins:
-        for table, rows in extract_bulletin(bulletin["bulletin_id"], bulletin["text"]).items():
-            combined[table].extend(rows)
-    for table, rows in combined.items():
-        write_table(paths.staging_file(table), table, rows)
-        metadata: dict = {"dagster/row_count": len(rows)}
-        if table == "amounts":
-            metadata["by_measure"] = dg.MetadataValue.json(dict(Counter(r["measure"] for r in rows)))
-            metadata["total_yuan"] = float(sum(r["amount_yuan"] for r in rows))
-        if table == "extraction_failures" and rows:
-            context.log.warning("extractor failed on %d bulletin(s)", len(rows))
-        yield dg.MaterializeResult(asset_key=EXTRACTED_KEYS[table], metadata=metadata)
+    store = StagingStore(warehouse.paths.staging_dir)
+    store.ensure_layout()
+    version = extractor_version()
+    batch_id = new_batch_id(context.run.run_id)
+    added: Counter[str] = Counter()
+    failures: list[str] = []
+    with ledger_lock(store):
+        extractions = {e["bulletin_id"]: e for e in store.read_ledger("extractions")}
+        text_batches = {t["bulletin_id"]: t["batch_id"] for t in store.read_ledger("texts")}
+        loaded = {r["bulletin_id"] for r in store.read_ledger("bulletin_files") if r["status"] == LOADED}
+        todo = {
+            bulletin_id: text_batches[bulletin_id]
+            for bulletin_id in loaded
+            if bulletin_id in text_batches and extractions.get(bulletin_id, {}).get("extractor_version") != version
+        }
+        context.log.info("%d bulletin(s) to extract with extractor %s", len(todo), version)
+
+        buffers: dict[str, list[dict]] = {table: [] for table in FACT_TABLES}
+        part = 0
+
+        def flush() -> None:
+            nonlocal part
+            for table, rows in buffers.items():
+                added[table] += store.write_batch(table, batch_id, rows, part)
+                rows.clear()
+            part += 1
+
+        texts = ((row["bulletin_id"], row["text"]) for row in store.iter_batch_rows("texts", todo))
+        for bulletin_id, rows, error in extract_many(texts, total=len(todo)):
+            for table, table_rows in rows.items():
+                buffers[table].extend(table_rows)
+            extractions[bulletin_id] = {
+                "bulletin_id": bulletin_id,
+                "batch_id": batch_id,
+                "extractor_version": version,
+                "status": "failed" if error else "ok",
+                "error": error,
+                "extracted_at": now(),
+            }
+            if error:
+                failures.append(f"- `{bulletin_id}`: {error}")
+            if sum(map(len, buffers.values())) >= FLUSH_ROWS:
+                flush()
+        flush()
+        # Commit: from here on the ledger points at this batch; older batches of these texts are garbage.
+        store.write_ledger("extractions", extractions.values())
+        live = {e["batch_id"] for e in extractions.values()}
+        for table in FACT_TABLES:
+            store.collect_garbage(table, live)
+
+    if failures:
+        context.log.warning("extractor failed on %d bulletin(s)", len(failures))
+    for table, key in EXTRACTED_KEYS.items():
+        yield dg.MaterializeResult(asset_key=key, metadata={"rows_added": added[table], "batch_id": batch_id})
+    yield dg.MaterializeResult(
+        asset_key=EXTRACTION_LEDGER,
+        metadata={
+            "dagster/row_count": len(extractions),
+            "extracted_now": len(todo),
+            "failed_now": len(failures),
+            "extractor_version": version,
+            "failures": dg.MetadataValue.md("\n".join(failures[:50]) or "none"),
+        },
+    )
 
 
 @dg.multi_asset(
@@ -119,8 +133,8 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     group_name="reference",
 )
 def reference_tables(warehouse: WarehouseResource):
-    paths = warehouse.paths
-    n_localities = write_table(paths.staging_file("localities"), "localities", Gazetteer.load().reference_rows())
-    n_classes = write_table(paths.staging_file("function_classes"), "function_classes", function_class_rows())
+    store = StagingStore(warehouse.paths.staging_dir)
+    n_localities = store.write_reference("localities", Gazetteer.load().reference_rows())
+    n_classes = store.write_reference("function_classes", function_class_rows())
     yield dg.MaterializeResult(asset_key="locality_reference", metadata={"dagster/row_count": n_localities})
     yield dg.MaterializeResult(asset_key="function_classification", metadata={"dagster/row_count": n_classes})

@@ -1,29 +1,43 @@
-"""Ingest: every file in the inbox becomes a row of ``raw_bulletin_files``; nothing is dropped."""
+"""Ingest: reconcile the inbox with the ledger; every file is a row, nothing is dropped."""
 
+import fcntl
 from collections import Counter
-from dataclasses import asdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 
-from orchestration.ingest.inbox import LOADED, scan_inbox
+from orchestration.ingest.inbox import LOADED, reconcile
 from orchestration.resources import WarehouseResource
-from orchestration.staging import write_table
+from orchestration.staging import StagingStore, new_batch_id, now
 
 RAW_BULLETIN_FILES = dg.AssetKey("raw_bulletin_files")
 RAW_BULLETIN_TEXTS = dg.AssetKey("raw_bulletin_texts")
+
+
+@contextmanager
+def ledger_lock(store: StagingStore) -> Iterator[None]:
+    """Ledger read-modify-write cycles of concurrent runs take turns."""
+    path = store.root / ".ledger.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
             RAW_BULLETIN_FILES,
-            description="One row per *.txt file in the inbox: hash, size, encoding, status "
-            "(loaded | duplicate | quarantined) and the reason for anything not loaded.",
+            description="Ledger of every *.txt file seen in the inbox: hash, size, encoding, status "
+            "(loaded | duplicate | quarantined) with the reason, and when it was first seen, changed or "
+            "removed; plus the history of those events.",
             kinds={"python", "parquet"},
         ),
         dg.AssetSpec(
             RAW_BULLETIN_TEXTS,
-            description="Decoded text (BOM removed, nothing else normalised) of each loaded bulletin.",
+            description="Every decoded text ever loaded (BOM removed, nothing else normalised), kept as raw "
+            "history: a modified file adds its new version, the old one stays.",
             kinds={"python", "parquet"},
         ),
     ],
@@ -31,31 +45,50 @@ RAW_BULLETIN_TEXTS = dg.AssetKey("raw_bulletin_texts")
 )
 def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     paths = warehouse.paths
-    files = scan_inbox(paths.bulletins_dir)
-    file_rows = [{k: v for k, v in asdict(f).items() if k != "text"} for f in files]
-    text_rows = [
-        {"bulletin_id": f.bulletin_id, "source_file": f.source_file, "text": f.text}
-        for f in files
-        if f.status == LOADED
-    ]
-    write_table(paths.staging_file("bulletin_files"), "bulletin_files", file_rows)
-    write_table(paths.staging_file("bulletin_texts"), "bulletin_texts", text_rows)
-    by_status = Counter(f.status for f in files)
-    problems = [f"- `{f.source_file}`: {f.status}, {f.reason}" for f in files if f.status != LOADED]
-    context.log.info("inbox %s: %s", paths.bulletins_dir, dict(by_status))
+    store = StagingStore(paths.staging_dir)
+    store.ensure_layout()
+    run_id = context.run.run_id
+    with ledger_lock(store):
+        texts_ledger = store.read_ledger("texts")
+        result = reconcile(
+            store.read_ledger("bulletin_files"), paths.bulletins_dir, {t["bulletin_id"] for t in texts_ledger}, now()
+        )
+        batch_id = new_batch_id(run_id)
+        # Data first, then the ledgers that point at it: a run killed in between leaves an orphan
+        # batch that no ledger references (ignored by dbt, deleted later), never a dangling pointer.
+        store.write_batch("texts", batch_id, result.new_texts)
+        stored_at = now()
+        texts_ledger += [
+            {"bulletin_id": t["bulletin_id"], "batch_id": batch_id, "chars": len(t["text"]), "stored_at": stored_at}
+            for t in result.new_texts
+        ]
+        store.write_ledger("texts", texts_ledger)
+        store.write_ledger("bulletin_files", result.ledger)
+        # The event log is audit history: written after the commit so a retry never doubles it.
+        store.write_batch("file_events", batch_id, [{**e, "run_id": run_id} for e in result.events])
+        store.collect_garbage("texts", {t["batch_id"] for t in texts_ledger})
+
+    present = [r for r in result.ledger if r["removed_at"] is None]
+    by_status = Counter(r["status"] for r in present)
+    problems = [f"- `{r['source_file']}`: {r['status']}, {r['reason']}" for r in present if r["status"] != LOADED]
+    changes = {event: result.count(event) for event in ("new", "changed", "removed", "restored")}
+    context.log.info("inbox %s: %s; changes %s", paths.bulletins_dir, dict(by_status), changes)
     yield dg.MaterializeResult(
         asset_key=RAW_BULLETIN_FILES,
         metadata={
-            "dagster/row_count": len(files),
+            "dagster/row_count": len(result.ledger),
             **{f"files_{status}": by_status.get(status, 0) for status in ("loaded", "duplicate", "quarantined")},
+            "files_removed": sum(1 for r in result.ledger if r["removed_at"] is not None),
+            **{f"changes_{event}": n for event, n in changes.items()},
             "inbox": str(paths.bulletins_dir),
-            "not_loaded": dg.MetadataValue.md("\n".join(problems) or "every file loaded"),
+            "not_loaded": dg.MetadataValue.md("\n".join(problems[:50]) or "every file loaded"),
         },
     )
     yield dg.MaterializeResult(
         asset_key=RAW_BULLETIN_TEXTS,
         metadata={
-            "dagster/row_count": len(text_rows),
-            "total_chars": sum(len(r["text"]) for r in text_rows),
+            "dagster/row_count": len(texts_ledger),
+            "texts_added": len(result.new_texts),
+            "chars_added": sum(len(t["text"]) for t in result.new_texts),
         },
     )

@@ -1,14 +1,22 @@
-"""Read the inbox: one row per ``*.txt`` file, whatever state the file is in."""
+"""Reconcile the inbox with the ledger: one row per file, whatever state the file is in.
+
+Only files that are new, or whose size or modification time changed since the ledger last saw
+them, are read; everything else is carried over. A refresh therefore costs a ``stat`` per file
+plus the work on what actually changed.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from orchestration.ingest.decode import decode_bulletin
 
 LOADED, DUPLICATE, QUARANTINED = "loaded", "duplicate", "quarantined"
+# Larger files are quarantined unread: a bulletin is kilobytes; this guards memory, not content.
+MAX_BULLETIN_BYTES = 64 * 1024 * 1024
 
 
 def bulletin_id_for(text: str) -> str:
@@ -16,63 +24,152 @@ def bulletin_id_for(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass
-class InboxFile:
-    source_file: str  # path relative to the inbox
-    content_sha256: str
+@dataclass(frozen=True)
+class InboxEntry:
+    source_file: str  # path relative to the inbox, "/"-separated
+    path: Path
     bytes: int
-    encoding: str | None
-    status: str
-    reason: str | None
-    bulletin_id: str | None = None
-    chars: int | None = None
-    duplicate_of: str | None = None
-    text: str | None = None  # decoded text of a loaded bulletin
+    mtime_ns: int
 
 
-def inbox_paths(inbox: Path) -> list[Path]:
-    """Every *.txt file in the inbox (case-insensitive suffix, hidden files skipped), sorted."""
-    return sorted(
-        p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() == ".txt" and not p.name.startswith(".")
-    )
-
-
-def read_file(path: Path, inbox: Path) -> InboxFile:
-    name = path.relative_to(inbox).as_posix()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return InboxFile(name, "", 0, None, QUARANTINED, f"unreadable file: {exc.strerror or exc}")
-    decoded = decode_bulletin(raw)
-    row = InboxFile(
-        source_file=name,
-        content_sha256=hashlib.sha256(raw).hexdigest(),
-        bytes=len(raw),
-        encoding=decoded.encoding,
-        status=LOADED if decoded.ok else QUARANTINED,
-        reason=decoded.reason,
-    )
-    if decoded.ok:
-        row.text = decoded.text
-        row.chars = len(decoded.text)
-        row.bulletin_id = bulletin_id_for(decoded.text)
-    return row
-
-
-def scan_inbox(inbox: Path) -> list[InboxFile]:
-    """Read and classify every file; a text seen before (under any name) is a duplicate."""
+def list_inbox(inbox: Path) -> list[InboxEntry]:
+    """Every *.txt file under the inbox (case-insensitive suffix, hidden files skipped), sorted."""
     if not inbox.is_dir():
         raise FileNotFoundError(f"bulletin inbox {inbox} does not exist (set BULLETINS_DIR)")
-    first_by_id: dict[str, str] = {}
-    rows = []
-    for path in inbox_paths(inbox):
-        row = read_file(path, inbox)
-        if row.status == LOADED:
-            if row.bulletin_id in first_by_id:
-                row.status, row.duplicate_of = DUPLICATE, first_by_id[row.bulletin_id]
-                row.reason = f"same text as {row.duplicate_of}"
-                row.text = None
-            else:
-                first_by_id[row.bulletin_id] = row.source_file
-        rows.append(row)
-    return rows
+    entries = []
+    for path in sorted(inbox.rglob("*")):
+        relative = path.relative_to(inbox)
+        if path.suffix.lower() != ".txt" or any(part.startswith(".") for part in relative.parts):
+            continue
+        try:
+            stat = path.stat()
+        except OSError:  # vanished between listing and stat: the next refresh sees it as removed
+            continue
+        if path.is_file():
+            entries.append(InboxEntry(relative.as_posix(), path, stat.st_size, stat.st_mtime_ns))
+    return entries
+
+
+@dataclass
+class FileReading:
+    content_sha256: str
+    encoding: str | None
+    decode_reason: str | None  # why quarantined, or a note on an accepted lossy decode
+    text: str | None
+
+
+def read_bulletin_file(entry: InboxEntry) -> FileReading:
+    if entry.bytes > MAX_BULLETIN_BYTES:
+        digest = hashlib.sha256()
+        with open(entry.path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        limit = f"{entry.bytes / 2**20:.0f} MiB > {MAX_BULLETIN_BYTES / 2**20:.0f} MiB"
+        return FileReading(digest.hexdigest(), None, f"file too large ({limit})", None)
+    try:
+        raw = entry.path.read_bytes()
+    except OSError as exc:
+        return FileReading("", None, f"unreadable file: {exc.strerror or exc}", None)
+    decoded = decode_bulletin(raw)
+    return FileReading(hashlib.sha256(raw).hexdigest(), decoded.encoding, decoded.reason, decoded.text)
+
+
+@dataclass
+class Reconciliation:
+    ledger: list[dict]  # the new bulletin_files ledger, one row per file ever seen
+    events: list[dict]  # what happened to which file in this refresh
+    new_texts: list[dict] = field(default_factory=list)  # texts not stored before: bulletin_id, source_file, text
+
+    def count(self, event: str) -> int:
+        return sum(1 for e in self.events if e["event"] == event)
+
+
+def reconcile(
+    previous_ledger: list[dict], inbox: Path, stored_text_ids: set[str], observed_at: datetime
+) -> Reconciliation:
+    previous = {row["source_file"]: row for row in previous_ledger}
+    ledger: dict[str, dict] = {}
+    events: list[dict] = []
+    new_texts: dict[str, dict] = {}
+
+    for entry in list_inbox(inbox):
+        before = previous.get(entry.source_file)
+        unchanged_stat = (
+            before is not None
+            and before["removed_at"] is None
+            and (before["bytes"], before["mtime_ns"]) == (entry.bytes, entry.mtime_ns)
+        )
+        if unchanged_stat:
+            ledger[entry.source_file] = dict(before)
+            continue
+        reading = read_bulletin_file(entry)
+        bulletin_id = bulletin_id_for(reading.text) if reading.text is not None else None
+        same_content = before is not None and before["content_sha256"] == reading.content_sha256
+        row = {
+            "source_file": entry.source_file,
+            "content_sha256": reading.content_sha256,
+            "bytes": entry.bytes,
+            "mtime_ns": entry.mtime_ns,
+            "encoding": reading.encoding,
+            "status": LOADED if reading.text is not None else QUARANTINED,
+            "decode_reason": reading.decode_reason,
+            "bulletin_id": bulletin_id,
+            "chars": len(reading.text) if reading.text is not None else None,
+            "first_seen_at": before["first_seen_at"] if before else observed_at,
+            "changed_at": before["changed_at"] if same_content else observed_at,
+            "removed_at": None,
+        }
+        ledger[entry.source_file] = row
+        if before is None:
+            event = "new"
+        elif before["removed_at"] is not None:
+            event = "restored"
+        else:
+            event = None if same_content else "changed"  # a touched file whose bytes did not change
+        if event:
+            events.append({**row, "event": event})
+        if bulletin_id and bulletin_id not in stored_text_ids and bulletin_id not in new_texts:
+            new_texts[bulletin_id] = {
+                "bulletin_id": bulletin_id,
+                "source_file": entry.source_file,
+                "text": reading.text,
+            }
+
+    for source_file, before in previous.items():
+        if source_file in ledger:
+            continue
+        # A removed file's facts stay in the warehouse, marked, until a user purges them.
+        row = dict(before)
+        if row["removed_at"] is None:
+            row["removed_at"] = observed_at
+            events.append({**row, "event": "removed"})
+        ledger[source_file] = row
+
+    rows = resolve_duplicates(list(ledger.values()))
+    for event in events:
+        event.update(status=next(r["status"] for r in rows if r["source_file"] == event["source_file"]))
+        event["observed_at"] = observed_at
+    return Reconciliation(rows, events, list(new_texts.values()))
+
+
+def resolve_duplicates(rows: list[dict]) -> list[dict]:
+    """One primary file per text; the others are duplicates of it.
+
+    The primary is a file still in the inbox if there is one, then the first seen, then by name,
+    so the choice is stable across refreshes and a removed original hands over to its copy.
+    """
+    primary: dict[str, dict] = {}
+    readable = [r for r in rows if r["bulletin_id"] is not None]
+    for row in sorted(readable, key=lambda r: (r["removed_at"] is not None, r["first_seen_at"], r["source_file"])):
+        primary.setdefault(row["bulletin_id"], row)
+    for row in rows:
+        first = primary.get(row["bulletin_id"]) if row["bulletin_id"] else None
+        if first is None:
+            row.update(status=QUARANTINED, duplicate_of=None, reason=row["decode_reason"])
+        elif first is row:
+            row.update(status=LOADED, duplicate_of=None, reason=row["decode_reason"])
+        else:
+            row.update(
+                status=DUPLICATE, duplicate_of=first["source_file"], reason=f"same text as {first['source_file']}"
+            )
+    return sorted(rows, key=lambda r: r["source_file"])

@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
+from orchestration.freshness import ledger_state
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.project import dbt_project
 from orchestration.warehouse.publish import build_lock, publish_database, relation_row_counts
@@ -22,7 +23,10 @@ class LayerGroupTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
-translator = LayerGroupTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+# Several dbt sources (a ledger and its batches) belong to one Dagster asset.
+translator = LayerGroupTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
+)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
@@ -62,7 +66,9 @@ MART_KEYS = [spec.key for spec in warehouse_models.specs if spec.group_name == "
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     paths = warehouse.paths
     with build_lock(paths.build_lock):
-        counts = publish_database(paths.build_database, paths.published_database, context.run.run_id)
+        counts = publish_database(
+            paths.build_database, paths.published_database, context.run.run_id, ledger_state(paths)
+        )
     return dg.MaterializeResult(
         metadata={
             "path": str(paths.published_database),

@@ -33,7 +33,9 @@ def build_lock(lock_path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def publish_database(build_database: Path, published_database: Path, run_id: str) -> dict[str, int]:
+def publish_database(
+    build_database: Path, published_database: Path, run_id: str, state: dict[str, str] | None = None
+) -> dict[str, int]:
     """Copy the build database to the published path atomically; returns row counts per table."""
     with duckdb.connect(str(build_database)) as con:
         con.execute("checkpoint")  # fold the write-ahead log into the file before copying it
@@ -43,9 +45,11 @@ def publish_database(build_database: Path, published_database: Path, run_id: str
         with duckdb.connect(str(tmp)) as con:
             for schema in INTERNAL_SCHEMAS:
                 con.execute(f"drop schema if exists {schema} cascade")  # constant names, no user input
+            state = state or {}
             con.execute(
-                "create or replace table warehouse_build as select ? as run_id, ? as published_at",
-                [run_id, datetime.now(UTC).replace(tzinfo=None)],
+                "create or replace table warehouse_build as "
+                "select ? as run_id, ? as published_at, ? as inbox_digest, ? as code_version",
+                [run_id, datetime.now(UTC), state.get("inbox_digest"), state.get("code_version")],
             )
             con.execute("checkpoint")
         counts = relation_row_counts(tmp)

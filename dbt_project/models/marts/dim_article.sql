@@ -17,7 +17,7 @@ final as (
         locality_evidence,
         default_year
     from articles
-    semi join {{ ref('int_bulletins_loaded') }} using (bulletin_id)
+    semi join {{ ref('int_current_bulletins') }} using (bulletin_id)
 )
 
 select * from final

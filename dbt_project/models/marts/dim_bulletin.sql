@@ -1,5 +1,5 @@
 with bulletins as (
-    select * from {{ ref('int_bulletins_loaded') }}
+    select * from {{ ref('int_current_bulletins') }}
 ),
 
 articles as (
@@ -14,6 +14,7 @@ final as (
     select
         bulletins.bulletin_id,
         bulletins.source_file,
+        bulletins.is_removed,
         length(bulletins.bulletin_text) as text_chars,
         coalesce(articles.article_count, 0) as article_count,
         coalesce(amounts.amount_count, 0) as amount_count,

@@ -3,7 +3,7 @@ with amounts as (
 ),
 
 bulletins as (
-    select bulletin_id, source_file from {{ ref('int_bulletins_loaded') }}
+    select bulletin_id, source_file, is_removed from {{ ref('int_current_bulletins') }}
 ),
 
 final as (
@@ -11,6 +11,7 @@ final as (
         amounts.amount_id,
         amounts.bulletin_id,
         bulletins.source_file,
+        bulletins.is_removed as is_source_removed,
         amounts.article_no,
         amounts.article_id,
         amounts.char_start,

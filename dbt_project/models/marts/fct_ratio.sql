@@ -3,7 +3,7 @@ with ratios as (
 ),
 
 bulletins as (
-    select bulletin_id, source_file from {{ ref('int_bulletins_loaded') }}
+    select bulletin_id, source_file, is_removed from {{ ref('int_current_bulletins') }}
 ),
 
 final as (
@@ -11,6 +11,7 @@ final as (
         {{ span_id('ratios.bulletin_id', 'ratios.char_start', 'ratios.char_end') }} as ratio_id,
         ratios.bulletin_id,
         bulletins.source_file,
+        bulletins.is_removed as is_source_removed,
         ratios.article_no,
         {{ article_id('ratios.bulletin_id', 'ratios.article_no') }} as article_id,
         ratios.char_start,

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'amounts') }}
+    {{ live_batch_rows(source('staging', 'amounts')) }}
 ),
 
 renamed as (

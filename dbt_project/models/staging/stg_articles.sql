@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'articles') }}
+    {{ live_batch_rows(source('staging', 'articles')) }}
 ),
 
 renamed as (

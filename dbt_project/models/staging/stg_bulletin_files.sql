@@ -12,7 +12,11 @@ renamed as (
         reason,
         bulletin_id,
         chars as text_chars,
-        duplicate_of
+        duplicate_of,
+        first_seen_at,
+        changed_at,
+        removed_at,
+        removed_at is not null as is_removed
     from source
 )
 

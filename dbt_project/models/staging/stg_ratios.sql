@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'ratios') }}
+    {{ live_batch_rows(source('staging', 'ratios')) }}
 ),
 
 renamed as (

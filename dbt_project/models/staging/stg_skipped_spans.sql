@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'skipped_spans') }}
+    {{ live_batch_rows(source('staging', 'skipped_spans')) }}
 ),
 
 renamed as (

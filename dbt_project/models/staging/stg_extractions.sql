@@ -1,0 +1,16 @@
+with source as (
+    select * from {{ source('staging', 'extractions') }}
+),
+
+renamed as (
+    select
+        bulletin_id,
+        batch_id,
+        extractor_version,
+        status as extraction_status,
+        error as failure_reason,
+        extracted_at
+    from source
+)
+
+select * from renamed

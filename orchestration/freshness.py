@@ -1,0 +1,69 @@
+"""Is the published warehouse current? Lets the launchers skip a refresh that would change nothing.
+
+The published database records the inbox fingerprint and the code version it was built from. It
+is current when the inbox still has that fingerprint, the code has not changed, and no ledger was
+written after it was published (a run that died after ingest, or a purge, leaves newer ledgers).
+"""
+
+import hashlib
+import json
+from functools import cache
+
+import duckdb
+
+from orchestration.extract.version import extractor_version
+from orchestration.ingest.inbox import list_inbox
+from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
+from orchestration.staging import StagingStore
+
+
+def inbox_fingerprint(paths: WarehousePaths) -> dict[str, str]:
+    """File -> "size:mtime_ns" for every bulletin in the inbox: cheap, no file is read."""
+    if not paths.bulletins_dir.is_dir():
+        return {}
+    return {entry.source_file: f"{entry.bytes}:{entry.mtime_ns}" for entry in list_inbox(paths.bulletins_dir)}
+
+
+def fingerprint_digest(fingerprint: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@cache
+def code_version() -> str:
+    """The extractor's version and a digest of the dbt project's models, macros and tests."""
+    digest = hashlib.sha256(extractor_version().encode())
+    for path in sorted(DBT_PROJECT_DIR.glob("*/**/*")):
+        if path.is_file() and path.suffix in {".sql", ".yml", ".yaml"} and "target" not in path.parts:
+            digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ledger_state(paths: WarehousePaths) -> dict[str, str]:
+    """What a publish records: the inbox as the ingest ledger last saw it (not as it is now, since
+    a file may have arrived during the run), and the code version."""
+    ledger = StagingStore(paths.staging_dir).read_ledger("bulletin_files")
+    fingerprint = {r["source_file"]: f"{r['bytes']}:{r['mtime_ns']}" for r in ledger if r["removed_at"] is None}
+    return {"inbox_digest": fingerprint_digest(fingerprint), "code_version": code_version()}
+
+
+def stale_reason(paths: WarehousePaths) -> str | None:
+    """Why a refresh is needed, or None when the published warehouse is current."""
+    if not paths.published_database.exists():
+        return "no published warehouse yet"
+    try:
+        with duckdb.connect(str(paths.published_database), read_only=True) as con:
+            recorded = con.execute("select inbox_digest, code_version, published_at from warehouse_build").fetchone()
+    except duckdb.Error as exc:
+        return f"published warehouse unreadable: {exc}"
+    if recorded is None:
+        return "published warehouse has no build record"
+    inbox_digest, version, published_at = recorded
+    if inbox_digest != fingerprint_digest(inbox_fingerprint(paths)):
+        return "the inbox changed"
+    if version != code_version():
+        return "the extractor or dbt models changed"
+    ledgers = list((paths.staging_dir / "ledger").glob("*.parquet"))
+    newest = max((p.stat().st_mtime for p in ledgers), default=0)
+    if newest > published_at.timestamp():
+        return "staging ledgers are newer than the published warehouse (an unfinished or purged refresh)"
+    return None
