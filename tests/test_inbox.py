@@ -1,0 +1,98 @@
+"""Reconciling the inbox with the ledger, without Dagster: what is read, and what each file becomes."""
+
+import os
+from datetime import datetime
+
+import pytest
+
+import orchestration.ingest.inbox as inbox_module
+from orchestration.ingest.inbox import bulletin_id_for, reconcile
+
+TEXT = "江苏东台：扎实做好安全生产保障工作\n2021年，安排安全生产专项资金1000万元。\n"
+T0, T1, T2 = datetime(2026, 1, 1), datetime(2026, 1, 2), datetime(2026, 1, 3)
+
+
+def events(result):
+    return sorted((e["source_file"], e["event"]) for e in result.events)
+
+
+def test_events_across_refreshes(inbox):
+    (inbox / "a.txt").write_text(TEXT, encoding="utf-8")
+    first = reconcile([], inbox, set(), T0)
+    assert events(first) == [("a.txt", "new")]
+    assert [t["bulletin_id"] for t in first.new_texts] == [bulletin_id_for(TEXT)]
+
+    # Unchanged size and mtime: carried over without reading, no event, nothing to store.
+    same = reconcile(first.ledger, inbox, {bulletin_id_for(TEXT)}, T1)
+    assert same.events == [] and same.new_texts == [] and same.ledger == first.ledger
+
+    # Touched (new mtime) but the same bytes: re-read, still no event.
+    os.utime(inbox / "a.txt", ns=(1, 1))
+    touched = reconcile(first.ledger, inbox, {bulletin_id_for(TEXT)}, T1)
+    assert touched.events == [] and touched.ledger[0]["changed_at"] == T0
+
+    (inbox / "a.txt").write_text(TEXT + "另安排资金5万元。\n", encoding="utf-8")
+    changed = reconcile(touched.ledger, inbox, {bulletin_id_for(TEXT)}, T1)
+    assert events(changed) == [("a.txt", "changed")] and changed.ledger[0]["changed_at"] == T1
+    assert len(changed.new_texts) == 1
+
+    (inbox / "a.txt").rename(inbox / "b.txt")
+    stored = {bulletin_id_for(TEXT), changed.new_texts[0]["bulletin_id"]}
+    moved = reconcile(changed.ledger, inbox, stored, T2)
+    assert events(moved) == [("a.txt", "removed"), ("b.txt", "new")]
+    assert moved.new_texts == []  # the text is stored already: a rename stores nothing new
+    status = {r["source_file"]: (r["status"], r["removed_at"]) for r in moved.ledger}
+    # The same text under its new name is the primary; the removed name becomes its duplicate.
+    assert status == {"a.txt": ("duplicate", T2), "b.txt": ("loaded", None)}
+
+    (inbox / "b.txt").rename(inbox / "a.txt")
+    back = reconcile(moved.ledger, inbox, stored, T2)
+    assert ("a.txt", "restored") in events(back)
+
+
+def test_names_with_spaces_quotes_and_sql_are_just_names(inbox):
+    names = ["with space.txt", "quote ' and \" both.txt", "x'; drop table fct_amount; --.txt", "大写.TXT"]
+    for n, name in enumerate(names):
+        (inbox / name).write_text(TEXT + f"第{n}份\n", encoding="utf-8")
+    (inbox / "notes.md").write_text(TEXT, encoding="utf-8")  # not a bulletin file
+    (inbox / ".hidden.txt").write_text(TEXT, encoding="utf-8")
+    result = reconcile([], inbox, set(), T0)
+    assert sorted(r["source_file"] for r in result.ledger) == sorted(names)
+    assert {r["status"] for r in result.ledger} == {"loaded"}
+
+
+def test_subfolders_are_part_of_the_inbox(inbox):
+    (inbox / "2021" / "江苏").mkdir(parents=True)
+    (inbox / "2021" / "江苏" / "东台.txt").write_text(TEXT, encoding="utf-8")
+    assert [r["source_file"] for r in reconcile([], inbox, set(), T0).ledger] == ["2021/江苏/东台.txt"]
+
+
+def test_a_file_of_tens_of_megabytes_loads(inbox):
+    paragraph = "2021年，县财政安排农村道路建设资金1200万元，惠及群众3.2万人。\n"
+    big = paragraph * (24 * 2**20 // len(paragraph.encode()))
+    (inbox / "yearbook dump.txt").write_text(big, encoding="utf-8")
+    [row] = reconcile([], inbox, set(), T0).ledger
+    assert row["status"] == "loaded" and row["bytes"] > 20 * 2**20 and row["chars"] == len(big)
+
+
+def test_a_file_over_the_size_limit_is_quarantined_unread(inbox, monkeypatch):
+    monkeypatch.setattr(inbox_module, "MAX_BULLETIN_BYTES", 1024)
+    (inbox / "huge.txt").write_text(TEXT * 100, encoding="utf-8")
+    [row] = reconcile([], inbox, set(), T0).ledger
+    assert row["status"] == "quarantined" and row["reason"].startswith("file too large")
+    assert row["content_sha256"]  # still identified, so a duplicate of it is recognised
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "reason"),
+    [
+        (TEXT.encode("utf-8")[:-2] + "元".encode()[:1], "loaded", "incomplete last character"),
+        (TEXT.replace("\n", "\r\n").encode("gb18030"), "loaded", None),
+        (b"\x00\x01\x02\x03" * 64, "quarantined", "binary"),
+    ],
+)
+def test_damaged_or_foreign_files_get_a_status_and_reason(inbox, raw, status, reason):
+    (inbox / "f.txt").write_bytes(raw)
+    [row] = reconcile([], inbox, set(), T0).ledger
+    assert row["status"] == status
+    assert (row["reason"] is None) if reason is None else (reason in row["reason"])
