@@ -4,6 +4,7 @@ import json
 import os
 
 import dagster as dg
+import duckdb
 
 from orchestration.definitions import defs
 from orchestration.resources import WarehouseResource
@@ -82,3 +83,28 @@ def test_definitions_load_with_job_sensor_schedule_and_checks():
     assert {s.name for s in repo.schedule_defs} == {"nightly_refresh"}
     check_keys = defs.resolve_asset_graph().asset_check_keys
     assert any(k.name == "money_spans_accounted_for" for k in check_keys)
+
+
+def test_a_sensor_request_runs_the_refresh_on_a_real_instance(inbox, tmp_path):
+    from orchestration.definitions import ALL_ASSETS
+    from orchestration.jobs import refresh_warehouse_job
+    from orchestration.resources import warehouse_resources
+    from orchestration.warehouse.checks import warehouse_checks
+
+    warehouse = WarehouseResource(bulletins_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"))
+    job = dg.Definitions(
+        assets=ALL_ASSETS, asset_checks=warehouse_checks, jobs=[refresh_warehouse_job],
+        resources=warehouse_resources(warehouse),
+    ).get_job_def("refresh_warehouse")  # fmt: skip
+    with dg.instance_for_test() as instance:
+        (inbox / "兰考.txt").write_text("河南兰考：2021年，县财政安排教育资金120万元。\n", encoding="utf-8")
+        tick = evaluate(instance, inbox, tmp_path, None)
+        [request] = tick.run_requests
+        result = job.execute_in_process(instance=instance, tags=request.tags)
+        assert result.success
+        assert instance.get_run_by_id(result.run_id).tags["inbox_changes"] == "1 new"
+        database = tmp_path / "warehouse" / "warehouse.duckdb"
+        with duckdb.connect(str(database), read_only=True) as con:
+            assert con.execute("select amount_text from fct_amount").fetchall() == [("120万元",)]
+        # With the refresh done, the sensor's next tick finds nothing new.
+        assert evaluate(instance, inbox, tmp_path, tick.cursor).run_requests == []
