@@ -93,21 +93,26 @@ def test_a_removed_original_hands_over_to_its_duplicate(inbox, tmp_path):
 
 
 def run_refresh(inbox, warehouse, dagster_home):
+    """`make run`'s command as a real process; its output goes to a log file (a pipe could fill up)."""
     env = {
         **os.environ,
         "BULLETINS_DIR": str(inbox),
         "WAREHOUSE_DIR": str(warehouse),
         "DAGSTER_HOME": str(dagster_home),
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "orchestration.build"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group: the kill reaches dbt and extraction workers too
-    )
+    with open(dagster_home / "refresh.log", "a") as log:  # the child keeps its own handle
+        return subprocess.Popen(
+            [sys.executable, "-m", "orchestration.build"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the kill reaches dbt and extraction workers too
+        )
+
+
+def log_of(dagster_home):
+    return (dagster_home / "refresh.log").read_text()
 
 
 def wait_for_change(path, since, timeout=120):
@@ -129,7 +134,7 @@ def test_a_killed_refresh_leaves_the_warehouse_intact_and_the_next_one_completes
     paths = WarehousePaths(inbox, warehouse)
     copy_seeds(inbox)
     baseline = run_refresh(inbox, warehouse, home)
-    assert baseline.wait() == 0, baseline.stdout.read()
+    assert baseline.wait() == 0, log_of(home)
     published = paths.published_database
     before = query(published, AMOUNTS)
 
@@ -139,22 +144,18 @@ def test_a_killed_refresh_leaves_the_warehouse_intact_and_the_next_one_completes
         (inbox / f"issue {n:03d}.txt").write_text(f"第{n}期\n\n" + seed_text, encoding="utf-8")
     store = StagingStore(paths.staging_dir)
 
-    # Kill 1: after the ingest committed, while extracting.
-    ingest_commit = mtime(store.ledger_path("bulletin_files"))
-    refresh = run_refresh(inbox, warehouse, home)
-    wait_for_change(store.ledger_path("bulletin_files"), ingest_commit)
-    time.sleep(1.0)
-    os.killpg(refresh.pid, signal.SIGKILL)
-    refresh.wait()
-    assert query(published, AMOUNTS) == before
+    def kill_after_commit(ledger: str, delay: float) -> None:
+        """Start a refresh, wait until it commits `ledger`, let it go on for `delay` s, then kill -9 it."""
+        since = mtime(store.ledger_path(ledger))
+        refresh = run_refresh(inbox, warehouse, home)
+        wait_for_change(store.ledger_path(ledger), since)
+        time.sleep(delay)
+        os.killpg(refresh.pid, signal.SIGKILL)
+        refresh.wait()
 
-    # Kill 2: after extraction committed, while dbt builds.
-    extraction_commit = mtime(store.ledger_path("extractions"))
-    refresh = run_refresh(inbox, warehouse, home)
-    wait_for_change(store.ledger_path("extractions"), extraction_commit)
-    time.sleep(1.5)
-    os.killpg(refresh.pid, signal.SIGKILL)
-    refresh.wait()
+    kill_after_commit("bulletin_files", delay=1.0)  # while extracting
+    assert query(published, AMOUNTS) == before
+    kill_after_commit("extractions", delay=1.5)  # while dbt builds
     assert query(published, AMOUNTS) == before
 
     # The next refresh completes while analysts keep querying: never a lock error or a half-built table.
@@ -172,10 +173,10 @@ def test_a_killed_refresh_leaves_the_warehouse_intact_and_the_next_one_completes
     reader = threading.Thread(target=analyst)
     reader.start()
     refresh = run_refresh(inbox, warehouse, home)
-    output, _ = refresh.communicate(timeout=600)
+    returncode = refresh.wait(timeout=600)
     done.set()
     reader.join()
-    assert refresh.returncode == 0, output
+    assert returncode == 0, log_of(home)
     assert errors == []
     final = query(published, AMOUNTS)
     assert seen <= {len(before), len(final)}
