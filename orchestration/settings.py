@@ -40,6 +40,11 @@ class WarehousePaths:
         return self.warehouse_dir / "build" / "warehouse.duckdb"
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's artifacts for this warehouse (kept between refreshes for partial parsing)."""
+        return self.warehouse_dir / "build" / "dbt_target"
+
+    @property
     def published_database(self) -> Path:
         return self.warehouse_dir / "warehouse.duckdb"
 
