@@ -124,8 +124,8 @@ def test_sentence_fallback_and_unknown():
     # a generic program word defers to an area word in the sentence
     code, evidence = classify_program("上级补助资金", "获取上级补助资金3605万元，增强企业自主创新能力", "transfer_in")
     assert code in ("206", "215"), evidence
-    assert classify_program("某某专项", "安排资金100万元", "allocation") == (None, "no keyword matched")
-    assert classify_program("", "", "expenditure") == (None, "no keyword matched")
+    assert classify_program("某某专项", "安排资金100万元", "allocation") == (None, "unmapped: no keyword matched")
+    assert classify_program("", "", "expenditure") == (None, "unmapped: no keyword matched")
 
 
 def _sentence(text: str, pos: int) -> str:

@@ -133,17 +133,53 @@ def segment(text: str) -> list[ArticleSpan]:
     return arts
 
 
+# Front matter between a headline and its body: source/date lines, a dash subtitle (——2016年1月12日在…
+# 会议上), a document number (沂财农〔2024〕15号), an author line with a position (郫县财政局局长  张建国)
+# or a date (通渭县财政局　2024年7月5日).
+META_RE = re.compile(r"^(?:来源|发布时间|发布日期|日期|时间|作者|供稿|编辑|责任编辑|浏览次数|点击数)\s*[:：]")
+SOURCE_RE = re.compile(r"来源\s*[:：]\s*(?P<org>[\u4e00-\u9fff]{2,30}?(?:局|厅|部|办|委|中心|政府))")
+SUBTITLE_RE = re.compile(r"^[—─－\-]{1,2}\s*\S")
+DOC_NO_RE = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[【(（][0-9]{4}[〕\]】)）][0-9]+号$")
+DATE_RE = re.compile(r"(?:19|20)[0-9]{2}(?:年[0-9]{1,2}月[0-9]{1,2}日|[-/.][0-9]{1,2}[-/.][0-9]{1,2})")
+ORG_POSITION_RE = re.compile(
+    rf"^(?P<org>[\u4e00-\u9fff]{{2,30}}?(?:财政局|财政厅|财政所|局|厅|政府|委员会))"
+    rf"(?:局长|副局长|厅长|副厅长|主任|副主任|科长|股长|党组书记)?(?:[\s\u3000]+(?P<person>{_NAME}))?"
+    rf"(?:[\s\u3000]+(?P<date>{DATE_RE.pattern}))?$"
+)
+
+
+def _front_matter(line: str) -> tuple[str | None, str | None] | None:
+    """(org, person) when the line is front matter between a headline and the body, else None."""
+    if META_RE.match(line) or (DATE_RE.search(line) and "来源" in line):
+        m = SOURCE_RE.search(line)
+        return (m.group("org") if m else None), None
+    if SUBTITLE_RE.match(line) or DOC_NO_RE.match(line) or re.fullmatch(r"[0-9０-９年月日.\-/ ]+", line):
+        return None, None
+    if SENTENCE_PUNCT_RE.search(line) or "，" in line:
+        return None
+    m = ORG_POSITION_RE.match(line)
+    if m and (m.group("person") or m.group("date") or len(line) <= 16):
+        return m.group("org"), m.group("person")
+    author = parse_author(line)
+    if author is not None:
+        return author
+    return None
+
+
 def _single_article(text: str, lines: list[_Line]) -> ArticleSpan:
     if len(lines) >= 2:
         first = lines[0]
         s = first.content
-        if _short_line(s) and s[-1] not in "：:，,、" and not re.fullmatch(r"[0-9０-９年月日.\-/ ]+", s):
+        headline = (_short_line(s) or (2 <= len(s) < 4 and not SENTENCE_PUNCT_RE.search(s))) and s[-1] not in "：:，,、"
+        if headline and not re.fullmatch(r"[0-9０-９年月日.\-/ ]+", s):
             org = person = None
             bi = 1
-            author = parse_author(lines[1].content)
-            if author is not None:
-                org, person = author
-                bi = 2
+            while bi < len(lines) - 1 and bi <= 4:
+                fm = _front_matter(lines[bi].content)
+                if fm is None:
+                    break
+                org, person = fm[0] or org, fm[1] or person
+                bi += 1
             if bi < len(lines):
                 return ArticleSpan(s, first.content_start, lines[bi].content_start, len(text), org, person)
     return ArticleSpan("", 0, 0, len(text), None, None)

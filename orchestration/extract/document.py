@@ -13,11 +13,20 @@ import bisect
 import re
 
 from orchestration.extract import amounts as amounts_mod
+from orchestration.extract import beneficiaries as beneficiaries_mod
 from orchestration.extract import percents as percents_mod
-from orchestration.extract import programs, tables, years
+from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
-from orchestration.extract.measures import measure_of
-from orchestration.extract.records import Amount, Article, Extraction, Locality, Ratio, SkippedSpan
+from orchestration.extract.measures import measure_in, measure_of
+from orchestration.extract.records import (
+    Amount,
+    Article,
+    Beneficiary,
+    Extraction,
+    Locality,
+    Ratio,
+    SkippedSpan,
+)
 from orchestration.extract.text_units import Span, clause_end, clause_start, paragraphs, segments, sentences
 from orchestration.extract.totals import Item, find_totals
 
@@ -36,16 +45,11 @@ def _locate(title: str, author_org: str | None, body: str, year: int | None) -> 
     return result, ""
 
 
-def _classify(program: str | None, sentence: str, measure: str) -> str | None:
-    if measure in NO_FUNCTION_MEASURES:
-        return None
-    try:
-        from orchestration.extract.functions import classify_program
-    except ImportError:  # pragma: no cover - developed in parallel
-        return None
-    result = classify_program(program, sentence, measure)
-    code = result[0] if isinstance(result, tuple) else result
-    return code or None
+def _classify(program: str | None, sentence: str, measure: str) -> tuple[str | None, str]:
+    from orchestration.extract.functions import classify_program
+
+    code, evidence = classify_program(program, sentence, measure)
+    return code or None, evidence
 
 
 class _Body:
@@ -59,6 +63,11 @@ class _Body:
             for s in sentences(text, p):
                 self.sents.append((s, pi))
         self._starts = [s.start for s, _ in self.sents]
+
+    def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
+        """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
+        sent, pi = self.sentence_at(pos)
+        return [(s.start, s.end) for s, p in self.sents if p == pi and s.start < sent.start]
 
     def sentence_at(self, pos: int) -> tuple[Span, int]:
         k = bisect.bisect_right(self._starts, pos) - 1
@@ -120,12 +129,24 @@ def extract_document(text: str) -> Extraction:
         money = [m for m in all_money[lo:hi] if m.end <= a.body_end]
         money += tables.header_unit_amounts(text, a.body_start, a.body_end, money)
         money.sort(key=lambda m: m.start)
-        out.amounts.extend(_amounts(text, no, body, money, default_year))
-        out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year))
+        frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
+        rows = _amounts(text, no, body, money, default_year, frame, a.body_start, a.title)
+        out.amounts.extend(rows)
+        out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year, frame, rows))
+        out.beneficiaries.extend(_beneficiaries(text, no, body, a.body_start, a.body_end, default_year, rows))
     return out
 
 
-def _amounts(text: str, no: int, body: _Body, money: list, default_year: int | None) -> list[Amount]:
+def _amounts(
+    text: str,
+    no: int,
+    body: _Body,
+    money: list,
+    default_year: int | None,
+    frame: str | None = None,
+    body_start: int = 0,
+    title: str = "",
+) -> list[Amount]:
     items: list[Item] = []
     rows: list[Amount] = []
     cues = []
@@ -160,9 +181,17 @@ def _amounts(text: str, no: int, body: _Body, money: list, default_year: int | N
         if programs.is_generic(program) and cl - 1 > seg.start:
             prev_cl = clause_start(text, seg.start, cl - 1)
             program = programs.previous_clause_program(_strip_nl(text[prev_cl : cl - 1])) or program
-        year = years.amount_year(text, sent.start, m.start, m.end, default_year)
+        earlier = body.earlier_in_paragraph(m.start)
+        year = years.amount_year(text, sent.start, m.start, m.end, default_year, earlier)
         sentence = text[sent.start : sent.end]
-        rows.append(Amount(no, m.start, m.end, m.text, m.yuan, sentence, sent.start, year, program, None, cue.measure))
+        measure = cue.measure
+        is_cell = m.text[-1:] != "元"
+        if is_cell and cue.strength == "none":
+            # a table cell: the caption (…资金分配表) or the title (关于下达…的通知) names the measure
+            cap = tables.caption(text, m.start, body_start)
+            measure = measure_in(cap) or measure_in(title) or measure
+        rows.append(Amount(no, m.start, m.end, m.text, m.yuan, sentence, sent.start, year, program, None, measure))
+        rows[-1].period = periods.period_of(text, sent.start, m.start, earlier, frame, measure)
         items.append(
             Item(
                 m.start,
@@ -172,12 +201,13 @@ def _amounts(text: str, no: int, body: _Body, money: list, default_year: int | N
                 sent.end,
                 pi,
                 _strip_nl(text[w1 : m.start]),
-                cue.measure,
-                table=m.text[-1:] != "元",
+                measure,
+                table=is_cell,
             )
         )
         prev_end = m.end
     find_totals(items, text)
+    _table_totals(text, items)
     for row, item, cue in zip(rows, items, cues, strict=True):
         row.is_total = item.is_total
         if item.parent is not None:
@@ -185,11 +215,44 @@ def _amounts(text: str, no: int, body: _Body, money: list, default_year: int | N
             row.parent_char_start = parent.char_start
             if cue.strength in ("none", "noun", "verb") and cue.measure != parent.measure:
                 row.measure = parent.measure
-        row.function_code = _classify(row.program_name, row.sentence, row.measure)
+        if row.amount_text[-1:] != "元":
+            # a table cell: its row label is a recipient, the caption says what the money is for
+            cap = tables.caption(text, row.char_start, body_start)
+            row.function_code, row.function_evidence = _classify(cap or title, f"{cap}{title}", row.measure)
+        else:
+            row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure)
     return rows
 
 
-def _ratios(text: str, no: int, body: _Body, start: int, end: int, default_year: int | None) -> list[Ratio]:
+def _table_totals(text: str, items: list[Item]) -> None:
+    """A 合计/总计 row of a table is the total of the cells above it in its column when they sum to it."""
+    cells = [(i, tables.cell_position(text, it.start)) for i, it in enumerate(items) if it.table]
+    for k, (i, (label, col, _)) in enumerate(cells):
+        if not tables.TOTAL_LABEL_RE.match(label) or items[i].is_total:
+            continue
+        parts = []
+        for j, (lab, c, _) in reversed(cells[:k]):
+            if tables.TOTAL_LABEL_RE.match(lab):
+                break
+            if c == col and items[j].parent is None:
+                parts.append(j)
+        if len(parts) >= 2 and sum((items[j].yuan for j in parts), start=items[i].yuan * 0) == items[i].yuan:
+            items[i].is_total = True
+            for j in parts:
+                items[j].parent = i
+                items[j].role = "part"
+
+
+def _ratios(
+    text: str,
+    no: int,
+    body: _Body,
+    start: int,
+    end: int,
+    default_year: int | None,
+    frame: str | None = None,
+    amounts: list[Amount] | None = None,
+) -> list[Ratio]:
     out = []
     for p in percents_mod.find_percents(text, start, end):
         sent, _ = body.sentence_at(p.start)
@@ -199,6 +262,43 @@ def _ratios(text: str, no: int, body: _Body, start: int, end: int, default_year:
         after = text[p.end : p.end + 16]
         kind = percents_mod.classify(before, after)
         of_what = percents_mod.describe(before if len(before) >= 2 else _strip_nl(after), after)
-        year = years.amount_year(text, sent.start, p.start, p.end, default_year)
-        out.append(Ratio(no, p.start, p.end, p.text, p.value, kind, of_what, text[sent.start : sent.end], year))
+        earlier = body.earlier_in_paragraph(p.start)
+        year = years.amount_year(text, sent.start, p.start, p.end, default_year, earlier)
+        period = periods.period_of(text, sent.start, p.start, earlier, frame, percent=True)
+        in_sentence = [a for a in amounts or [] if sent.start <= a.char_start < p.start]
+        base = percents_mod.base_of(kind, before, _strip_nl(text[sent.start : p.start]), period, in_sentence)
+        out.append(
+            Ratio(no, p.start, p.end, p.text, p.value, kind, of_what, text[sent.start : sent.end], year, period, base)
+        )
+    return out
+
+
+def _beneficiaries(
+    text: str, no: int, body: _Body, start: int, end: int, default_year: int | None, amounts: list[Amount]
+) -> list[Beneficiary]:
+    out = []
+    linkable = [a for a in amounts if a.measure not in ("per_capita", "threshold")]
+    for c in beneficiaries_mod.find_counts(text, start, end):
+        sent, _ = body.sentence_at(c.start)
+        seg = body.segment_at(c.start)
+        earlier = body.earlier_in_paragraph(c.start)
+        year = years.amount_year(text, sent.start, c.start, c.end, default_year, earlier)
+        same = [a for a in linkable if seg.start <= a.char_start < seg.end]
+        before = [a for a in same if a.char_end <= c.start]
+        after = [a for a in same if a.char_start >= c.end]
+        link = before[-1] if before else (after[0] if after else None)
+        out.append(
+            Beneficiary(
+                no,
+                c.start,
+                c.end,
+                c.text,
+                c.value,
+                c.unit,
+                c.subject,
+                text[sent.start : sent.end],
+                year,
+                link.char_start if link else None,
+            )
+        )
     return out

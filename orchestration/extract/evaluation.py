@@ -6,6 +6,12 @@ Texts default to DIR/texts when it exists, else ./seeds. Predicted amounts and p
 matched to gold rows by exact (doc, start, end); attribute accuracies are computed over matched
 rows. Gold conventions: empty cell == None; function_codes is a ``|``-set (either counts); the
 locality of an amount is its article's locality (compared by stable code with the gold adcode).
+
+Optional gold columns are scored when present (tests/fixtures/composed has them, the seeds gold
+does not): ``period`` (amounts, percents), ``base`` (percents; a ``|``-set, a prediction counts
+when it equals or contains an alternative or is contained in it), ``code_in_year`` (articles: the
+code valid in the text's year, for renamed units) and ``beneficiaries.csv`` (counts matched by
+span; value, unit, subject (``|``-set, containment either way) and the linked amount scored).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import csv
 import sys
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from orchestration.extract.document import extract_document
@@ -78,6 +85,17 @@ class Report:
     percent_year: Acc = field(default_factory=Acc)
     articles: PRF = field(default_factory=PRF)  # by (doc, title_start, body_start)
     article_locality: Acc = field(default_factory=Acc)
+    # optional columns (scored only when the gold has them)
+    article_code_in_year: Acc = field(default_factory=Acc)
+    period: Acc = field(default_factory=Acc)
+    percent_period: Acc = field(default_factory=Acc)
+    percent_base: Acc = field(default_factory=Acc)
+    beneficiaries: PRF = field(default_factory=PRF)
+    beneficiary_value: Acc = field(default_factory=Acc)
+    beneficiary_unit: Acc = field(default_factory=Acc)
+    beneficiary_subject: Acc = field(default_factory=Acc)
+    beneficiary_amount: Acc = field(default_factory=Acc)
+    optional: set[str] = field(default_factory=set)
     seconds: dict[str, float] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
 
@@ -90,12 +108,29 @@ class Report:
             self.measure.line("measure"),
             self.is_total.line("is_total"),
             self.parent.line("parent"),
+        ]
+        if "period" in self.optional:
+            out.append(self.period.line("period"))
+        out += [
             self.percents.line("percents"),
             self.percent_kind.line("kind"),
             self.percent_year.line("year"),
-            self.articles.line("articles"),
-            self.article_locality.line("locality"),
         ]
+        if "percent_period" in self.optional:
+            out.append(self.percent_period.line("period"))
+        if "base" in self.optional:
+            out.append(self.percent_base.line("base"))
+        out += [self.articles.line("articles"), self.article_locality.line("locality")]
+        if "code_in_year" in self.optional:
+            out.append(self.article_code_in_year.line("code_in_year"))
+        if "beneficiaries" in self.optional:
+            out += [
+                self.beneficiaries.line("beneficiaries"),
+                self.beneficiary_value.line("value"),
+                self.beneficiary_unit.line("unit"),
+                self.beneficiary_subject.line("subject"),
+                self.beneficiary_amount.line("amount link"),
+            ]
         out += [f"time {doc}: {sec * 1000:.1f} ms" for doc, sec in self.seconds.items()]
         if self.misses:
             out.append(f"misses ({len(self.misses)}):")
@@ -118,6 +153,15 @@ def _fmt(v) -> str:
     return "" if v is None else str(v)
 
 
+def _loose(gold: str, pred: str | None) -> bool:
+    """``gold`` is a ``|``-set; pred matches an alternative exactly or by containment either way."""
+    if not gold:
+        return not pred
+    if not pred:
+        return False
+    return any(g == pred or g in pred or pred in g for g in gold.split("|"))
+
+
 def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm: bool = True) -> Report:
     gold_dir = Path(gold_dir)
     if texts_dir is None:
@@ -126,8 +170,19 @@ def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm:
     g_articles = _read(gold_dir / "articles.csv")
     g_amounts = _read(gold_dir / "amounts.csv")
     g_percents = _read(gold_dir / "percents.csv")
-    docs = sorted({r["doc"] for r in g_articles + g_amounts + g_percents})
+    g_benefs = _read(gold_dir / "beneficiaries.csv")
+    docs = sorted({r["doc"] for r in g_articles + g_amounts + g_percents + g_benefs})
     report = Report()
+    if g_amounts and "period" in g_amounts[0]:
+        report.optional.add("period")
+    if g_percents and "period" in g_percents[0]:
+        report.optional.add("percent_period")
+    if g_percents and "base" in g_percents[0]:
+        report.optional.add("base")
+    if g_articles and "code_in_year" in g_articles[0]:
+        report.optional.add("code_in_year")
+    if (gold_dir / "beneficiaries.csv").exists():
+        report.optional.add("beneficiaries")
 
     extractions: dict[str, Extraction] = {}
     for doc in docs:
@@ -162,6 +217,14 @@ def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm:
                         f"{doc} article {r['article_no']} locality: gold {r['adcode']} "
                         f"({r['county']}) pred {code} [{a.locality_evidence}]"
                     )
+                if "code_in_year" in report.optional:
+                    year_code = a.locality.code if a.locality else None
+                    ok = year_code == r["code_in_year"]
+                    report.article_code_in_year.add(ok)
+                    if not ok:
+                        report.misses.append(
+                            f"{doc} article {r['article_no']} code_in_year: gold {r['code_in_year']} pred {year_code}"
+                        )
             else:
                 report.articles.fn += 1
                 report.misses.append(f"{doc} article FN {key} {r['title']!r}")
@@ -209,6 +272,8 @@ def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm:
                     _opt_int(r["parent_start"]) == m.parent_char_start,
                 ),
             ]
+            if "period" in report.optional:
+                checks.append(("period", report.period, r["period"], m.period, r["period"] == m.period))
             for name, acc, g, p, ok in checks:
                 acc.add(ok)
                 if not ok:
@@ -240,10 +305,56 @@ def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm:
                 report.misses.append(
                     f"{doc} {key[0]} {r['percent_text']} year: gold {r['year']!r} pred {_fmt(x.fiscal_year)!r}"
                 )
+            if "percent_period" in report.optional:
+                ok = r["period"] == x.period
+                report.percent_period.add(ok)
+                if not ok:
+                    report.misses.append(
+                        f"{doc} {key[0]} {r['percent_text']} period: gold {r['period']} pred {x.period}"
+                    )
+            if "base" in report.optional:
+                ok = _loose(r["base"], x.base)
+                report.percent_base.add(ok)
+                if not ok:
+                    report.misses.append(f"{doc} {key[0]} {r['percent_text']} base: gold {r['base']!r} pred {x.base!r}")
         for key, x in sorted(pred.items()):
             if key not in gold:
                 report.percents.fp += 1
                 report.misses.append(f"{doc} percent FP {key} {x.percent_text}")
+
+    # beneficiary counts
+    for doc in docs if "beneficiaries" in report.optional else ():
+        ex = extractions[doc]
+        gold = {(int(r["start"]), int(r["end"])): r for r in g_benefs if r["doc"] == doc}
+        pred = {(b.char_start, b.char_end): b for b in ex.beneficiaries}
+        for key, r in sorted(gold.items()):
+            b = pred.get(key)
+            if b is None:
+                report.beneficiaries.fn += 1
+                report.misses.append(f"{doc} count FN {key} {r['count_text']}")
+                continue
+            report.beneficiaries.tp += 1
+            where = f"{doc} {key[0]} {r['count_text']}"
+            checks = [
+                ("value", report.beneficiary_value, r["value"], b.value, Decimal(r["value"]) == b.value),
+                ("unit", report.beneficiary_unit, r["unit"], b.unit, r["unit"] == b.unit),
+                ("subject", report.beneficiary_subject, r["subject"], b.subject, _loose(r["subject"], b.subject)),
+                (
+                    "amount",
+                    report.beneficiary_amount,
+                    r["amount_start"],
+                    b.amount_char_start,
+                    _opt_int(r["amount_start"]) == b.amount_char_start,
+                ),
+            ]
+            for name, acc, g, p, ok in checks:
+                acc.add(ok)
+                if not ok:
+                    report.misses.append(f"{where} {name}: gold {g!r} pred {_fmt(p)!r}")
+        for key, b in sorted(pred.items()):
+            if key not in gold:
+                report.beneficiaries.fp += 1
+                report.misses.append(f"{doc} count FP {key} {b.count_text}")
     return report
 
 

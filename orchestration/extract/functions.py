@@ -108,10 +108,14 @@ def best_keyword(text: str | None, skip_weak_exclusions: bool = False) -> _Keywo
     return None
 
 
+UNMAPPED = "unmapped: "  # spending whose area no keyword names: list these in a warehouse check
+NOT_ONE_AREA = "not one area: "  # deliberately empty: aggregates, per-capita figures, thresholds, …
+
+
 def _verdict(kw: _Keyword, where: str) -> tuple[str | None, str]:
     if kw.code is None:
         reason = kw.note or "not one area's spending"
-        return None, f"{where}keyword {kw.keyword} -> none ({reason})"
+        return None, f"{NOT_ONE_AREA}{where}keyword {kw.keyword} -> none ({reason})"
     return kw.code, f"{where}keyword {kw.keyword} -> {kw.code}"
 
 
@@ -122,18 +126,20 @@ def classify_program(program_name: str | None, sentence: str, measure: str) -> t
     (procurement, saving, threshold, per_capita, financing, revenue), project or fund investment
     volumes, and purposes matching a no-code keyword (民生支出, 一般公共预算支出, 国有资产, ...).
     The program name decides first; the sentence is a lower-confidence fallback (evidence starts
-    with ``sentence``). ``(None, "no keyword matched")`` when nothing matches.
+    with ``sentence``). Evidence of an empty code starts with ``not one area:`` when the emptiness
+    is deliberate and with ``unmapped:`` when no keyword matched (``(None, "unmapped: no keyword
+    matched")``): spending of an unknown area, to be listed by a check and added to the keyword data.
     """
     measure = (measure or "").strip()
     if measure in NON_SPENDING_MEASURES:
-        return None, f"measure {measure}: {NON_SPENDING_MEASURES[measure]}, not one area's spending"
+        return None, f"{NOT_ONE_AREA}measure {measure}: {NON_SPENDING_MEASURES[measure]}"
     program = (program_name or "").strip()
     sentence = sentence or ""
     kw = best_keyword(program)
     if measure == "investment":
         m = _INVESTMENT_VOLUME_RE.search(program) or _INVESTMENT_VOLUME_RE.search(sentence)
         if m and not (kw is not None and kw.code is not None and kw.priority >= 80):
-            return None, f"investment volume ({m.group(0)}), not one area's spending"
+            return None, f"{NOT_ONE_AREA}investment volume ({m.group(0)})"
     if kw is not None:
         if kw.code is None and kw.priority < WEAK_EXCLUSION_PRIORITY:
             # a generic word (上级补助, 转移支付, 基本建设): the sentence may still name the area
@@ -143,8 +149,8 @@ def classify_program(program_name: str | None, sentence: str, measure: str) -> t
                 return code, f"{evidence} (program word {kw.keyword} is generic)"
         return _verdict(kw, "")
     if program and measure == "investment":
-        return None, "investment in a project without an area keyword"
+        return None, f"{UNMAPPED}investment in a project without an area keyword"
     kw = best_keyword(sentence)
     if kw is not None:
         return _verdict(kw, "sentence ")
-    return None, "no keyword matched"
+    return None, f"{UNMAPPED}no keyword matched"

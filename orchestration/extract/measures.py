@@ -103,3 +103,9 @@ def measure_of(text: str, start: int, end: int, windows: list[int], segment_star
         if cue is not None:
             return cue
     return MeasureCue(rules().default, "none", None, None)
+
+
+def measure_in(window: str) -> str | None:
+    """Measure named by the cue words of a free-standing phrase (a table caption, a title), or None."""
+    cue = _in_window(window, 0)
+    return cue.measure if cue is not None else None

@@ -52,7 +52,7 @@ def classify(before: str, after: str) -> str:
     """Kind of a percentage from the clause before it and the few characters after it."""
     if _GROWTH_RE.search(before):
         return "growth"
-    if re.search(r"率|进度", before[-12:]):
+    if re.search(r"率|进度", before[-12:]) or re.search(r"(?:预算|计划|任务)数?的$", before):
         return "rate"
     if _SHARE_RE.search(before):
         return "share"
@@ -77,3 +77,46 @@ def describe(before: str, after: str) -> str | None:
         s = _TRAIL_RE.sub("", re.sub(r"(?:超过|超)$", "", s))
     s = s[-30:]
     return (s + qual) if s else None
+
+
+_SHARE_BASE_RE = re.compile(
+    r"占(?:同期|当年|全年|全[县区市])?(?P<b>[^，。；,占]{2,24}?)(?:的)?(?:比重|比例)?(?:为|达到|达|是)?$"
+)
+_RATE_BASE_RE = re.compile(r"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务)(?:数)?的$")
+_AGGREGATE_RE = re.compile(r"([\u4e00-\u9fff]{0,6}(?:收入|支出))(?:完成|达到|达|为|共计|合计)?[0-9０-９]")
+
+
+def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: list) -> str | None:
+    """What a percentage is relative to: the whole of a share, the reference of a growth, the
+    denominator of a rate (see records.Ratio.base). ``before``: its clause up to the figure;
+    ``sentence_before``: its sentence up to the figure; ``amounts``: the amounts before it there."""
+    if kind == "growth":
+        if re.search(r"(?:比|较|与)(?:上年|去年)末", sentence_before):
+            return "上年末"
+        if re.search(r"同比|上年同期|去年同期|同期", sentence_before) or period not in (
+            "full_year",
+            "plan",
+            "multi_year",
+        ):
+            return "上年同期"
+        if re.search(r"环比", before):
+            return "上期"
+        return "上年"
+    if kind == "share":
+        m = _SHARE_BASE_RE.search(before)
+        if m:
+            return m.group("b")
+        k = sentence_before.rfind("其中")
+        if k > 0:
+            aggs = _AGGREGATE_RE.findall(sentence_before[:k])
+            if aggs:
+                return re.sub(r"^(?:全[县区市]|本级)", "", aggs[-1])
+        return None
+    if kind == "rate":
+        m = _RATE_BASE_RE.search(before)
+        if m:
+            return m.group("b")
+        if amounts:
+            return amounts[0].program_name
+        return None
+    return None

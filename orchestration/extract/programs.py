@@ -80,6 +80,12 @@ def _posseg():
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    # class names (债务还本支出, 社会保障和就业支出) stay one noun, so a program is not cut inside them
+    from orchestration.extract.functions import function_keyword_rows
+
+    for row in function_keyword_rows():
+        if row["priority"] >= 95 and len(row["keyword"]) >= 4:
+            jieba.add_word(row["keyword"], tag="n")
     return pseg
 
 

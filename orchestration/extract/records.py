@@ -55,6 +55,10 @@ class Amount:
     measure: str
     is_total: bool = False
     parent_char_start: int | None = None  # char_start of the total this amount is part of
+    period: str = "full_year"  # one of PERIODS: what part of the fiscal year the figure covers
+    # why function_code is what it is; "unmapped: ..." = spending whose area no keyword names (list
+    # these in a check), "not one area: ..." = deliberately empty (aggregate, per_capita, threshold …)
+    function_evidence: str = ""
 
 
 @dataclass
@@ -68,6 +72,26 @@ class Ratio:
     of_what: str | None
     sentence: str
     fiscal_year: int | None
+    period: str = "full_year"  # one of PERIODS, as for amounts
+    # the whole a share is part of (一般公共预算支出), the reference of a growth (上年, 上年同期) or the
+    # denominator of a rate (年初预算, 调整预算, 直达资金); None when the text does not say
+    base: str | None = None
+
+
+@dataclass
+class Beneficiary:
+    """A count of people, households or units a sentence says benefit (惠及1.43万人次, 受益村民40968名)."""
+
+    article_no: int
+    char_start: int
+    char_end: int
+    count_text: str  # number plus counting unit exactly as written, e.g. 1.43万人次, 26731户
+    value: Decimal  # the count (1.43万人次 -> 14300)
+    unit: str  # counting unit: one of BENEFICIARY_UNITS (人, 人次, 户, 名, 个, 家, 所 …)
+    subject: str | None  # who or what is counted, e.g. 村民, 困难群众, 企业
+    sentence: str
+    fiscal_year: int | None
+    amount_char_start: int | None = None  # char_start of the amount it belongs to (same sentence)
 
 
 @dataclass
@@ -85,6 +109,7 @@ class Extraction:
     articles: list[Article] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     ratios: list[Ratio] = field(default_factory=list)
+    beneficiaries: list[Beneficiary] = field(default_factory=list)
     skipped: list[SkippedSpan] = field(default_factory=list)
 
 
@@ -102,3 +127,27 @@ MEASURES = (
     "other",
 )
 RATIO_KINDS = ("share", "growth", "rate", "other")
+
+# What part of its fiscal year a figure covers, so that nobody adds a ten-month figure to a full-year
+# one. Decided from the text (the nearest cue before the figure in its sentence, else earlier in its
+# paragraph, else the article's framing period):
+#   full_year   the year as a whole (全年, a year-end stock, a standard, a one-off allocation): default
+#   plan        a budget or plan figure (年初预算, 预算安排, 计划投入, 预计): not an outturn
+#   ytd_m01 … ytd_m11  January up to that month (截至10月, 1-10月份 -> ytd_m10; 前三季度 -> ytd_m09)
+#   ytd         year to date without a stated month (今年以来, 截至目前)
+#   q1 … q4     one quarter (一季度 = 1-3月 -> q1), h1 / h2 a half year (上半年, 1-6月 -> h1)
+#   multi_year  a cumulative figure over several years (2020—2022年累计, “十三五”期间): no single year
+PERIODS = (
+    "full_year",
+    "plan",
+    *(f"ytd_m{m:02d}" for m in range(1, 12)),
+    "ytd",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "h1",
+    "h2",
+    "multi_year",
+)
+BENEFICIARY_UNITS = ("人次", "人", "名", "户", "家", "个", "所", "位", "座")

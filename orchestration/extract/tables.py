@@ -57,3 +57,31 @@ def header_unit_amounts(text: str, start: int, end: int, existing: list[MoneySpa
                 out.append(MoneySpan(cs, ce, cell, -yuan if cell.startswith("-") else yuan))
             pos = line_end
     return out
+
+
+TOTAL_LABEL_RE = re.compile(r"^(?:合\s*计|总\s*计|共\s*计|小\s*计)$")
+
+
+def cell_position(text: str, start: int) -> tuple[str, int, int]:
+    """(row label, column index, line start) of the table cell starting at ``start``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    cells = [
+        (line_start + c.start() + (len(c.group(0)) - len(c.group(0).lstrip())), c.group(0).strip())
+        for c in CELL_RE.finditer(line)
+        if c.group(0).strip()
+    ]
+    label = cells[0][1] if cells else ""
+    col = next((i for i, (cs, _) in enumerate(cells) if cs == start), -1)
+    return label, col, line_start
+
+
+def caption(text: str, start: int, lo: int) -> str:
+    """The lines before the unit header of the table holding ``start`` (its caption), within [lo, start)."""
+    headers = list(HEADER_RE.finditer(text, lo, start))
+    if not headers:
+        return ""
+    h = headers[-1]
+    before = text[lo : h.start()].rstrip().split("\n")
+    return "".join(before[-2:]).strip()

@@ -16,20 +16,24 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是")
+MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是|^\s*中[，,：:]")
+# a breakdown introduced like this may run over semicolons (其中：教育支出…，增长7.5%；社保…)
+LIST_MARKER_RE = re.compile(r"其中\s*[：:]|^\s*中[，,：:]")
+SENTENCE_START_MARKER_RE = re.compile(r"^\s*其中\s*[，,：:]?")
 PORTION_RE = re.compile(
     r"(?:已|累计|实际|共)?(?:支出|完成|核减|审减|节约|拨付|使用|到位|投资|兑付|支付|发放|实缴|下达|执行)"
 )
 INCREMENT_RE = re.compile(r"增加|增长|减少|下降|增收|减收|比上年|比去年|同比|较上年|较去年")
 CAPACITY_RE = re.compile(
-    r"总量|总额|总投资|送审|规模|出资|实缴|预算|计划|概算|总计|合计|总规模|审核金额|申报|获批|争取|下达|筹集|筹措"
+    r"总量|总额|总投资|送审|规模|出资|实缴|预算|计划|概算|总计|合计|总规模|审核金额|申报|获批|争取|下达|筹集|筹措|到位"
 )
 AGGREGATE_RE = re.compile(
     r"(?:民生|农林水|教育|科学技术|科技|文化旅游体育与传媒|社会保障和就业|社保和就业|卫生健康|医疗卫生|节能环保|"
-    r"城乡社区|交通运输|住房保障|一般公共服务|公共安全|一般公共预算|公共财政预算|公共财政|财政|政府性基金|三农|涉农)"
+    r"城乡社区|交通运输|住房保障|一般公共服务|公共安全|一般公共预算|公共财政预算|公共财政|财政|三农|涉农)"
     r"(?:类|领域|方面)?(?:支出|投入|收入)(?:完成|达到|达|为|共计|合计|累计|总额)*\s*$"
 )
 SPEND_MEASURES = {"allocation", "expenditure", "investment"}
+SUB_REVENUE_RE = re.compile(r"税|非税|出让|行政事业性收费|罚没|专项收入|国有资源")
 
 
 @dataclass
@@ -50,20 +54,51 @@ class Item:
     role: str = ""  # part | portion | ""
 
 
+def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
+    """The total of a sentence opening with 其中: the first non-comparative figure of the previous
+    sentence of the same paragraph (…收入完成103086万元，比上年同期98765万元增收4321万元。其中，…)."""
+    b = items[first]
+    if not SENTENCE_START_MARKER_RE.match(text[b.sentence_start : b.start]):
+        return None
+    prev = [k for k in range(first) if items[k].sentence_end <= b.sentence_start]
+    if not prev:
+        return None
+    last_sentence = items[prev[-1]].sentence_start
+    if items[prev[-1]].paragraph != b.paragraph:
+        return None
+    for k in prev:
+        a = items[k]
+        if a.sentence_start == last_sentence and not _comparative(a) and a.parent is None and not a.table:
+            return k
+    return None
+
+
 def _explicit(items: list[Item], text: str) -> None:
-    for i in range(len(items) - 1):
+    for i in range(len(items)):
         a = items[i]
-        first = items[i + 1]
-        if first.sentence_start != a.sentence_start or not MARKER_RE.search(text[a.end : first.start]):
-            continue
+        start = i + 1
+        if start >= len(items):
+            break
+        first = items[start]
+        listed = False
+        if first.sentence_start == a.sentence_start and MARKER_RE.search(text[a.end : first.start]):
+            listed = bool(LIST_MARKER_RE.search(text[a.end : first.start]))
+        else:
+            # the breakdown may open the next sentence after comparison figures
+            nxt = next((k for k in range(i + 1, len(items)) if items[k].sentence_start != a.sentence_start), None)
+            if nxt is None or _sentence_total(items, nxt, text) != i:
+                continue
+            start, first, listed = nxt, items[nxt], True
         parts: list[int] = []
         total = Decimal(0)
-        for j in range(i + 1, len(items)):
+        for j in range(start, len(items)):
             b = items[j]
             between = text[items[j - 1].end : b.start]
-            if b.sentence_start != a.sentence_start or b.parent is not None or b.yuan >= a.yuan:
+            if b.sentence_start != first.sentence_start or b.parent is not None or b.yuan >= a.yuan:
                 break
-            if parts and ("；" in between or ";" in between or INCREMENT_RE.search(b.pre[-6:])):
+            if parts and INCREMENT_RE.search(b.pre[-6:]):
+                break
+            if parts and ("；" in between or ";" in between) and not listed:
                 break
             if total + b.yuan > a.yuan:
                 break
@@ -98,7 +133,11 @@ def _sums_after(items: list[Item]) -> None:
         parts: list[int] = []
         for j in range(i - 1, -1, -1):
             b = items[j]
-            if b.paragraph < a.paragraph - 1 or b.parent is not None or b.yuan >= a.yuan or b.is_total:
+            if b.parent is not None and b.parent < j and b.paragraph == a.paragraph:
+                continue  # a part of an earlier sub-total (税收收入 of 一般公共预算收入): the sub-total counts
+            if b.paragraph < a.paragraph - 1 or b.parent is not None or b.yuan >= a.yuan:
+                break
+            if INCREMENT_RE.search(b.pre):
                 break
             total += b.yuan
             parts.append(j)
@@ -143,7 +182,7 @@ def _portions(items: list[Item], text: str) -> None:
         # same sentence or the next one
         if between.count("。") > 1:
             continue
-        if INCREMENT_RE.search(between) or not PORTION_RE.search(b.pre):
+        if INCREMENT_RE.search(between) or not PORTION_RE.search(b.pre) or INCREMENT_RE.search(a.pre):
             continue
         if CAPACITY_RE.search(a.pre):
             a.is_total = True
@@ -154,8 +193,12 @@ def _aggregates(items: list[Item]) -> None:
     for i, a in enumerate(items):
         if a.is_total or a.table or a.parent is not None or "其中" in a.pre or not AGGREGATE_RE.search(a.pre):
             continue
-        kinds = {"revenue"} if a.measure == "revenue" else SPEND_MEASURES
-        if any(b.yuan < a.yuan and b.measure in kinds for b in items[i + 1 :]):
+        if a.measure == "revenue":
+            # a revenue aggregate contains tax and non-tax revenue, not another year's or a plan figure
+            later = [b for b in items[i + 1 :] if b.measure == "revenue" and SUB_REVENUE_RE.search(b.pre)]
+        else:
+            later = [b for b in items[i + 1 :] if b.measure in SPEND_MEASURES]
+        if any(b.yuan < a.yuan for b in later):
             a.is_total = True
 
 

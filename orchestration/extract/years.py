@@ -43,7 +43,15 @@ CURRENT_PERIOD_RE = re.compile(
 _MASK_RE = re.compile(
     r"《[^》\n]{0,80}》|〔[^〕\n]{0,12}〕|\[[^\]\n]{0,12}\]|【[^】\n]{0,20}】|[（(][^）)\n]{0,30}[）)]"
 )
-REPLACED_RE = re.compile(r"由\s*$")
+REPLACED_RE = re.compile(r"由\s*(?:每人每月|每人每年|每人|每月|每年|人均|生均|户均)?\s*$")
+# 2020—2022年 / 2021-2023年: a figure over a range of years has no single fiscal year
+RANGE_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)?[0-9]{2}年")
+# 上年结转 / 上年末 / 结转下年: a carry-over or stock reference, not the year of the figure
+_RELATIVE_NOT_YEAR_AFTER = re.compile(r"结转|结余|末|基础上")
+# a dated line: 2023-04-12, 发布时间：2023/4/12
+ISO_DATE_RE = re.compile(
+    r"(?<![0-9])((?:19|20)[0-9]{2})[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01])(?![0-9])"
+)
 REPLACED_AFTER_RE = re.compile(r"^[^，。；,]{0,8}?(?:提高|提升|上调|调整|增加|增至|提至|上涨|降低|下调)")
 PRIOR_BASE_RE = re.compile(r"(?:比|较|与|同)?(?:上年|去年|上年同期|去年同期|上一年)(?:同期)?(?:的|为|是)?\s*$")
 
@@ -54,10 +62,11 @@ def mask_titles(s: str) -> str:
 
 
 def dominant_year(text: str) -> int | None:
-    """Most mentioned year in the whole bulletin (ties: the latest)."""
+    """Most mentioned year in the whole bulletin (ties: the latest); else the year of its date line."""
     counts = Counter(int(m.group(1)) for m in YEAR_ANY_RE.finditer(text))
     if not counts:
-        return None
+        m = ISO_DATE_RE.search(text)
+        return int(m.group(1)) if m else None
     best = max(counts.values())
     return max(y for y, c in counts.items() if c == best)
 
@@ -75,14 +84,17 @@ def article_default_year(body: str, bulletin_year: int | None, title: str = "") 
     return None
 
 
-def year_before(text: str, sent_start: int, pos: int, current: int | None) -> int | None:
-    """Explicit or relative year nearest before ``pos`` within text[sent_start:pos]."""
-    prefix = mask_titles(text[sent_start:pos])
+def _year_evidence(prefix: str, current: int | None) -> tuple[int, int | None, bool]:
+    """(position, year, is_range) of the year evidence nearest the end of ``prefix``; position -1: none."""
     best_pos = -1
     best: int | None = None
+    is_range = False
     for m in YEAR_RE.finditer(prefix):
         if m.start() > best_pos:
-            best_pos, best = m.start(), int(m.group(1))
+            best_pos, best, is_range = m.start(), int(m.group(1)), False
+    for m in RANGE_RE.finditer(prefix):
+        if m.start() >= best_pos:
+            best_pos, best, is_range = m.start(), None, True
     for m in RELATIVE_RE.finditer(prefix):
         word = m.group(0)
         if current is None or m.start() <= best_pos:
@@ -90,15 +102,57 @@ def year_before(text: str, sent_start: int, pos: int, current: int | None) -> in
         # 比上年增加… / 较去年同期…: a comparison base, not the year of what follows
         if RELATIVE[word] < 0 and m.start() > 0 and prefix[m.start() - 1] in "比较与同":
             continue
-        best_pos, best = m.start(), current + RELATIVE[word]
-    return best
+        # 去年全年 / 2022年当年: 全年 restates the year just named
+        if word in ("全年", "当年") and m.start() > 0 and prefix[m.start() - 1] == "年":
+            continue
+        # 上年结转 / 上年末 / 结转下年: not the year of the figure
+        if _RELATIVE_NOT_YEAR_AFTER.match(prefix, m.end()) or prefix[max(0, m.start() - 2) : m.start()] == "结转":
+            continue
+        best_pos, best, is_range = m.start(), current + RELATIVE[word], False
+    return best_pos, best, is_range
 
 
-def amount_year(text: str, sent_start: int, start: int, end: int, default: int | None) -> int | None:
-    """Fiscal year of the figure at text[start:end] in the sentence starting at sent_start."""
-    year = year_before(text, sent_start, start, default)
-    if year is None:
-        year = default  # a sentence without its own year: the article's default year
+def year_before(text: str, sent_start: int, pos: int, current: int | None) -> int | None:
+    """Explicit or relative year nearest before ``pos`` within text[sent_start:pos] (None for a range)."""
+    return _year_evidence(mask_titles(text[sent_start:pos]), current)[1]
+
+
+def frame_year(text: str, start: int, end: int, current: int | None) -> tuple[bool, int | None]:
+    """(found, year) of a sentence that opens with a year frame (2016年…, 截至2021年底…, 2020—2022年…)."""
+    head = mask_titles(text[start:end])[:16].lstrip()
+    m = re.match(r"(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})\s*年", head)
+    if not m:
+        return False, None
+    if RANGE_RE.match(head, m.start(1)):
+        return True, None
+    return True, int(m.group(1))
+
+
+def amount_year(
+    text: str,
+    sent_start: int,
+    start: int,
+    end: int,
+    default: int | None,
+    earlier: list[tuple[int, int]] | None = None,
+) -> int | None:
+    """Fiscal year of the figure at text[start:end] in the sentence starting at sent_start.
+
+    ``earlier``: the earlier sentences of the paragraph; a sentence without a year of its own takes
+    the year of the last of them that opens with a year frame (2016年全县…。一般公共预算支出安排…).
+    """
+    pos, year, is_range = _year_evidence(mask_titles(text[sent_start:start]), default)
+    if is_range:
+        return None
+    if pos < 0:
+        year = default  # a sentence without its own year: the paragraph's or the article's year
+        for s, e in reversed(earlier or []):
+            found, y = frame_year(text, s, e, default)
+            if found:
+                if y is None:
+                    return None
+                year = y
+                break
     before = text[max(sent_start, start - 12) : start]
     after = text[end : end + 14]
     if year is not None:

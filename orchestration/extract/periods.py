@@ -1,0 +1,123 @@
+"""Period of a figure (records.PERIODS): which part of its fiscal year it covers.
+
+The nearest period cue before the figure in its sentence decides; a sentence without one takes the
+last cue of the earlier sentences of its paragraph, then the article's framing period (the first cue
+of the body), then ``full_year``. Standards and thresholds are always ``full_year`` (a rate in force
+is not a cumulative figure). A plan word directly before ``的`` and a percentage (完成年初预算的54.2%)
+is the denominator of a rate, not the figure's period.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CN_MONTH = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+_MONTH = r"(?P<m>1[0-2]|0?[1-9]|１[０-２]|[１-９]|十[一二]?|[一二三四五六七八九])"
+_FW = str.maketrans("０１２３４５６７８９", "0123456789")
+
+# (regex, period or handler key); all are searched, the cue ending nearest before the figure wins
+CUES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"(?:19|20)[0-9]{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)?[0-9]{2}年"), "multi_year"),
+    (re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|以来)"), "multi_year"),
+    (re.compile(r"近[两三四五]年|[两三四五]年(?:来|间)累计"), "multi_year"),
+    (re.compile(rf"(?<![0-9])[1１一]\s*[-—–~～至到]\s*{_MONTH}月"), "month"),
+    (re.compile(r"截[至止](?:(?:19|20)[0-9]{2}年)?(?:年底|年末|12月底|12月末|十二月底)"), "full_year"),
+    (re.compile(rf"截[至止](?:(?:19|20)[0-9]{{2}}年)?{_MONTH}月"), "month"),
+    (re.compile(r"前三季度"), "ytd_m09"),
+    (re.compile(r"(?<!前)(?:第?一|1)季度"), "q1"),
+    (re.compile(r"(?<!前)(?:第?二|2)季度"), "q2"),
+    (re.compile(r"(?<!前)(?:第?三|3)季度"), "q3"),
+    (re.compile(r"(?<!前)(?:第?四|4)季度"), "q4"),
+    (re.compile(r"上半年"), "h1"),
+    (re.compile(r"下半年"), "h2"),
+    (re.compile(r"(?:今年|本年|年初|(?:19|20)[0-9]{2}年)以来|截[至止]目前|年初至今"), "ytd"),
+    (
+        re.compile(
+            r"全年|年底|年末|(?:19|20)[0-9]{2}年(?:度)?(?![0-9０-９一二三四五六七八九十]|以来|底|末)|今年|当年|去年|上年(?!同期)"
+        ),
+        "full_year",
+    ),
+    (
+        re.compile(
+            r"年初预算|预算安排|预算数|计划投入|计划安排|计划完成|预计(?:安排|完成|实现|投入|收入|支出)|拟安排|预算草案|年度预算"
+        ),
+        "plan",
+    ),
+)
+
+
+def _period(kind: str, m: re.Match) -> str:
+    if kind != "month":
+        return kind
+    raw = m.group("m").translate(_FW)
+    month = int(raw) if raw.isdigit() else _CN_MONTH.get(raw, 0)
+    if month >= 12:
+        return "full_year"
+    if month == 3:
+        return "q1"
+    if month == 6:
+        return "h1"
+    return f"ytd_m{month:02d}" if month else "ytd"
+
+
+def last_cue(s: str, percent: bool = False) -> str | None:
+    """Period of the cue ending nearest to the end of ``s`` (None when there is none)."""
+    best: tuple[int, int, str] | None = None
+    for pat, kind in CUES:
+        for m in pat.finditer(s):
+            if kind == "plan" and s.startswith("的", m.end()):
+                continue  # 完成年初预算的54.2%: the denominator of a rate
+            key = (m.end(), -m.start())
+            if best is None or key > best[:2]:
+                best = (m.end(), -m.start(), _period(kind, m))
+    return best[2] if best else None
+
+
+def period_of(
+    text: str,
+    sentence_start: int,
+    pos: int,
+    paragraph_sentences: list[tuple[int, int]],
+    article_frame: str | None,
+    measure: str | None = None,
+    percent: bool = False,
+) -> str:
+    """Period of the figure at ``pos`` (``paragraph_sentences``: earlier sentences of its paragraph)."""
+    if measure in ("per_capita", "threshold"):
+        return "full_year"
+    from orchestration.extract.years import mask_titles
+
+    own = last_cue(mask_titles(text[sentence_start:pos]), percent)
+    if own:
+        return own
+    for s, e in reversed(paragraph_sentences):
+        cue = last_cue(mask_titles(text[s:e]))
+        if cue:
+            return cue
+    return article_frame or "full_year"
+
+
+def article_frame(text: str, body_start: int, body_end: int, title: str = "") -> str | None:
+    """The framing period of an article: the first cue of its first sentence, else of its title."""
+    from orchestration.extract.years import mask_titles
+
+    head = text[body_start:body_end]
+    first = re.split(r"[。！？\n]", head, maxsplit=1)[0]
+    cue = last_cue(mask_titles(first))
+    if cue and cue != "plan":
+        return cue
+    cue = last_cue(mask_titles(title or ""))
+    return cue if cue and cue not in ("plan", "full_year") else None
