@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.settings import WarehousePaths
-from orchestration.warehouse.project import dbt_project
+from orchestration.warehouse.project import DBT_EXECUTABLE, dbt_project
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -30,6 +29,4 @@ class WarehouseResource(dg.ConfigurableResource):
 
 def warehouse_resources(warehouse: WarehouseResource) -> dict[str, dg.ConfigurableResource]:
     """The resources every asset, check and sensor needs, for one inbox and warehouse."""
-    # dbt is installed beside this interpreter (the project's venv), which need not be on PATH.
-    dbt_executable = Path(sys.executable).parent / "dbt"
-    return {"warehouse": warehouse, "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(dbt_executable))}
+    return {"warehouse": warehouse, "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)}

@@ -109,6 +109,10 @@ BATCH_SCHEMAS: dict[str, pa.Schema] = {
             ("measure", _str),
             ("is_total", _bool),
             ("parent_char_start", _int),
+            # how function_code was decided: "unmapped: …" marks spending no keyword placed
+            ("function_evidence", _str),
+            # records.PERIODS; batches written before periods were extracted lack it (read as NULL)
+            ("period", _str),
         ]
     ),
     "ratios": pa.schema(
@@ -124,6 +128,24 @@ BATCH_SCHEMAS: dict[str, pa.Schema] = {
             ("sentence", _str),
             ("fiscal_year", _year),
             ("locality_code", _str),
+            ("period", _str),
+            ("base", _str),  # what a share is of, or a growth is relative to, where stated
+        ]
+    ),
+    "beneficiaries": pa.schema(
+        [
+            ("bulletin_id", _str),
+            ("article_no", _int),
+            ("char_start", _int),
+            ("char_end", _int),
+            ("count_text", _str),
+            ("value", pa.decimal128(18, 2)),
+            ("unit", _str),
+            ("subject", _str),
+            ("sentence", _str),
+            ("fiscal_year", _year),
+            ("locality_code", _str),
+            ("amount_char_start", _int),
         ]
     ),
     "skipped_spans": pa.schema(
@@ -132,7 +154,7 @@ BATCH_SCHEMAS: dict[str, pa.Schema] = {
 }
 # Every batch row records the batch it was written in.
 BATCH_SCHEMAS = {name: schema.append(pa.field("batch_id", _str)) for name, schema in BATCH_SCHEMAS.items()}
-FACT_TABLES = ("articles", "amounts", "ratios", "skipped_spans")
+FACT_TABLES = ("articles", "amounts", "ratios", "beneficiaries", "skipped_spans")
 
 REFERENCE_SCHEMAS: dict[str, pa.Schema] = {
     "localities": pa.schema(
@@ -245,5 +267,7 @@ class StagingStore:
                 self.write_ledger(name, [])
         for table, schema in BATCH_SCHEMAS.items():
             placeholder = self.batch_dir(table) / PLACEHOLDER
-            if not placeholder.exists():
+            # Rewritten when the schema gained a column: with it, dbt's union_by_name read always
+            # has every column (NULL in older batches) even before a new batch is written.
+            if not placeholder.exists() or not pq.read_schema(placeholder).equals(schema, check_metadata=False):
                 _write(placeholder, schema, [])

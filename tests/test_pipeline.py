@@ -131,3 +131,27 @@ def test_a_failing_check_blocks_publishing(seed_build, tmp_path, monkeypatch, br
                         if e.asset_key.to_user_string() == "published_warehouse"]  # fmt: skip
     assert published_events == []
     assert published.stat().st_mtime_ns == before
+
+
+def test_beneficiaries_link_to_the_amount_they_are_counted_for(seed_build):
+    paths, _ = seed_build
+    rows = query(
+        paths.published_database,
+        """select b.count_text, b.beneficiary_count, b.unit, a.amount_text
+           from fct_beneficiary b join fct_amount a using (amount_id) order by b.bulletin_id, b.char_start""",
+    )
+    # 截至10月底共支出职业培训补贴1226万元，惠及1.43万人次
+    assert ("1.43万人次", 14300, "人次", "1226万元") in rows
+
+
+def test_unmapped_spending_is_listed_not_guessed(seed_build):
+    paths, result = seed_build
+    [check] = [e for e in result.get_asset_check_evaluations() if e.check_name == "unmapped_spending_programs"]
+    unmapped = query(
+        paths.published_database, "select count(*) from fct_amount where starts_with(function_evidence, 'unmapped')"
+    )[0][0]
+    assert check.metadata["failures"].value == unmapped
+    assert query(
+        paths.published_database,
+        "select count(*) from fct_amount where starts_with(function_evidence, 'unmapped') and function_code is not null",
+    ) == [(0,)]

@@ -51,6 +51,10 @@ def extraction_rows(bulletin_id: str, extraction: Extraction) -> dict[str, list[
         rows["ratios"].append(
             {"bulletin_id": bulletin_id, **asdict(r), "locality_code": locality_code(r.article_no, r.fiscal_year)}
         )
+    for b in extraction.beneficiaries:
+        rows["beneficiaries"].append(
+            {"bulletin_id": bulletin_id, **asdict(b), "locality_code": locality_code(b.article_no, b.fiscal_year)}
+        )
     rows["skipped_spans"] = [{"bulletin_id": bulletin_id, **asdict(s)} for s in extraction.skipped]
     return rows
 

@@ -144,11 +144,31 @@ def every_bulletin_has_an_article(warehouse: WarehouseResource) -> dg.AssetCheck
     return _result(failures, "bulletin | file | articles", len(rows), "bulletins_without_articles")
 
 
+@dg.asset_check(
+    asset=FCT_AMOUNT,
+    description="Spending whose functional class no keyword could place: listed for a maintainer to map "
+    "in orchestration/extract/data/function_keywords.csv, never guessed (a warning, not a blocker).",
+)
+def unmapped_spending_programs(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    rows = _query(
+        warehouse,
+        """
+        select program_name, count(*) as amounts, sum(amount_yuan) as yuan, any_value(amount_id)
+        from fct_amount where starts_with(function_evidence, 'unmapped')
+        group by program_name order by amounts desc, yuan desc
+        """,
+    )
+    (checked,) = _query(warehouse, "select count(*) from fct_amount")[0]
+    result = _result(rows, "program | amounts | yuan | example amount_id", checked, "unmapped_programs")
+    return dg.AssetCheckResult(passed=result.passed, metadata=result.metadata, severity=dg.AssetCheckSeverity.WARN)
+
+
 warehouse_checks = [
     amount_text_reparses,
     money_spans_accounted_for,
     parts_within_total,
     every_bulletin_has_an_article,
+    unmapped_spending_programs,
     _orphan_check(
         FCT_AMOUNT,
         {

@@ -1,13 +1,27 @@
-"""The dbt project, prepared once per process (manifest parsed if missing or under `dagster dev`)."""
+"""The dbt project, with a manifest that is never older than the project's files."""
 
-from __future__ import annotations
+import sys
+from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
-    # A fresh checkout has no manifest yet; parsing needs no network (the project uses no packages).
-    dbt_project.preparer.prepare(dbt_project)
+# dbt is installed beside this interpreter (the project's venv), which need not be on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    sources = (p for p in project.project_dir.rglob("*") if p.suffix in {".sql", ".yml", ".yaml"})
+    return any(p.stat().st_mtime > built for p in sources if "target" not in p.relative_to(project.project_dir).parts)
+
+
+if manifest_is_stale(dbt_project):
+    # A fresh checkout or an edited model: parse (no network: the project uses no dbt packages).
+    DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+        ["parse", "--quiet"], target_path=dbt_project.target_path
+    ).wait()

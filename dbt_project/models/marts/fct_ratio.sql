@@ -20,8 +20,10 @@ final as (
         ratios.ratio_value,
         ratios.kind,
         ratios.of_what,
+        ratios.base,
         ratios.locality_code,
         ratios.fiscal_year,
+        ratios.period,
         ratios.sentence
     from ratios
     inner join bulletins using (bulletin_id)

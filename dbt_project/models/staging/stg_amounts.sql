@@ -17,9 +17,13 @@ renamed as (
         locality_code,
         program_name,
         function_code,
+        function_evidence,
         measure,
         is_total,
-        parent_char_start
+        parent_char_start,
+        -- Batches extracted before periods were recorded read as NULL: say 'unknown' rather than
+        -- guess 'full_year', so an old ten-month figure is never summed as a whole year.
+        coalesce(period, 'unknown') as period
     from source
 )
 

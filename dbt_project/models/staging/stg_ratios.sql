@@ -12,9 +12,12 @@ renamed as (
         cast(value as decimal(12, 4)) as ratio_value,
         kind,
         of_what,
+        base,
         sentence,
         fiscal_year,
-        locality_code
+        locality_code,
+        -- NULL in batches extracted before periods were recorded: 'unknown', never a guess.
+        coalesce(period, 'unknown') as period
     from source
 )
 
