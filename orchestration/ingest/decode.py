@@ -22,6 +22,9 @@ _BOMS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCTUATION = re.compile(r"[，。、；：！？,.;:!?]")
+_TYPICAL = re.compile(
+    r"[\x20-\x7e\t\r\n\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014\u00b7]"
+)
 # Share of control characters above which a decoded file is treated as binary, not text.
 _MAX_CONTROL_SHARE = 0.01
 # A decode in which fewer typical characters than this appear is mojibake or binary, not a bulletin.
@@ -55,17 +58,7 @@ def _plausibility(text: str) -> float:
     """Share of characters typical of a Chinese bulletin: CJK, ASCII, CJK/full-width punctuation."""
     if not text:
         return 0.0
-    typical = sum(
-        1
-        for ch in text
-        if ch.isascii()
-        and (ch.isprintable() or ch in "\r\n\t")
-        or "\u4e00" <= ch <= "\u9fff"
-        or "\u3000" <= ch <= "\u303f"
-        or "\uff00" <= ch <= "\uffef"
-        or ch in "\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"
-    )
-    return typical / len(text)
+    return len(_TYPICAL.findall(text)) / len(text)
 
 
 def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
