@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 GOLD ?= tests/fixtures/gold
 
-.PHONY: install manifest run test eval ui lint clean bench
+.PHONY: install manifest run test eval ui lint clean bench docs docs-serve
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,18 @@ eval: install
 ui: manifest
 	mkdir -p "$(DAGSTER_HOME)"
 	$(BIN)/dagster dev -w workspace.yaml
+
+# The data dictionary: dbt's docs site (models, columns, tests, lineage) with the catalog read from the
+# build database after a refresh. Under the build lock, so it never meets a refresh half way.
+# Open $(DOCS_DIR)/static_index.html directly (one self-contained file), or `make docs-serve`.
+DOCS_DIR ?= $(WAREHOUSE_DIR)/docs
+docs: run
+	cd dbt_project && flock "$(WAREHOUSE_DIR)/build/.lock" ../$(BIN)/dbt docs generate --static --quiet \
+		--profiles-dir . --target-path "$(DOCS_DIR)"
+	@echo "data dictionary: $(DOCS_DIR)/static_index.html  (or: make docs-serve, then http://localhost:8080)"
+
+docs-serve:
+	cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir . --target-path "$(DOCS_DIR)" --port 8080 --no-browser
 
 # Synthetic corpora of 200, 2,000 and 20,000 bulletins: per-stage time, chars/s, peak memory, refresh
 # time, JioNLP's extract_money side by side (see docs/scaling.md). make bench BENCH_ARGS=--quick: 50, 200.

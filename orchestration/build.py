@@ -17,6 +17,7 @@ import dagster as dg
 from orchestration.definitions import defs
 from orchestration.freshness import stale_reason
 from orchestration.jobs import refresh_warehouse_job
+from orchestration.resources import WarehouseResource, warehouse_resources
 from orchestration.settings import WarehousePaths
 from orchestration.summary import summarize
 
@@ -72,19 +73,52 @@ def write_report(path: Path, report: dict) -> None:
     path.write_text(json.dumps(report, indent=2))
 
 
+def refresh_job() -> dg.JobDefinition:
+    return defs.get_job_def(refresh_warehouse_job.name)
+
+
+def execute_refresh(
+    instance: dg.DagsterInstance, run_id: str | None = None, paths: WarehousePaths | None = None
+) -> tuple[dg.ExecuteInProcessResult, list[str], list[str]]:
+    """Run the refresh job in this process; returns the result, failed checks and outcome lines.
+
+    ``paths`` overrides the inbox and warehouse the definitions were loaded with (the ``fiscal``
+    command line passes its own); ``run_id`` lets a caller follow the run's events while it runs.
+    """
+    resources = None
+    if paths is not None:
+        warehouse = WarehouseResource(bulletins_dir=str(paths.bulletins_dir), warehouse_dir=str(paths.warehouse_dir))
+        resources = warehouse_resources(warehouse)
+    result = refresh_job().execute_in_process(
+        instance=instance, run_config=QUIET, raise_on_error=False, run_id=run_id, resources=resources
+    )
+    checks = result.get_asset_check_evaluations()
+
+    def names(severity: dg.AssetCheckSeverity) -> list[str]:
+        return sorted(
+            f"{e.asset_key.to_user_string()}.{e.check_name}" for e in checks if not e.passed and e.severity == severity
+        )
+
+    # A warning (e.g. spending no keyword could classify) is reported but does not fail the refresh.
+    failed, warned = names(dg.AssetCheckSeverity.ERROR), names(dg.AssetCheckSeverity.WARN)
+    lines = [
+        f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}",
+        f"checks: {len(checks) - len(failed) - len(warned)} passed, {len(failed)} failed, {len(warned)} warned",
+        *(f"  failed check: {name}" for name in failed),
+        *(f"  warning: {name}" for name in warned),
+        *(
+            f"  failed step {event.step_key}: {event.event_specific_data.error.message.strip()[:500]}"
+            for event in result.all_events
+            if event.is_step_failure
+        ),
+    ]
+    return result, failed, lines
+
+
 def refresh(report_json: Path | None = None) -> bool:
     instance = dg.DagsterInstance.get()  # $DAGSTER_HOME, so the run shows up in `make ui`
-    job = defs.get_job_def(refresh_warehouse_job.name)
-    result = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False)
-    checks = result.get_asset_check_evaluations()
-    failed = sorted(f"{e.asset_key.to_user_string()}.{e.check_name}" for e in checks if not e.passed)
-    print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
-    print(f"checks: {len(checks) - len(failed)} passed, {len(failed)} failed")
-    for name in failed:
-        print(f"  failed check: {name}")
-    for event in result.all_events:
-        if event.is_step_failure:
-            print(f"  failed step {event.step_key}: {event.event_specific_data.error.message.strip()[:500]}")
+    result, failed, lines = execute_refresh(instance)
+    print("\n".join(lines))
     if report_json:
         write_report(report_json, run_report(instance, result.run_id, result.success and not failed, failed))
     return result.success and not failed

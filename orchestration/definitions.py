@@ -1,17 +1,25 @@
-"""The Dagster code location: ingest -> extract -> dbt models -> checks -> publish."""
+"""The Dagster code location: ingest -> extract -> dbt models -> checks -> publish -> report."""
 
 import dagster as dg
 
 from orchestration.extract.assets import extracted_facts, reference_tables
 from orchestration.ingest.assets import raw_bulletins
 from orchestration.jobs import refresh_warehouse_job
+from orchestration.report.assets import provenance_report
 from orchestration.resources import WarehouseResource, warehouse_resources
 from orchestration.schedules import nightly_refresh_schedule
 from orchestration.sensors import inbox_sensor
 from orchestration.warehouse.assets import published_warehouse, warehouse_models
 from orchestration.warehouse.checks import warehouse_checks
 
-ALL_ASSETS = [raw_bulletins, reference_tables, extracted_facts, warehouse_models, published_warehouse]
+ALL_ASSETS = [
+    raw_bulletins,
+    reference_tables,
+    extracted_facts,
+    warehouse_models,
+    published_warehouse,
+    provenance_report,
+]
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,

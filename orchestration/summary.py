@@ -1,10 +1,68 @@
-"""Print what the published warehouse holds: the last step of `make run`."""
+"""What the published warehouse holds: the last step of `make run`, and the Dagster UI's preview.
+
+The queries live here once; the build summary, the ``published_warehouse`` asset's metadata and
+the ``fiscal`` command line all use them.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import duckdb
 
 from orchestration.settings import WarehousePaths
+
+# Spending by province and period. Only allocation and expenditure are spending, a breakdown's parts
+# are already inside their total, and figures of different periods (a year, ten months, a plan) are
+# never added together.
+SPENDING_BY_PROVINCE_SQL = """
+    select
+        coalesce(l.province, '(unknown)') as province,
+        a.period,
+        count(*) as amounts,
+        coalesce(sum(a.amount_yuan) filter (
+            where a.measure in ('allocation', 'expenditure') and a.parent_amount_id is null
+        ), 0) as spending_yuan
+    from fct_amount a left join dim_locality l using (locality_code)
+    group by all order by spending_yuan desc, province, a.period
+"""
+
+# The amounts of the bulletins that arrived or changed last (bulletin_files records when).
+NEWEST_AMOUNTS_SQL = """
+    with arrival as (
+        select bulletin_id, max(coalesce(changed_at, first_seen_at)) as arrived_at
+        from bulletin_files where bulletin_id is not null group by 1
+    )
+    select a.source_file, a.amount_text, a.amount_yuan, l.locality_name, a.fiscal_year, a.period,
+           a.measure, a.function_code, a.program_name
+    from fct_amount a
+    left join arrival using (bulletin_id)
+    left join dim_locality l using (locality_code)
+    order by arrival.arrived_at desc nulls last, a.bulletin_id, a.char_start
+    limit ?
+"""
+
+
+def spending_by_province(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(province, period, amounts, spending_yuan) rows, largest spending first."""
+    return con.execute(SPENDING_BY_PROVINCE_SQL).fetchall()
+
+
+def newest_amounts(con: duckdb.DuckDBPyConnection, limit: int = 10) -> tuple[list[str], list[tuple]]:
+    """Column names and the amounts of the most recently arrived bulletins."""
+    cursor = con.execute(NEWEST_AMOUNTS_SQL, [limit])
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence]) -> str:
+    """A markdown table for Dagster's metadata view (pipes in values escaped)."""
+
+    def cell(value) -> str:
+        return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def summarize(database: str) -> str:
@@ -20,19 +78,7 @@ def summarize(database: str) -> str:
             "select (select count(*) from dim_article), (select count(*) from fct_amount),"
             " (select count(*) from fct_ratio)"
         ).fetchone()
-        by_province = con.execute(
-            """
-            select
-                coalesce(l.province, '(unknown)') as province,
-                count(*) as amounts,
-                -- spending only, and a breakdown's parts are already inside their total
-                coalesce(sum(a.amount_yuan) filter (
-                    where a.measure in ('allocation', 'expenditure') and a.parent_amount_id is null
-                ), 0) as spending_yuan
-            from fct_amount a left join dim_locality l using (locality_code)
-            group by 1 order by spending_yuan desc
-            """
-        ).fetchall()
+        by_province = spending_by_province(con)
     lines = [
         f"warehouse: {database}",
         "bulletins: "
@@ -40,8 +86,8 @@ def summarize(database: str) -> str:
         + (f" (and {removed} file(s) removed from the inbox, facts kept)" if removed else ""),
         *(f"  quarantined {name}: {reason}" for name, reason in quarantined),
         f"articles: {articles}   amounts: {amounts}   ratios: {ratios}",
-        "by province: allocation + expenditure in yuan (parts of a total not counted twice), amounts found",
-        *(f"  {yuan:>20,.2f}  {n:>5}  {province}" for province, n, yuan in by_province),
+        "by province and period: allocation + expenditure in yuan (parts of a total not counted twice), amounts found",
+        *(f"  {yuan:>20,.2f}  {n:>5}  {province}  {period}" for province, period, n, yuan in by_province),
     ]
     return "\n".join(lines)
 

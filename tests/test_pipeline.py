@@ -153,5 +153,6 @@ def test_unmapped_spending_is_listed_not_guessed(seed_build):
     assert check.metadata["failures"].value == unmapped
     assert query(
         paths.published_database,
-        "select count(*) from fct_amount where starts_with(function_evidence, 'unmapped') and function_code is not null",
+        "select count(*) from fct_amount "
+        "where starts_with(function_evidence, 'unmapped') and function_code is not null",
     ) == [(0,)]

@@ -92,11 +92,12 @@ def test_a_sensor_request_runs_the_refresh_on_a_real_instance(inbox, tmp_path):
     from orchestration.warehouse.checks import warehouse_checks
 
     warehouse = WarehouseResource(bulletins_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"))
-    job = dg.Definitions(
-        assets=ALL_ASSETS, asset_checks=warehouse_checks, jobs=[refresh_warehouse_job],
-        resources=warehouse_resources(warehouse),
-    ).get_job_def("refresh_warehouse")  # fmt: skip
+    # Inside a live instance: Dagster resolves definitions state through the current instance.
     with dg.instance_for_test() as instance:
+        job = dg.Definitions(
+            assets=ALL_ASSETS, asset_checks=warehouse_checks, jobs=[refresh_warehouse_job],
+            resources=warehouse_resources(warehouse),
+        ).get_job_def("refresh_warehouse")  # fmt: skip
         (inbox / "兰考.txt").write_text("河南兰考：2021年，县财政安排教育资金120万元。\n", encoding="utf-8")
         tick = evaluate(instance, inbox, tmp_path, None)
         [request] = tick.run_requests

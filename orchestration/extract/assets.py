@@ -28,7 +28,7 @@ _DESCRIPTIONS = {
     "articles": "Articles of each bulletin (title, author, body span) with the locality each is about.",
     "amounts": "Every money amount: yuan value, offsets, sentence, year, program, function code, measure.",
     "ratios": "Every percentage: value, kind (share | growth | rate | other), what it measures, year.",
-    "beneficiaries": "Counts of beneficiaries and units (惠及1.43万人次, 26731户): value, unit, subject, linked amount.",
+    "beneficiaries": "Counts of beneficiaries (惠及1.43万人次, 26731户): value, unit, subject, linked amount.",
     "skipped_spans": "Money-like spans deliberately not taken as amounts, each with the reason.",
 }
 

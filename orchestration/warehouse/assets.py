@@ -5,11 +5,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.freshness import ledger_state
 from orchestration.resources import WarehouseResource
+from orchestration.summary import markdown_table, newest_amounts, spending_by_province
 from orchestration.warehouse.project import dbt_project
 from orchestration.warehouse.publish import build_lock, publish_database, relation_row_counts
 
@@ -21,6 +23,48 @@ class LayerGroupTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "model":
             return dbt_resource_props["fqn"][1]
         return super().get_group_name(dbt_resource_props)
+
+    def get_asset_check_spec(
+        self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetCheckSpec | None:
+        """A dbt test as a check, with a description in words when its yml gives none."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=describe_dbt_test(manifest["nodes"][unique_id]),
+            additional_deps=spec.additional_deps,
+            blocking=spec.blocking,
+            metadata=spec.metadata,
+            automation_condition=spec.automation_condition,
+        )
+
+
+def describe_dbt_test(test: Mapping[str, Any]) -> str:
+    """What a dbt test asserts, for the Dagster UI: generic tests from their arguments, singular tests
+    from the comment lines that open their SQL file."""
+    generic = test.get("test_metadata") or {}
+    kwargs = generic.get("kwargs", {})
+    column = kwargs.get("column_name")
+    phrases = {
+        "unique": f"{column} is unique",
+        "not_null": f"{column} is never NULL",
+        "accepted_values": f"{column} is one of: {', '.join(map(str, kwargs.get('values', [])))}",
+        "expression_is_true": f"every row satisfies: {kwargs.get('expression')}",
+        "six_digit_code": f"{column} is a 6-digit administrative division code",
+        "span_traces_to_text": f"{column} equals the bulletin's characters at [char_start, char_end)",
+        "unique_combination": f"one row per {', '.join(kwargs.get('columns', []))}",
+    }
+    if generic:
+        return "dbt test: " + phrases.get(generic.get("name"), f"{generic.get('name')} on {column or 'the model'}")
+    comments = []
+    for line in test.get("raw_code", "").splitlines():
+        if not line.startswith("--"):
+            break
+        comments.append(line.removeprefix("--").strip())
+    return "dbt test: " + (" ".join(comments) or test.get("name", "singular test"))
 
 
 # Several dbt sources (a ledger and its batches) belong to one Dagster asset.
@@ -58,6 +102,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
 
 
 MART_KEYS = [spec.key for spec in warehouse_models.specs if spec.group_name == "marts"]
+# Rows of the newest amounts shown in the UI when the warehouse is published.
+PREVIEW_ROWS = 10
 
 
 @dg.asset(
@@ -74,10 +120,18 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
         counts = publish_database(
             paths.build_database, paths.published_database, context.run.run_id, ledger_state(paths)
         )
+    # What an analyst sees first in the UI: the newest figures and spending by province.
+    with duckdb.connect(str(paths.published_database), read_only=True) as con:
+        header, newest = newest_amounts(con, PREVIEW_ROWS)
+        by_province = spending_by_province(con)
     return dg.MaterializeResult(
         metadata={
-            "path": str(paths.published_database),
+            "path": dg.MetadataValue.path(str(paths.published_database)),
             "row_counts": dg.MetadataValue.md("\n".join(f"- {t}: {n}" for t, n in counts.items())),
             "dagster/row_count": counts.get("fct_amount", 0),
+            "newest_amounts": dg.MetadataValue.md(markdown_table(header, newest)),
+            "spending_by_province": dg.MetadataValue.md(
+                markdown_table(["province", "period", "amounts", "allocation + expenditure (yuan)"], by_province)
+            ),
         }
     )

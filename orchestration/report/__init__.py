@@ -1,0 +1,1 @@
+"""The provenance report: static HTML pages from the published warehouse (see render.py)."""

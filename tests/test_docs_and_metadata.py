@@ -1,0 +1,76 @@
+"""What analysts read besides the data: the data dictionary (dbt docs) and the Dagster UI."""
+
+import duckdb
+import pytest
+import yaml
+
+from orchestration.definitions import defs
+from orchestration.extract.records import PERIODS
+from orchestration.settings import DBT_PROJECT_DIR
+
+LAYER_GROUPS = {"ingest", "reference", "extract", "staging", "intermediate", "marts", "publish", "report"}
+
+
+def model_docs(folder: str) -> dict[str, dict]:
+    """Model name -> its yml entry, for every yml under dbt_project/models/<folder>."""
+    models = {}
+    for path in sorted((DBT_PROJECT_DIR / "models" / folder).glob("*.yml")):
+        for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
+            models[model["name"]] = model
+    return models
+
+
+def test_every_mart_and_every_mart_column_is_described(seed_build):
+    paths, _ = seed_build
+    marts = model_docs("marts")
+    sql_models = {p.stem for p in (DBT_PROJECT_DIR / "models" / "marts").glob("*.sql")}
+    assert sql_models == set(marts), "every mart has a yml entry"
+    undocumented = [
+        f"{name}.{column['name']}"
+        for name, model in marts.items()
+        for column in model.get("columns", [])
+        if not str(column.get("description", "")).strip()
+    ]
+    assert undocumented == []
+    assert [name for name, model in marts.items() if not str(model.get("description", "")).strip()] == []
+    # The yml lists every column the table really has (a column missing from the yml has no description).
+    with duckdb.connect(str(paths.published_database), read_only=True) as con:
+        for name, model in marts.items():
+            actual = {d[0] for d in con.execute(f'select * from "{name}" limit 0').description}  # names from yml
+            assert actual == {c["name"] for c in model.get("columns", [])}, name
+
+
+def test_the_period_vocabulary_of_the_marts_is_the_extractors():
+    expected = [*PERIODS, "unknown"]
+    found = 0
+    for model in model_docs("marts").values():
+        for column in model.get("columns", []):
+            if column["name"] != "period":
+                continue
+            tests = [t for t in column.get("data_tests", []) if isinstance(t, dict) and "accepted_values" in t]
+            assert tests, f"{model['name']}.period has an accepted_values test"
+            assert tests[0]["accepted_values"]["arguments"]["values"] == expected, model["name"]
+            found += 1
+    assert found >= 3  # fct_amount, fct_ratio, agg_spending_by_locality
+
+
+def test_every_asset_and_check_has_a_description_and_a_layer_group():
+    specs = list(defs.resolve_all_asset_specs())
+    assert [s.key.to_user_string() for s in specs if not s.description] == []
+    assert {s.group_name for s in specs} == LAYER_GROUPS
+    checks = [c for a in defs.assets for c in getattr(a, "check_specs", [])]
+    checks += [c for definition in defs.asset_checks or [] for c in definition.check_specs]
+    assert len(checks) > 20
+    assert [c.key.to_user_string() for c in checks if not c.description] == []
+
+
+@pytest.mark.parametrize("entry", ["newest_amounts", "spending_by_province", "row_counts"])
+def test_publishing_reports_a_preview_in_the_ui(seed_build, entry):
+    _, result = seed_build
+    (materialization,) = result.asset_materializations_for_node("published_warehouse")
+    text = materialization.metadata[entry].value
+    assert text.count("\n") >= 2
+    if entry == "spending_by_province":
+        assert "| province | period |" in text and "江苏省" in text
+    if entry == "newest_amounts":
+        assert "amount_text" in text and "period" in text
