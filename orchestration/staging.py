@@ -197,6 +197,28 @@ def _write(path: Path, schema: pa.Schema, rows: Iterable[Mapping]) -> int:
     return table.num_rows
 
 
+class BatchWriter:
+    """Rows of one table for one batch, written as part files every ``rows_per_part`` rows so that
+    memory stays bounded however large the batch."""
+
+    def __init__(self, store: StagingStore, table: str, batch_id: str, rows_per_part: int) -> None:
+        self.store, self.table, self.batch_id, self.rows_per_part = store, table, batch_id, rows_per_part
+        self.pending: list[Mapping] = []
+        self.part = 0
+        self.written = 0
+
+    def add(self, rows: Iterable[Mapping]) -> None:
+        self.pending.extend(rows)
+        if len(self.pending) >= self.rows_per_part:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.written += self.store.write_batch(self.table, self.batch_id, self.pending, self.part)
+            self.pending = []
+            self.part += 1
+
+
 class StagingStore:
     def __init__(self, root: Path) -> None:
         self.root = root

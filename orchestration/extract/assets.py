@@ -6,8 +6,6 @@ bulletin that makes the extractor fail is recorded as failed (and quarantined in
 while the others still load.
 """
 
-from collections import Counter
-
 import dagster as dg
 
 from orchestration.extract.functions import function_class_rows
@@ -17,12 +15,12 @@ from orchestration.extract.version import extractor_version
 from orchestration.ingest.assets import RAW_BULLETIN_FILES, RAW_BULLETIN_TEXTS, ledger_lock
 from orchestration.ingest.inbox import LOADED
 from orchestration.resources import WarehouseResource
-from orchestration.staging import FACT_TABLES, StagingStore, new_batch_id, now
+from orchestration.staging import FACT_TABLES, BatchWriter, StagingStore, new_batch_id, now
 
 EXTRACTED_KEYS = {table: dg.AssetKey(f"extracted_{table}") for table in FACT_TABLES}
 EXTRACTION_LEDGER = dg.AssetKey("extraction_ledger")
-# Fact rows held in memory before a part file is written: bounds memory on large batches.
-FLUSH_ROWS = 200_000
+# Fact rows of one table held in memory before a part file is written: bounds memory on large batches.
+ROWS_PER_PART = 50_000
 
 _DESCRIPTIONS = {
     "articles": "Articles of each bulletin (title, author, body span) with the locality each is about.",
@@ -55,7 +53,6 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     store.ensure_layout()
     version = extractor_version()
     batch_id = new_batch_id(context.run.run_id)
-    added: Counter[str] = Counter()
     failures: list[str] = []
     with ledger_lock(store):
         extractions = {e["bulletin_id"]: e for e in store.read_ledger("extractions")}
@@ -68,20 +65,11 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         }
         context.log.info("%d bulletin(s) to extract with extractor %s", len(todo), version)
 
-        buffers: dict[str, list[dict]] = {table: [] for table in FACT_TABLES}
-        part = 0
-
-        def flush() -> None:
-            nonlocal part
-            for table, rows in buffers.items():
-                added[table] += store.write_batch(table, batch_id, rows, part)
-                rows.clear()
-            part += 1
-
+        writers = {table: BatchWriter(store, table, batch_id, rows_per_part=ROWS_PER_PART) for table in FACT_TABLES}
         texts = ((row["bulletin_id"], row["text"]) for row in store.iter_batch_rows("texts", todo))
         for bulletin_id, rows, error in extract_many(texts, total=len(todo)):
             for table, table_rows in rows.items():
-                buffers[table].extend(table_rows)
+                writers[table].add(table_rows)
             extractions[bulletin_id] = {
                 "bulletin_id": bulletin_id,
                 "batch_id": batch_id,
@@ -92,9 +80,8 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             }
             if error:
                 failures.append(f"- `{bulletin_id}`: {error}")
-            if sum(map(len, buffers.values())) >= FLUSH_ROWS:
-                flush()
-        flush()
+        for writer in writers.values():
+            writer.flush()
         # Commit: from here on the ledger points at this batch; older batches of these texts are garbage.
         store.write_ledger("extractions", extractions.values())
         live = {e["batch_id"] for e in extractions.values()}
@@ -104,7 +91,7 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     if failures:
         context.log.warning("extractor failed on %d bulletin(s)", len(failures))
     for table, key in EXTRACTED_KEYS.items():
-        yield dg.MaterializeResult(asset_key=key, metadata={"rows_added": added[table], "batch_id": batch_id})
+        yield dg.MaterializeResult(asset_key=key, metadata={"rows_added": writers[table].written, "batch_id": batch_id})
     yield dg.MaterializeResult(
         asset_key=EXTRACTION_LEDGER,
         metadata={

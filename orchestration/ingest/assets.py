@@ -9,10 +9,12 @@ import dagster as dg
 
 from orchestration.ingest.inbox import LOADED, reconcile
 from orchestration.resources import WarehouseResource
-from orchestration.staging import StagingStore, new_batch_id, now
+from orchestration.staging import BatchWriter, StagingStore, new_batch_id, now
 
 RAW_BULLETIN_FILES = dg.AssetKey("raw_bulletin_files")
 RAW_BULLETIN_TEXTS = dg.AssetKey("raw_bulletin_texts")
+# Texts held in memory before a part file is written (~1,000 bulletins is a few tens of MB).
+TEXTS_PER_PART = 1000
 
 
 @contextmanager
@@ -50,16 +52,21 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     run_id = context.run.run_id
     with ledger_lock(store):
         texts_ledger = store.read_ledger("texts")
-        result = reconcile(
-            store.read_ledger("bulletin_files"), paths.bulletins_dir, {t["bulletin_id"] for t in texts_ledger}, now()
-        )
         batch_id = new_batch_id(run_id)
         # Data first, then the ledgers that point at it: a run killed in between leaves an orphan
         # batch that no ledger references (ignored by dbt, deleted later), never a dangling pointer.
-        store.write_batch("texts", batch_id, result.new_texts)
+        texts = BatchWriter(store, "texts", batch_id, rows_per_part=TEXTS_PER_PART)
+        result = reconcile(
+            store.read_ledger("bulletin_files"),
+            paths.bulletins_dir,
+            {t["bulletin_id"] for t in texts_ledger},
+            now(),
+            store_text=lambda row: texts.add([row]),
+        )
+        texts.flush()
         stored_at = now()
         texts_ledger += [
-            {"bulletin_id": t["bulletin_id"], "batch_id": batch_id, "chars": len(t["text"]), "stored_at": stored_at}
+            {"bulletin_id": t["bulletin_id"], "batch_id": batch_id, "chars": t["chars"], "stored_at": stored_at}
             for t in result.new_texts
         ]
         store.write_ledger("texts", texts_ledger)
@@ -89,6 +96,6 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         metadata={
             "dagster/row_count": len(texts_ledger),
             "texts_added": len(result.new_texts),
-            "chars_added": sum(len(t["text"]) for t in result.new_texts),
+            "chars_added": sum(t["chars"] for t in result.new_texts),
         },
     )

@@ -8,6 +8,7 @@ plus the work on what actually changed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -78,15 +79,21 @@ def read_bulletin_file(entry: InboxEntry) -> FileReading:
 class Reconciliation:
     ledger: list[dict]  # the new bulletin_files ledger, one row per file ever seen
     events: list[dict]  # what happened to which file in this refresh
-    new_texts: list[dict] = field(default_factory=list)  # texts not stored before: bulletin_id, source_file, text
+    new_texts: list[dict] = field(default_factory=list)  # texts not stored before: bulletin_id, source_file, chars
 
     def count(self, event: str) -> int:
         return sum(1 for e in self.events if e["event"] == event)
 
 
 def reconcile(
-    previous_ledger: list[dict], inbox: Path, stored_text_ids: set[str], observed_at: datetime
+    previous_ledger: list[dict],
+    inbox: Path,
+    stored_text_ids: set[str],
+    observed_at: datetime,
+    store_text: Callable[[dict], None] = lambda row: None,
 ) -> Reconciliation:
+    """The new ledger and events. Each text not stored before goes to ``store_text`` as soon as it
+    is read (bulletin_id, source_file, text), so texts are never all held in memory at once."""
     previous = {row["source_file"]: row for row in previous_ledger}
     ledger: dict[str, dict] = {}
     events: list[dict] = []
@@ -129,10 +136,11 @@ def reconcile(
         if event:
             events.append({**row, "event": event})
         if bulletin_id and bulletin_id not in stored_text_ids and bulletin_id not in new_texts:
+            store_text({"bulletin_id": bulletin_id, "source_file": entry.source_file, "text": reading.text})
             new_texts[bulletin_id] = {
                 "bulletin_id": bulletin_id,
                 "source_file": entry.source_file,
-                "text": reading.text,
+                "chars": row["chars"],
             }
 
     for source_file, before in previous.items():

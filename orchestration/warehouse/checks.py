@@ -68,29 +68,32 @@ def amount_text_reparses(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     description="Every money-like span in a loaded bulletin is an amount or is listed with a reason.",
 )
 def money_spans_accounted_for(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with duckdb.connect(str(warehouse.paths.build_database), read_only=True) as con:
-        texts = con.execute("select bulletin_id, source_file, bulletin_text from dim_bulletin").fetchall()
-        covered: dict[str, list[tuple[int, int]]] = {}
-        for bulletin_id, start, end in con.execute(
-            "select bulletin_id, char_start, char_end from fct_amount "
-            "union all select bulletin_id, char_start, char_end from staging.stg_skipped_spans"
-        ).fetchall():
-            covered.setdefault(bulletin_id, []).append((start, end))
     failures, checked = [], 0
-    for bulletin_id, source_file, text in texts:
-        spans = covered.get(bulletin_id, [])
-        for match in MONEY_LIKE.finditer(text):
-            checked += 1
-            if not any(start < match.end() and match.start() < end for start, end in spans):
-                failures.append(
-                    (source_file, match.start(), match.group(), text[max(0, match.start() - 15) : match.end() + 5])
-                )
-    return _result(
-        failures,
-        "file | offset | span | context",
-        checked,
-        "unaccounted_spans",
-    )
+    with duckdb.connect(str(warehouse.paths.build_database), read_only=True) as con:
+        # One row per bulletin with its covered spans; fetched in chunks so the texts of a large
+        # warehouse are never all in memory at once.
+        cursor = con.execute(
+            """
+            with spans as (
+                select bulletin_id, char_start, char_end from fct_amount
+                union all select bulletin_id, char_start, char_end from staging.stg_skipped_spans
+            ),
+            per_bulletin as (
+                select bulletin_id, list(char_start) as starts, list(char_end) as ends from spans group by 1
+            )
+            select b.source_file, b.bulletin_text, p.starts, p.ends
+            from dim_bulletin b left join per_bulletin p using (bulletin_id)
+            """
+        )
+        while rows := cursor.fetchmany(256):
+            for source_file, text, starts, ends in rows:
+                spans = list(zip(starts or [], ends or [], strict=True))
+                for match in MONEY_LIKE.finditer(text):
+                    checked += 1
+                    if not any(start < match.end() and match.start() < end for start, end in spans):
+                        context = text[max(0, match.start() - 15) : match.end() + 5]
+                        failures.append((source_file, match.start(), match.group(), context))
+    return _result(failures, "file | offset | span | context", checked, "unaccounted_spans")
 
 
 def _orphan_check(fact: dg.AssetKey, keys: dict[str, str]) -> dg.AssetChecksDefinition:
