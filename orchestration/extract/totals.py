@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -124,51 +125,58 @@ def _comparative(b: Item) -> bool:
     return bool(INCREMENT_RE.search(b.pre) or PRIOR_BASE_RE.search(b.pre))
 
 
+def _claim_parts(items: list[Item], i: int, candidates: range, verdict: Callable[[int, Item], str]) -> None:
+    """Make items[i] the total of the candidates it sums to exactly (two or more).
+
+    ``verdict`` says of each candidate whether to "take" it, "skip" it or "stop" looking.
+    """
+    a = items[i]
+    total = Decimal(0)
+    parts: list[int] = []
+    for j in candidates:
+        decision = verdict(j, items[j])
+        if decision == "skip":
+            continue
+        if decision == "stop":
+            break
+        total += items[j].yuan
+        parts.append(j)
+        if total >= a.yuan:
+            break
+    if total == a.yuan and len(parts) >= 2:
+        a.is_total = True
+        for j in parts:
+            items[j].parent = i
+            items[j].role = "part"
+
+
 def _sums_after(items: list[Item]) -> None:
     """东台市120万元，大丰区80万元，射阳县100万元，合计300万元: the total follows its parts."""
     for i, a in enumerate(items):
         if a.is_total or a.table or i < 2 or not SUM_AFTER_RE.search(a.pre):
             continue
-        total = Decimal(0)
-        parts: list[int] = []
-        for j in range(i - 1, -1, -1):
-            b = items[j]
+
+        def verdict(j: int, b: Item, a: Item = a) -> str:
             if b.parent is not None and b.parent < j and b.paragraph == a.paragraph:
-                continue  # a part of an earlier sub-total (税收收入 of 一般公共预算收入): the sub-total counts
+                return "skip"  # a part of an earlier sub-total (税收收入 of 一般公共预算收入): the sub-total counts
             if b.paragraph < a.paragraph - 1 or b.parent is not None or b.yuan >= a.yuan:
-                break
-            if INCREMENT_RE.search(b.pre):
-                break
-            total += b.yuan
-            parts.append(j)
-            if total >= a.yuan:
-                break
-        if total == a.yuan and len(parts) >= 2:
-            a.is_total = True
-            for j in parts:
-                items[j].parent = i
-                items[j].role = "part"
+                return "stop"
+            return "stop" if INCREMENT_RE.search(b.pre) else "take"
+
+        _claim_parts(items, i, range(i - 1, -1, -1), verdict)
 
 
 def _sums(items: list[Item], text: str) -> None:
+    """安排文化专项资金5583万元，用于A 3719万元、B 902万元…: a list right after a figure that sums to it."""
     for i, a in enumerate(items):
         if a.is_total or a.table or not _ends_clause(text, a.end):
             continue
-        total = Decimal(0)
-        parts: list[int] = []
-        for j in range(i + 1, len(items)):
-            b = items[j]
-            if b.paragraph > a.paragraph + 1 or b.parent is not None or b.yuan >= a.yuan or _comparative(b):
-                break
-            total += b.yuan
-            parts.append(j)
-            if total >= a.yuan:
-                break
-        if total == a.yuan and len(parts) >= 2:
-            a.is_total = True
-            for j in parts:
-                items[j].parent = i
-                items[j].role = "part"
+
+        def verdict(j: int, b: Item, a: Item = a) -> str:
+            stop = b.paragraph > a.paragraph + 1 or b.parent is not None or b.yuan >= a.yuan or _comparative(b)
+            return "stop" if stop else "take"
+
+        _claim_parts(items, i, range(i + 1, len(items)), verdict)
 
 
 def _portions(items: list[Item], text: str) -> None:
