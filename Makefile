@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 GOLD ?= tests/fixtures/gold
 
-.PHONY: install manifest run test eval ui lint clean bench docs docs-serve
+.PHONY: install run test eval ui lint clean bench docs docs-serve
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,21 +20,17 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# dbt's manifest.json, which Dagster reads to build the asset graph.
-manifest: install
-	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
-
-run: manifest
+run: install
 	mkdir -p "$(DAGSTER_HOME)" "$(WAREHOUSE_DIR)"
 	$(BIN)/python -m orchestration.build $(if $(FORCE),--force)
 
-test: manifest
+test: install
 	$(BIN)/python -m pytest
 
 eval: install
 	$(BIN)/python -m orchestration.extract.evaluation --gold $(GOLD)
 
-ui: manifest
+ui: install
 	mkdir -p "$(DAGSTER_HOME)"
 	$(BIN)/dagster dev -w workspace.yaml
 
@@ -52,7 +48,7 @@ docs-serve:
 
 # Synthetic corpora of 200, 2,000 and 20,000 bulletins: per-stage time, chars/s, peak memory, refresh
 # time, JioNLP's extract_money side by side (see docs/scaling.md). make bench BENCH_ARGS=--quick: 50, 200.
-bench: manifest
+bench: install
 	$(BIN)/python -c "import jionlp" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.run_bench $(BENCH_ARGS)
 
