@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 import duckdb
@@ -74,10 +75,13 @@ def _page(title: str, body: str, root: str = "", charts: bool = False) -> str:
     )
 
 
-def _marked_sentence(row: dict, bulletin_text: str | None) -> str:
-    """The sentence, HTML-escaped, with the figure in <mark>."""
+def _marked_sentence(row: dict) -> str:
+    """The sentence, HTML-escaped, with the figure in <mark> (placed by offsets, not by search)."""
     sentence = row["sentence"] or ""
-    span = figure_in_sentence(sentence, row["amount_text"], row["char_start"], row["char_end"], bulletin_text)
+    start = row["char_start"] - row["sentence_start"]
+    span = (start, start + row["char_end"] - row["char_start"])
+    if sentence[span[0] : span[1]] != row["amount_text"]:
+        span = figure_in_sentence(sentence, row["amount_text"], row["char_start"], row["char_end"])
     if span is None:
         return _e(sentence)
     start, end = span
@@ -114,7 +118,7 @@ def _chart(cells: list[dict], title: str) -> str:
     return figure.to_html(full_html=False, include_plotlyjs=False, default_width="100%")
 
 
-def _figures_table(rows: list[dict], texts: dict[str, str], root: str) -> str:
+def _figures_table(rows: list[dict], root: str) -> str:
     head = (
         "<table class='figures'><thead><tr><th>figure</th><th>yuan</th><th>year</th><th>period</th>"
         "<th>measure</th><th>function class</th><th>program</th><th>sentence</th><th>source</th></tr></thead><tbody>"
@@ -129,7 +133,7 @@ def _figures_table(rows: list[dict], texts: dict[str, str], root: str) -> str:
             f"<td class='num'>{r['amount_yuan']:,.2f}</td><td>{_e(r['fiscal_year'])}</td>"
             f"<td title='{_e(r['period'])}'>{_e(period_label(r['period']))}</td><td>{_e(r['measure'])}</td>"
             f"<td>{_e(function)}</td><td>{_e(r['program_name'])}</td>"
-            f"<td>{_marked_sentence(r, texts.get(r['bulletin_id']))}</td>"
+            f"<td>{_marked_sentence(r)}</td>"
             f"<td><a href='{_e(link)}'>{_e(r['source_file'])}</a></td></tr>"
         )
     return head + "".join(body) + "</tbody></table>"
@@ -158,65 +162,73 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def render_report(database: Path, out_dir: Path) -> ReportSummary:
-    """Write the report for the warehouse at ``database`` into ``out_dir`` (created if missing)."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        figures = _query(
-            con,
-            """
-            select a.*, f.function_name, l.locality_name, l.locality_level, l.province
-            from fct_amount a
-            left join dim_function_class f using (function_code)
-            left join dim_locality l using (locality_code)
-            order by a.locality_code, a.source_file, a.char_start
-            """,
-        )
-        # A locality's own cells: the figures stated for it, the same ones its table lists.
-        cells = _query(con, "select * from agg_spending_by_locality where own_amount_count > 0")
-        bulletins = _query(con, "select bulletin_id, source_file, bulletin_text from dim_bulletin")
-        provinces = spending_by_province(con)
-        build = con.execute("select run_id, published_at from warehouse_build").fetchone()
+    """Write the report for the warehouse at ``database`` into ``out_dir`` (created if missing).
 
-    texts = {b["bulletin_id"]: b["bulletin_text"] for b in bulletins}
-    by_locality: dict[str, list[dict]] = defaultdict(list)
-    for f in figures:
-        by_locality[f["locality_code"] or UNPLACED].append(f)
-    cells_by_locality: dict[str, list[dict]] = defaultdict(list)
-    for c in cells:
-        cells_by_locality[c["locality_code"]].append(c)
-
+    Figures stream from one query ordered by locality and a page is written as each locality ends;
+    bulletin pages come in chunks: memory stays bounded by the largest locality, not the warehouse.
+    """
     (out_dir / "localities").mkdir(parents=True, exist_ok=True)
     (out_dir / "bulletins").mkdir(parents=True, exist_ok=True)
     (out_dir / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    index_rows, n_localities, n_figures, n_bulletins = [], 0, 0, 0
+    with duckdb.connect(str(database), read_only=True) as con:
+        # A locality's own cells: the figures stated for it, the same ones its table lists.
+        cells_by_locality: dict[str, list[dict]] = defaultdict(list)
+        for c in _query(con, "select * from agg_spending_by_locality where own_amount_count > 0"):
+            cells_by_locality[c["locality_code"]].append(c)
+        cursor = con.execute(
+            """
+            select coalesce(a.locality_code, ?) as page, a.*, f.function_name, l.locality_name,
+                l.locality_level, l.province
+            from fct_amount a
+            left join dim_function_class f using (function_code)
+            left join dim_locality l using (locality_code)
+            order by a.locality_code is null, a.locality_code, a.source_file, a.char_start
+            """,
+            [UNPLACED],
+        )
+        names = [d[0] for d in cursor.description]
+        chunks = iter(lambda: cursor.fetchmany(2000), [])
+        rows = (dict(zip(names, row, strict=True)) for chunk in chunks for row in chunk)
+        for code, group in groupby(rows, key=lambda r: r["page"]):
+            figures = list(group)
+            first = figures[0]
+            name = (first["locality_name"] or code) if code != UNPLACED else "locality not decided"
+            title = f"{name} ({code})" if code != UNPLACED else name
+            spending = sum(r["amount_yuan"] for r in figures if r["measure"] in SPENDING and not r["parent_amount_id"])
+            body = (
+                f"<p>{_e(first['locality_level'] or '')} {_e(first['province'] or '')} · {len(figures)} figures</p>"
+                + _chart(cells_by_locality.get(code, []), f"Allocation + expenditure stated for {name}")
+                + "<h2>Figures</h2>"
+                + _figures_table(figures, root="../")
+            )
+            (out_dir / "localities" / f"{code}.html").write_text(
+                _page(title, body, root="../", charts=True), encoding="utf-8"
+            )
+            index_rows.append(
+                f"<tr class='locality'><td><a href='localities/{_e(code)}.html'>{_e(title)}</a></td>"
+                f"<td>{_e(first['locality_level'])}</td><td>{_e(first['province'])}</td>"
+                f"<td class='num'>{len(figures)}</td><td class='num'>{spending:,.2f}</td></tr>"
+            )
+            n_localities, n_figures = n_localities + 1, n_figures + len(figures)
 
-    index_rows = []
-    for code, rows in sorted(by_locality.items(), key=lambda kv: (kv[0] == UNPLACED, kv[0])):
-        first = rows[0]
-        name = first["locality_name"] or code if code != UNPLACED else "locality not decided"
-        title = f"{name} ({code})" if code != UNPLACED else name
-        spending = sum(r["amount_yuan"] for r in rows if r["measure"] in SPENDING and not r["parent_amount_id"])
-        body = (
-            f"<p>{_e(first['locality_level'] or '')} {_e(first['province'] or '')} · {len(rows)} figures</p>"
-            + _chart(cells_by_locality.get(code, []), f"Allocation + expenditure stated for {name}")
-            + "<h2>Figures</h2>"
-            + _figures_table(rows, texts, root="../")
+        cursor = con.execute(
+            """
+            with marks as (
+                select bulletin_id, list(struct_pack(amount_id, char_start, char_end)) as amounts
+                from fct_amount group by bulletin_id
+            )
+            select b.bulletin_id, b.source_file, b.bulletin_text, marks.amounts
+            from dim_bulletin b left join marks using (bulletin_id)
+            """
         )
-        (out_dir / "localities" / f"{code}.html").write_text(
-            _page(title, body, root="../", charts=True), encoding="utf-8"
-        )
-        index_rows.append(
-            f"<tr class='locality'><td><a href='localities/{_e(code)}.html'>{_e(title)}</a></td>"
-            f"<td>{_e(first['locality_level'])}</td><td>{_e(first['province'])}</td>"
-            f"<td class='num'>{len(rows)}</td><td class='num'>{spending:,.2f}</td></tr>"
-        )
-
-    amounts_by_bulletin: dict[str, list[dict]] = defaultdict(list)
-    for f in figures:
-        amounts_by_bulletin[f["bulletin_id"]].append(f)
-    for b in bulletins:
-        page = _bulletin_page(
-            b["bulletin_id"], b["source_file"], b["bulletin_text"], amounts_by_bulletin[b["bulletin_id"]]
-        )
-        (out_dir / "bulletins" / f"{b['bulletin_id']}.html").write_text(page, encoding="utf-8")
+        while chunk := cursor.fetchmany(200):
+            for bulletin_id, source_file, text, amounts in chunk:
+                page = _bulletin_page(bulletin_id, source_file, text, amounts or [])
+                (out_dir / "bulletins" / f"{bulletin_id}.html").write_text(page, encoding="utf-8")
+                n_bulletins += 1
+        provinces = spending_by_province(con)
+        build = con.execute("select run_id, published_at from warehouse_build").fetchone()
 
     run_id, published_at = build or (None, None)
     province_rows = "".join(
@@ -235,4 +247,4 @@ def render_report(database: Path, out_dir: Path) -> ReportSummary:
     )
     index = out_dir / "index.html"
     index.write_text(_page("Provenance report", index_body), encoding="utf-8")
-    return ReportSummary(index, len(by_locality), len(figures), len(bulletins))
+    return ReportSummary(index, n_localities, n_figures, n_bulletins)

@@ -28,7 +28,8 @@ final as (
         amounts.measure,
         amounts.is_total,
         amounts.parent_amount_id,
-        amounts.sentence
+        amounts.sentence,
+        amounts.sentence_start
     from amounts
     inner join bulletins using (bulletin_id)
 )
