@@ -335,14 +335,13 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
 
 # explain -------------------------------------------------------------------------------------
 EXPLAIN_SQL = """
-    select a.*, b.bulletin_text,
+    select a.*,
            l.locality_name, l.locality_level, l.province, l.prefecture,
            art.title as article_title, art.locality_evidence, art.default_year,
            f.function_name,
            parent.amount_text as parent_text, parent.program_name as parent_program,
            (select count(*) from fct_amount p where p.parent_amount_id = a.amount_id) as part_count
     from fct_amount a
-    left join dim_bulletin b using (bulletin_id)
     left join dim_locality l on l.locality_code = a.locality_code
     left join dim_article art on art.article_id = a.article_id
     left join dim_function_class f on f.function_code = a.function_code
@@ -366,7 +365,7 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
             raise CliError(f"no amount {args.amount_id} in fct_amount{hint}")
     a = dict(zip(names, row, strict=True))
     text = a["sentence"] or ""
-    span = figure_in_sentence(text, a["amount_text"], a["char_start"], a["char_end"], a["bulletin_text"])
+    span = figure_in_sentence(text, a["amount_text"], a["char_start"], a["char_end"], a["sentence_start"])
     if span:
         # «» mark the figure where colours do not show (a pipe, a log); the colour where they do.
         start, end = span

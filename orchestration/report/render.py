@@ -78,10 +78,7 @@ def _page(title: str, body: str, root: str = "", charts: bool = False) -> str:
 def _marked_sentence(row: dict) -> str:
     """The sentence, HTML-escaped, with the figure in <mark> (placed by offsets, not by search)."""
     sentence = row["sentence"] or ""
-    start = row["char_start"] - row["sentence_start"]
-    span = (start, start + row["char_end"] - row["char_start"])
-    if sentence[span[0] : span[1]] != row["amount_text"]:
-        span = figure_in_sentence(sentence, row["amount_text"], row["char_start"], row["char_end"])
+    span = figure_in_sentence(sentence, row["amount_text"], row["char_start"], row["char_end"], row["sentence_start"])
     if span is None:
         return _e(sentence)
     start, end = span
