@@ -1,6 +1,7 @@
 """The provenance report, rendered from the seed build and opened in a real headless Chromium."""
 
 import html
+import json
 import os
 import re
 import shutil
@@ -94,3 +95,26 @@ def test_the_report_asset_writes_the_report_into_the_warehouse(seed_build):
     (materialization,) = result.asset_materializations_for_node("provenance_report")
     assert materialization.metadata["figures"].value > 0
     assert not list(paths.warehouse_dir.glob(".report.*"))  # no half-written folder left behind
+
+
+def test_a_second_render_rewrites_only_what_changed(report):
+    paths, out, summary = report
+    assert summary.pages_written == summary.localities + summary.bulletins  # a new report: every page
+    before = {p: p.read_bytes() for p in out.rglob("*.html")}
+    again = render_report(paths.published_database, out)
+    assert again.pages_written == 0
+    assert {p: p.read_bytes() for p in out.rglob("*.html")} == before
+    # A deleted page comes back, a page of a locality no longer in the warehouse goes, a page whose
+    # recorded fingerprint differs (its figures changed) is rendered again.
+    some_bulletin = next((out / "bulletins").glob("*.html"))
+    some_bulletin.unlink()
+    gone = out / "localities" / "999999.html"
+    gone.write_text("old page", encoding="utf-8")
+    manifest = out / ".pages.json"
+    recorded = json.loads(manifest.read_text())
+    changed = next(page for page in recorded if page.startswith("localities/"))
+    manifest.write_text(json.dumps({**recorded, changed: "fingerprint of older figures"}))
+    third = render_report(paths.published_database, out)
+    assert third.pages_written == 2
+    assert not gone.exists()
+    assert {p: p.read_bytes() for p in out.rglob("*.html")} == before

@@ -1,7 +1,5 @@
-"""Report: the provenance report, rebuilt from the published warehouse after every publish."""
+"""Report: the provenance report, brought up to date with the published warehouse after every publish."""
 
-import os
-import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -12,15 +10,6 @@ from orchestration.resources import WarehouseResource
 
 def report_dir(warehouse_dir: Path) -> Path:
     return warehouse_dir / "report"
-
-
-def replace_dir(new: Path, target: Path) -> None:
-    """Swap a freshly written folder in: a reader never sees a half-written report."""
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 @dg.asset(
@@ -35,18 +24,14 @@ def replace_dir(new: Path, target: Path) -> None:
 def provenance_report(warehouse: WarehouseResource) -> dg.MaterializeResult:
     paths = warehouse.paths
     target = report_dir(paths.warehouse_dir)
-    staging = target.with_name(f".{target.name}.new-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        summary = render_report(paths.published_database, staging)
-        replace_dir(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    # In place and incremental: only pages whose figures changed are rewritten, each atomically.
+    summary = render_report(paths.published_database, target)
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(target / "index.html")),
             "localities": summary.localities,
             "figures": summary.figures,
             "bulletins": summary.bulletins,
+            "pages_written": summary.pages_written,
         }
     )
