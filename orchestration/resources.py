@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.settings import WarehousePaths
-from orchestration.warehouse.project import DBT_EXECUTABLE, dbt_project
+from orchestration.warehouse.project import DBT_EXECUTABLE, LeanDbtCliResource, dbt_project
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -29,4 +28,4 @@ class WarehouseResource(dg.ConfigurableResource):
 
 def warehouse_resources(warehouse: WarehouseResource) -> dict[str, dg.ConfigurableResource]:
     """The resources every asset, check and sensor needs, for one inbox and warehouse."""
-    return {"warehouse": warehouse, "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)}
+    return {"warehouse": warehouse, "dbt": LeanDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)}

@@ -156,3 +156,20 @@ def test_unmapped_spending_is_listed_not_guessed(seed_build):
         "select count(*) from fct_amount "
         "where starts_with(function_evidence, 'unmapped') and function_code is not null",
     ) == [(0,)]
+
+
+def test_the_lean_dbt_resource_overrides_hooks_dagster_dbt_still_has():
+    """LeanDbtCliResource replaces two private hooks of DbtCliResource: an upgrade that renames them
+    must fail here, not silently bring back their cost; the version it assumes is dbt's own."""
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.warehouse.project import DBT_EXECUTABLE, LeanDbtCliResource, dbt_project
+
+    for hook in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert hook in vars(DbtCliResource), hook
+    resource = LeanDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    printed = subprocess.run([DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True).stdout
+    assert f"installed: {resource._cli_version}" in printed
+    assert resource._initialize_dbt_core_adapter([]) is None
