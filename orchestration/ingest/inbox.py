@@ -154,8 +154,9 @@ def reconcile(
         ledger[source_file] = row
 
     rows = resolve_duplicates(list(ledger.values()))
+    status = {r["source_file"]: r["status"] for r in rows}  # a scan of rows per event was quadratic
     for event in events:
-        event.update(status=next(r["status"] for r in rows if r["source_file"] == event["source_file"]))
+        event["status"] = status[event["source_file"]]
         event["observed_at"] = observed_at
     return Reconciliation(rows, events, list(new_texts.values()))
 
