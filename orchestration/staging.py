@@ -190,6 +190,10 @@ def new_batch_id(run_id: str) -> str:
 def _write(path: Path, schema: pa.Schema, rows: Iterable[Mapping]) -> int:
     """Write rows (dicts keyed by column name; other keys ignored) atomically; returns the count."""
     table = pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
+    return _write_table(path, table)
+
+
+def _write_table(path: Path, table: pa.Table) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(table, tmp)
@@ -219,6 +223,26 @@ class BatchWriter:
             self.part += 1
 
 
+class TupleBatchWriter(BatchWriter):
+    """A BatchWriter for rows given as tuples in ``columns`` order (any subset of the table's columns):
+    no dict per row, and the Parquet columns are built column by column (the extract step writes
+    about 100,000 rows per 2,000 bulletins)."""
+
+    def __init__(
+        self, store: StagingStore, table: str, batch_id: str, columns: Iterable[str], rows_per_part: int
+    ) -> None:
+        super().__init__(store, table, batch_id, rows_per_part)
+        self.columns = tuple(columns)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.written += self.store.write_batch_tuples(
+                self.table, self.batch_id, self.columns, self.pending, self.part
+            )
+            self.pending = []
+            self.part += 1
+
+
 class StagingStore:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -244,6 +268,26 @@ class StagingStore:
         if not rows:
             return 0
         return _write(self.batch_dir(table) / f"batch-{batch_id}.{part:04d}.parquet", BATCH_SCHEMAS[table], rows)
+
+    def write_batch_tuples(
+        self, table: str, batch_id: str, columns: Iterable[str], rows: list[tuple], part: int = 0
+    ) -> int:
+        """Like :meth:`write_batch` for rows as tuples in ``columns`` order; absent columns are NULL."""
+        if not rows:
+            return 0
+        schema = BATCH_SCHEMAS[table]
+        values = dict(zip(columns, zip(*rows, strict=True), strict=True))
+        n = len(rows)
+        arrays = [
+            pa.array(values[f.name], type=f.type)
+            if f.name in values
+            else pa.array([batch_id] * n, type=f.type)
+            if f.name == "batch_id"
+            else pa.nulls(n, type=f.type)
+            for f in schema
+        ]
+        path = self.batch_dir(table) / f"batch-{batch_id}.{part:04d}.parquet"
+        return _write_table(path, pa.Table.from_arrays(arrays, schema=schema))
 
     def _batch_files(self, table: str) -> Iterator[tuple[str, Path]]:
         for path in sorted(self.batch_dir(table).glob("batch-*.parquet")):

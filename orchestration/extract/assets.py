@@ -10,12 +10,12 @@ import dagster as dg
 
 from orchestration.extract.functions import function_class_rows
 from orchestration.extract.localities import Gazetteer
-from orchestration.extract.parallel import extract_many
+from orchestration.extract.parallel import ROW_COLUMNS, extract_many
 from orchestration.extract.version import extractor_version
 from orchestration.ingest.assets import RAW_BULLETIN_FILES, RAW_BULLETIN_TEXTS, ledger_lock
 from orchestration.ingest.inbox import LOADED
 from orchestration.resources import WarehouseResource
-from orchestration.staging import FACT_TABLES, BatchWriter, StagingStore, new_batch_id, now
+from orchestration.staging import FACT_TABLES, StagingStore, TupleBatchWriter, new_batch_id, now
 
 EXTRACTED_KEYS = {table: dg.AssetKey(f"extracted_{table}") for table in FACT_TABLES}
 EXTRACTION_LEDGER = dg.AssetKey("extraction_ledger")
@@ -65,7 +65,10 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         }
         context.log.info("%d bulletin(s) to extract with extractor %s", len(todo), version)
 
-        writers = {table: BatchWriter(store, table, batch_id, rows_per_part=ROWS_PER_PART) for table in FACT_TABLES}
+        writers = {
+            table: TupleBatchWriter(store, table, batch_id, ROW_COLUMNS[table], rows_per_part=ROWS_PER_PART)
+            for table in FACT_TABLES
+        }
         texts = ((row["bulletin_id"], row["text"]) for row in store.iter_batch_rows("texts", todo))
         for bulletin_id, rows, error in extract_many(texts, total=len(todo)):
             for table, table_rows in rows.items():

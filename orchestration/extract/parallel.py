@@ -7,59 +7,79 @@ import os
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict
 from itertools import islice
+from operator import attrgetter
 
 from orchestration.extract.document import extract_document
 from orchestration.extract.localities import Gazetteer
 from orchestration.extract.records import Extraction
-from orchestration.staging import FACT_TABLES
 
 # Below this many bulletins, worker start-up (jieba and the gazetteer load in each) costs more than it saves.
 MIN_BULLETINS_FOR_POOL = 40
 CHUNK = 20  # bulletins per task: enough to amortise pickling, small enough to balance the cores
 
 
-def extraction_rows(bulletin_id: str, extraction: Extraction) -> dict[str, list[dict]]:
-    """Flatten one bulletin's extraction into staging rows, table by table."""
+# Rows travel from the workers as tuples in these column orders (the staging schema's names): tuples pickle
+# and load faster than dicts or dataclasses. The columns after the computed ones are record attributes.
+_ARTICLE_ATTRS = ("article_no", "title", "title_start", "body_start", "body_end", "author_org", "author_person",
+                  "locality_evidence", "default_year")  # fmt: skip
+_AMOUNT_ATTRS = ("article_no", "char_start", "char_end", "amount_text", "amount_yuan", "sentence", "sentence_start",
+                 "fiscal_year", "program_name", "function_code", "measure", "is_total", "parent_char_start",
+                 "function_evidence", "period")  # fmt: skip
+_RATIO_ATTRS = ("article_no", "char_start", "char_end", "percent_text", "value", "kind", "of_what", "sentence",
+                "fiscal_year", "period", "base")  # fmt: skip
+_BENEFICIARY_ATTRS = ("article_no", "char_start", "char_end", "count_text", "value", "unit", "subject", "sentence",
+                      "fiscal_year", "amount_char_start")  # fmt: skip
+_SKIPPED_ATTRS = ("char_start", "char_end", "span_text", "reason")
+ROW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("bulletin_id", "locality_code", "locality_stable_code", *_ARTICLE_ATTRS),
+    "amounts": ("bulletin_id", "locality_code", *_AMOUNT_ATTRS),
+    "ratios": ("bulletin_id", "locality_code", *_RATIO_ATTRS),
+    "beneficiaries": ("bulletin_id", "locality_code", *_BENEFICIARY_ATTRS),
+    "skipped_spans": ("bulletin_id", *_SKIPPED_ATTRS),
+}
+_get_article, _get_amount, _get_ratio, _get_beneficiary, _get_skipped = (
+    attrgetter(*attrs) for attrs in (_ARTICLE_ATTRS, _AMOUNT_ATTRS, _RATIO_ATTRS, _BENEFICIARY_ATTRS, _SKIPPED_ATTRS)
+)
+
+
+def extraction_rows(bulletin_id: str, extraction: Extraction) -> dict[str, list[tuple]]:
+    """Flatten one bulletin's extraction into staging rows, table by table (tuples in ROW_COLUMNS order)."""
     gazetteer = Gazetteer.load()
     articles = {a.article_no: a for a in extraction.articles}
+    codes: dict[tuple[int, int | None], str | None] = {}
 
     def locality_code(article_no: int, year: int | None) -> str | None:
-        locality = articles[article_no].locality if article_no in articles else None
-        if locality is None:
-            return None
-        # The code valid in the figure's own year: a county renamed later keeps its old code.
-        return gazetteer.code_in_year(locality.stable_code, year) or locality.code
+        key = (article_no, year)
+        if key not in codes:
+            locality = articles[article_no].locality if article_no in articles else None
+            # The code valid in the figure's own year: a county renamed later keeps its old code.
+            codes[key] = (
+                None if locality is None else gazetteer.code_in_year(locality.stable_code, year) or locality.code
+            )
+        return codes[key]
 
-    # The staging writer keeps only the columns of each table's schema: dataclass fields map by name.
-    rows: dict[str, list[dict]] = {table: [] for table in FACT_TABLES}
-    for a in extraction.articles:
-        rows["articles"].append(
-            {
-                "bulletin_id": bulletin_id,
-                **asdict(a),
-                "locality_code": a.locality.code if a.locality else None,
-                "locality_stable_code": a.locality.stable_code if a.locality else None,
-            }
-        )
-    for m in extraction.amounts:
-        rows["amounts"].append(
-            {"bulletin_id": bulletin_id, **asdict(m), "locality_code": locality_code(m.article_no, m.fiscal_year)}
-        )
-    for r in extraction.ratios:
-        rows["ratios"].append(
-            {"bulletin_id": bulletin_id, **asdict(r), "locality_code": locality_code(r.article_no, r.fiscal_year)}
-        )
-    for b in extraction.beneficiaries:
-        rows["beneficiaries"].append(
-            {"bulletin_id": bulletin_id, **asdict(b), "locality_code": locality_code(b.article_no, b.fiscal_year)}
-        )
-    rows["skipped_spans"] = [{"bulletin_id": bulletin_id, **asdict(s)} for s in extraction.skipped]
-    return rows
+    return {
+        "articles": [
+            (bulletin_id, a.locality.code if a.locality else None, a.locality.stable_code if a.locality else None,
+             *_get_article(a))
+            for a in extraction.articles
+        ],
+        "amounts": [
+            (bulletin_id, locality_code(m.article_no, m.fiscal_year), *_get_amount(m)) for m in extraction.amounts
+        ],
+        "ratios": [
+            (bulletin_id, locality_code(r.article_no, r.fiscal_year), *_get_ratio(r)) for r in extraction.ratios
+        ],
+        "beneficiaries": [
+            (bulletin_id, locality_code(b.article_no, b.fiscal_year), *_get_beneficiary(b))
+            for b in extraction.beneficiaries
+        ],
+        "skipped_spans": [(bulletin_id, *_get_skipped(s)) for s in extraction.skipped],
+    }  # fmt: skip
 
 
-def extract_bulletin(bulletin_id: str, text: str) -> tuple[dict[str, list[dict]], str | None]:
+def extract_bulletin(bulletin_id: str, text: str) -> tuple[dict[str, list[tuple]], str | None]:
     """Rows for one bulletin, or none and the error when the extractor fails on it."""
     try:
         return extraction_rows(bulletin_id, extract_document(text)), None
@@ -67,7 +87,7 @@ def extract_bulletin(bulletin_id: str, text: str) -> tuple[dict[str, list[dict]]
         return {}, "extractor failed: " + traceback.format_exception_only(exc)[-1].strip()
 
 
-def _extract_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, dict[str, list[dict]], str | None]]:
+def _extract_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, dict[str, list[tuple]], str | None]]:
     return [(bulletin_id, *extract_bulletin(bulletin_id, text)) for bulletin_id, text in chunk]
 
 
@@ -78,7 +98,7 @@ def _warm_up() -> None:
 
 def extract_many(
     bulletins: Iterable[tuple[str, str]], total: int, workers: int | None = None
-) -> Iterator[tuple[str, dict[str, list[dict]], str | None]]:
+) -> Iterator[tuple[str, dict[str, list[tuple]], str | None]]:
     """Yield (bulletin_id, rows, error) for (bulletin_id, text) pairs, in no particular order.
 
     Texts are pulled lazily and at most two chunks per worker are in flight, so memory stays
