@@ -63,11 +63,18 @@ class _Body:
             for s in sentences(text, p):
                 self.sents.append((s, pi))
         self._starts = [s.start for s, _ in self.sents]
+        # Asked for every figure, answered per sentence (a sentence holds several figures).
+        self._segments: dict[tuple[int, int], list[Span]] = {}
+        self._earlier: dict[int, list[tuple[int, int]]] = {}
 
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
         sent, pi = self.sentence_at(pos)
-        return [(s.start, s.end) for s, p in self.sents if p == pi and s.start < sent.start]
+        earlier = self._earlier.get(sent.start)
+        if earlier is None:
+            earlier = [(s.start, s.end) for s, p in self.sents if p == pi and s.start < sent.start]
+            self._earlier[sent.start] = earlier
+        return list(earlier)
 
     def sentence_at(self, pos: int) -> tuple[Span, int]:
         k = bisect.bisect_right(self._starts, pos) - 1
@@ -77,14 +84,22 @@ class _Body:
 
     def segment_at(self, pos: int) -> Span:
         sent, _ = self.sentence_at(pos)
-        for seg in segments(self.text, sent):
+        segs = self._segments.get((sent.start, sent.end))
+        if segs is None:
+            segs = self._segments[(sent.start, sent.end)] = segments(self.text, sent)
+        for seg in segs:
             if seg.start <= pos < seg.end:
                 return seg
         return sent
 
 
+_NL_RE = re.compile(r"\s*\n\s*")
+_PURPOSE_NEXT_RE = re.compile(r"[，,](?:主要|专项|全部|重点)?(?:用于|支持)")
+_COMPARISON_RE = re.compile(r"比|较|同比")
+
+
 def _strip_nl(s: str) -> str:
-    return re.sub(r"\s*\n\s*", "", s)
+    return _NL_RE.sub("", s) if "\n" in s else s
 
 
 def extract_document(text: str) -> Extraction:
@@ -161,7 +176,7 @@ def _amounts(
         verb_cue = cue.strength == "verb" and cue.cue_end is not None and w1 <= cue.cue_end <= m.start
         pre_lo = cue.cue_end if verb_cue else w1
         pre = _strip_nl(text[pre_lo : m.start])
-        purpose_next = re.match(r"[，,](?:主要|专项|全部|重点)?(?:用于|支持)", text[m.end : m.end + 6])
+        purpose_next = _PURPOSE_NEXT_RE.match(text[m.end : m.end + 6])
         aft_end = clause_end(text, m.end + 1 if purpose_next else m.end, seg.end)
         after = _strip_nl(text[m.end : aft_end])
         program = programs.program_of(pre, after)
@@ -175,7 +190,7 @@ def _amounts(
             and cue.measure == "other"
             and rows
             and rows[-1].sentence_start == sent.start
-            and re.search(r"比|较|同比", pre)
+            and _COMPARISON_RE.search(pre)
         ):
             program = rows[-1].program_name  # 比上年增加1527万元: the increment of the previous figure
         if programs.is_generic(program) and cl - 1 > seg.start:

@@ -10,6 +10,7 @@ is the denominator of a rate, not the figure's period.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CN_MONTH = {
     "一": 1,
@@ -59,6 +60,30 @@ CUES: tuple[tuple[re.Pattern, str], ...] = (
 )
 
 
+# Literal text every match of the CUES pattern at the same index contains (one of them at least): a pattern
+# whose gate is absent from a string cannot match, so last_cue skips its regex scan (most cues are absent).
+_GATES: tuple[tuple[str, ...], ...] = (
+    ("年",),
+    ("五",),
+    ("年",),
+    ("月",),
+    ("截",),
+    ("截",),
+    ("季度",),
+    ("季度",),
+    ("季度",),
+    ("季度",),
+    ("季度",),
+    ("上半年",),
+    ("下半年",),
+    ("以来", "截", "年初至今"),
+    ("年",),
+    ("预", "计划", "拟安排"),
+)
+_GATED_CUES = tuple((pat, kind, frozenset(gate)) for (pat, kind), gate in zip(CUES, _GATES, strict=True))
+_GATE_WORDS = frozenset(word for gate in _GATES for word in gate)
+
+
 def _period(kind: str, m: re.Match) -> str:
     if kind != "month":
         return kind
@@ -76,7 +101,10 @@ def _period(kind: str, m: re.Match) -> str:
 def last_cue(s: str, percent: bool = False) -> str | None:
     """Period of the cue ending nearest to the end of ``s`` (None when there is none)."""
     best: tuple[int, int, str] | None = None
-    for pat, kind in CUES:
+    present = {word for word in _GATE_WORDS if word in s}
+    for pat, kind, gate in _GATED_CUES:
+        if present.isdisjoint(gate):
+            continue
         for m in pat.finditer(s):
             if kind == "plan" and s.startswith("的", m.end()):
                 continue  # 完成年初预算的54.2%: the denominator of a rate
@@ -104,10 +132,18 @@ def period_of(
     if own:
         return own
     for s, e in reversed(paragraph_sentences):
-        cue = last_cue(mask_titles(text[s:e]))
+        cue = _sentence_cue(text[s:e])
         if cue:
             return cue
     return article_frame or "full_year"
+
+
+@lru_cache(maxsize=4096)
+def _sentence_cue(sentence: str) -> str | None:
+    # The earlier sentences of a paragraph are looked at again for every figure after them.
+    from orchestration.extract.years import mask_titles
+
+    return last_cue(mask_titles(sentence))
 
 
 def article_frame(text: str, body_start: int, body_end: int, title: str = "") -> str | None:

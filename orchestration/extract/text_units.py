@@ -68,32 +68,31 @@ def paragraphs(text: str, start: int, end: int) -> list[Span]:
     return trimmed
 
 
+# An ender and the closers right after it end a piece (。” ends a sentence with its closing quote).
+_ENDS = {enders: re.compile(f"[{re.escape(enders)}][{re.escape(CLOSERS)}]*") for enders in (SENTENCE_END, "；;")}
+
+
 def _split(text: str, span: Span, enders: str) -> list[Span]:
-    out = []
-    s = span.start
-    i = span.start
-    while i < span.end:
-        ch = text[i]
-        if ch in enders:
-            j = i + 1
-            while j < span.end and text[j] in CLOSERS:
-                j += 1
-            out.append(Span(s, j))
-            s = j
-            i = j
-            continue
-        i += 1
-    if s < span.end:
-        out.append(Span(s, span.end))
-    # drop pure-whitespace pieces, trim leading whitespace
+    end = span.end
+    ends = _ENDS.get(enders) or re.compile(f"[{re.escape(enders)}][{re.escape(CLOSERS)}]*")
     res = []
-    for sp in out:
-        a = sp.start
-        while a < sp.end and text[a].isspace():
-            a += 1
-        if a < sp.end:
-            res.append(Span(a, sp.end))
-    return res
+    s = span.start
+    for m in ends.finditer(text, span.start, end):
+        res.append(s)
+        res.append(m.end())
+        s = m.end()
+    if s < end:
+        res.append(s)
+        res.append(end)
+    # drop pure-whitespace pieces, trim leading whitespace
+    out = []
+    for k in range(0, len(res), 2):
+        a, b = res[k], res[k + 1]
+        piece = text[a:b]
+        a += len(piece) - len(piece.lstrip())
+        if a < b:
+            out.append(Span(a, b))
+    return out
 
 
 def sentences(text: str, paragraph: Span) -> list[Span]:
