@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from orchestration.extract.numbers import ARABIC, CN_NUMERAL, UNIT, parse_money
 
+_PER_UNIT_RE = re.compile(r"\s?[/／](?:人|月|年|生|户|亩|名|位|次|天|日|吨|平方米|个)")
+
 MONEY_RE = re.compile(
     rf"(?P<num>(?<![0-9０-９.．])(?:{ARABIC}(?:亿{ARABIC}(?=[ \u3000]?(?:多|余)?万元))?)|{CN_NUMERAL})"
     rf"(?P<sp>[ \u3000\u00a0]?)(?P<approx>多|余)?(?P<unit>{UNIT})元"
@@ -79,4 +81,4 @@ def find_money(text: str, start: int = 0, end: int | None = None) -> tuple[list[
 
 def per_unit_suffix(text: str, end: int) -> bool:
     """``420元/人/月``, ``50元/亩``: the amount is a rate per person/unit."""
-    return bool(re.match(r"\s?[/／](?:人|月|年|生|户|亩|名|位|次|天|日|吨|平方米|个)", text[end : end + 4]))
+    return bool(_PER_UNIT_RE.match(text[end : end + 4]))

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from orchestration.extract.numbers import ARABIC, parse_number
 
+_DIGIT_RE = re.compile(r"[0-9０-９]")
+
 _DATA = Path(__file__).parent / "data" / "beneficiary_words.json"
 COUNT_RE = re.compile(
     rf"(?<![0-9０-９.．,，])(?P<num>{ARABIC})(?P<wan>万)?(?P<unit>人次|人|名|户|家|个|所|位|座)(?:（[^）]{{0,4}}）)?"
@@ -83,7 +85,7 @@ def find_counts(text: str, start: int, end: int) -> list[CountSpan]:
         after = text[m.end() : m.end() + 6]
         if w.not_unit_after.match(text[m.end("unit") : m.end("unit") + 3]):
             continue
-        if re.match(r"[0-9０-９]", text[m.end() : m.end() + 1]):
+        if _DIGIT_RE.match(text[m.end() : m.end() + 1]):
             continue
         cl = _clause_start(text, start, m.start())
         clause = text[cl : m.start()]

@@ -100,12 +100,40 @@ def best_keyword(text: str | None, skip_weak_exclusions: bool = False) -> _Keywo
     """
     if not text:
         return None
-    for kw in _keywords():  # sorted best first, so the first hit wins
-        if skip_weak_exclusions and kw.code is None and kw.priority < WEAK_EXCLUSION_PRIORITY:
-            continue
-        if kw.keyword in text:
-            return kw
-    return None
+    index = _keyword_index()
+    best_rank = index.size
+    best = None
+    # Same answer as trying every keyword best first, but only keywords whose first character occurs.
+    for candidates in [index.always, *(index.by_first[c] for c in set(text) & index.by_first.keys())]:
+        for rank, kw in candidates:  # each list sorted best first
+            if rank >= best_rank:
+                break
+            if skip_weak_exclusions and kw.code is None and kw.priority < WEAK_EXCLUSION_PRIORITY:
+                continue
+            if kw.keyword in text:
+                best_rank, best = rank, kw
+                break
+    return best
+
+
+@dataclass(frozen=True)
+class _KeywordIndex:
+    size: int  # number of keywords: a rank beyond any
+    always: list[tuple[int, _Keyword]]  # empty keywords (contained in any text)
+    by_first: dict[str, list[tuple[int, _Keyword]]]  # by first character, each list in rank order
+
+
+@functools.cache
+def _keyword_index() -> _KeywordIndex:
+    keywords = _keywords()
+    by_first: dict[str, list[tuple[int, _Keyword]]] = {}
+    always = []
+    for rank, kw in enumerate(keywords):
+        if kw.keyword:
+            by_first.setdefault(kw.keyword[0], []).append((rank, kw))
+        else:
+            always.append((rank, kw))
+    return _KeywordIndex(len(keywords), always, by_first)
 
 
 UNMAPPED = "unmapped: "  # spending whose area no keyword names: list these in a warehouse check

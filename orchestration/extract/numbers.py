@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 import cn2an
 
+_DIGIT_RE = re.compile("[0-9０-９]")
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
 
 UNIT_FACTORS: dict[str, Decimal] = {
@@ -62,7 +64,7 @@ def parse_number(s: str) -> Decimal:
     s = s.strip()
     if not s:
         raise ValueError("empty number")
-    if any(ch in _CN_DIGITS for ch in s) and not re.search("[0-9０-９]", s):
+    if any(ch in _CN_DIGITS for ch in s) and not _DIGIT_RE.search(s):
         return parse_chinese_numeral(s)
     try:
         return _arabic(s)
@@ -86,7 +88,7 @@ def parse_money(text: str) -> Decimal:
         raise ValueError(f"not a money string: {text!r}")
     num = m.group("num")
     factor = UNIT_FACTORS[m.group("unit")]
-    if "亿" in num and re.search("[0-9０-９]", num):
+    if "亿" in num and _DIGIT_RE.search(num):
         # 3亿5000万元: the part before 亿 counts in 亿, the rest in the unit.
         high, low = num.split("亿", 1)
         value = _arabic(high) * UNIT_FACTORS["亿"] + _arabic(low) * factor

@@ -14,6 +14,13 @@ from decimal import Decimal
 
 from orchestration.extract.numbers import ARABIC, CN_NUMERAL, parse_percent
 
+_RATE_WORD_RE = re.compile(r"率|进度")
+_OF_PLAN_RE = re.compile(r"(?:预算|计划|任务)数?的$")
+_GROWTH_AFTER_RE = re.compile(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)")
+_SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占)")
+_ABOVE_RE = re.compile(r"\s?以上")
+_OVER_RE = re.compile(r"(?:超过|超)$")
+
 PERCENT_RE = re.compile(rf"(?<![0-9０-９.．])(?:{ARABIC})\s?[%％]|百分之{CN_NUMERAL}")
 
 _GROWTH_RE = re.compile(
@@ -52,13 +59,13 @@ def classify(before: str, after: str) -> str:
     """Kind of a percentage from the clause before it and the few characters after it."""
     if _GROWTH_RE.search(before):
         return "growth"
-    if re.search(r"率|进度", before[-12:]) or re.search(r"(?:预算|计划|任务)数?的$", before):
+    if _RATE_WORD_RE.search(before[-12:]) or _OF_PLAN_RE.search(before):
         return "rate"
     if _SHARE_RE.search(before):
         return "share"
-    if re.match(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)", after):
+    if _GROWTH_AFTER_RE.match(after):
         return "growth"
-    if re.match(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占)", after):
+    if _SHARE_AFTER_RE.match(after):
         return "share"
     if _RATE_RE.search(before):
         return "rate"
@@ -70,11 +77,11 @@ def describe(before: str, after: str) -> str | None:
     s = _TRAIL_RE.sub("", s)
     s = s.replace("“", "").replace("”", "").replace("\n", "")
     qual = ""
-    if re.match(r"\s?以上", after):
+    if _ABOVE_RE.match(after):
         qual = "(以上)"
-    elif re.search(r"(?:超过|超)$", before):
+    elif _OVER_RE.search(before):
         qual = "(超过)"
-        s = _TRAIL_RE.sub("", re.sub(r"(?:超过|超)$", "", s))
+        s = _TRAIL_RE.sub("", _OVER_RE.sub("", s))
     s = s[-30:]
     return (s + qual) if s else None
 

@@ -14,6 +14,11 @@ import logging
 import re
 from functools import lru_cache
 
+_NUMBER_WORD_RE = re.compile(r"[0-9０-９.．%％]+")
+_PUNCT_WORD_RE = re.compile(r"[，,。；;：:、（）()]")
+_CLAUSE_SPLIT_RE = re.compile(r"[，,。；;、]")
+_TRAILING_COUNT_RE = re.compile(r"[0-9０-９一二三四五六七八九十百千]+[个家项所座条户名处批类件份]$")
+
 MAX_LEN = 15
 MIN_LEN = 2
 
@@ -124,7 +129,7 @@ def _tail_phrase(pre: str) -> str:
             continue
         if word in GOVERNING or (flag in BOUNDARY_FLAGS and word not in ("和", "与", "及", "、", "等")):
             break
-        if re.fullmatch(r"[0-9０-９.．%％]+", word):
+        if _NUMBER_WORD_RE.fullmatch(word):
             break
         out.append(word)
     out.reverse()
@@ -164,7 +169,7 @@ def _noun_head(after: str) -> str:
         return ""
     out: list[str] = []
     for word, flag in _tokens(after[:30]):
-        if word in GOVERNING or flag in ("x", "w", "p", "uj", "m") or re.search(r"[，,。；;：:、（）()]", word):
+        if word in GOVERNING or flag in ("x", "w", "p", "uj", "m") or _PUNCT_WORD_RE.search(word):
             break
         out.append(word)
     return _fit(_clean("".join(out)), from_end=False)
@@ -177,7 +182,7 @@ def _after_phrase(after: str) -> str:
     p = m.group("p")
     p = ENUM_COUNT_RE.split(p)[-1]
     p = QUANT_PREFIX_RE.sub("", p)
-    p = re.split(r"[，,。；;、]", p)[0] if len(p) > MAX_LEN else p
+    p = _CLAUSE_SPLIT_RE.split(p)[0] if len(p) > MAX_LEN else p
     p = _clean(p)
     return _fit(p, from_end=False)
 
@@ -205,7 +210,7 @@ def is_generic(name: str | None) -> bool:
 
 def previous_clause_program(clause: str) -> str | None:
     """Program named by the clause before the amount's clause (纳入…管理库项目4个，投资额53.22亿元)."""
-    clause = re.sub(r"[0-9０-９一二三四五六七八九十百千]+[个家项所座条户名处批类件份]$", "", clause.strip())
+    clause = _TRAILING_COUNT_RE.sub("", clause.strip())
     name = _clean(clause)
     if not name:
         return None

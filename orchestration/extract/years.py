@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+_FRAME_HEAD_RE = re.compile(r"(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})\s*年")
+
 YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?:年|[-—～~至到]\s*(?:19|20)?[0-9]{2}年)")
 YEAR_ANY_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])(?=年|〕|\]|】|）|\))")
 RELATIVE = {
@@ -120,7 +122,7 @@ def year_before(text: str, sent_start: int, pos: int, current: int | None) -> in
 def frame_year(text: str, start: int, end: int, current: int | None) -> tuple[bool, int | None]:
     """(found, year) of a sentence that opens with a year frame (2016年…, 截至2021年底…, 2020—2022年…)."""
     head = mask_titles(text[start:end])[:16].lstrip()
-    m = re.match(r"(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})\s*年", head)
+    m = _FRAME_HEAD_RE.match(head)
     if not m:
         return False, None
     if RANGE_RE.match(head, m.start(1)):
