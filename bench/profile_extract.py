@@ -43,10 +43,13 @@ def _ingest(paths: list[Path]) -> list:
 
 
 def _clear_text_caches() -> None:
-    """Empty the extractor's caches keyed by text (not the loaded dictionaries), as in a fresh process."""
-    from orchestration.extract import programs
-
-    programs._tokens.cache_clear()
+    """Empty the extractor's caches keyed by text, as in a fresh process. The loaders of dictionaries and
+    data files are unbounded or single-entry caches and stay; caches of texts have a bounded size."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("orchestration.extract."):
+            for obj in vars(module).values():
+                if hasattr(obj, "cache_parameters") and obj.cache_parameters()["maxsize"] not in (None, 1):
+                    obj.cache_clear()
 
 
 def main(argv: list[str] | None = None) -> int:

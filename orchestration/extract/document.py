@@ -66,6 +66,7 @@ class _Body:
         # Asked for every figure, answered per sentence (a sentence holds several figures).
         self._segments: dict[tuple[int, int], list[Span]] = {}
         self._earlier: dict[int, list[tuple[int, int]]] = {}
+        self._texts: dict[tuple[int, int], str] = {}
 
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
@@ -75,6 +76,14 @@ class _Body:
             earlier = [(s.start, s.end) for s, p in self.sents if p == pi and s.start < sent.start]
             self._earlier[sent.start] = earlier
         return list(earlier)
+
+    def sentence_text(self, sent: Span) -> str:
+        """The sentence's text, one string object per sentence: rows of its figures share it (pickled once)."""
+        key = (sent.start, sent.end)
+        s = self._texts.get(key)
+        if s is None:
+            s = self._texts[key] = self.text[sent.start : sent.end]
+        return s
 
     def sentence_at(self, pos: int) -> tuple[Span, int]:
         k = bisect.bisect_right(self._starts, pos) - 1
@@ -198,7 +207,7 @@ def _amounts(
             program = programs.previous_clause_program(_strip_nl(text[prev_cl : cl - 1])) or program
         earlier = body.earlier_in_paragraph(m.start)
         year = years.amount_year(text, sent.start, m.start, m.end, default_year, earlier)
-        sentence = text[sent.start : sent.end]
+        sentence = body.sentence_text(sent)
         measure = cue.measure
         is_cell = m.text[-1:] != "元"
         if is_cell and cue.strength == "none":
@@ -283,7 +292,7 @@ def _ratios(
         in_sentence = [a for a in amounts or [] if sent.start <= a.char_start < p.start]
         base = percents_mod.base_of(kind, before, _strip_nl(text[sent.start : p.start]), period, in_sentence)
         out.append(
-            Ratio(no, p.start, p.end, p.text, p.value, kind, of_what, text[sent.start : sent.end], year, period, base)
+            Ratio(no, p.start, p.end, p.text, p.value, kind, of_what, body.sentence_text(sent), year, period, base)
         )
     return out
 
@@ -311,7 +320,7 @@ def _beneficiaries(
                 c.value,
                 c.unit,
                 c.subject,
-                text[sent.start : sent.end],
+                body.sentence_text(sent),
                 year,
                 link.char_start if link else None,
             )

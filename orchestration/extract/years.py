@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 _FRAME_HEAD_RE = re.compile(r"(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})\s*年")
 
@@ -60,6 +61,9 @@ PRIOR_BASE_RE = re.compile(r"(?:比|较|与|同)?(?:上年|去年|上年同期|�
 
 def mask_titles(s: str) -> str:
     """Replace 《…》, 〔…〕 and parenthesised notes by spaces (same length) so their years are ignored."""
+    # Called for every figure: most prefixes hold no bracket that could open a match.
+    if "（" not in s and "(" not in s and "《" not in s and "〔" not in s and "[" not in s and "【" not in s:
+        return s
     return _MASK_RE.sub(lambda m: " " * len(m.group(0)), s)
 
 
@@ -121,7 +125,13 @@ def year_before(text: str, sent_start: int, pos: int, current: int | None) -> in
 
 def frame_year(text: str, start: int, end: int, current: int | None) -> tuple[bool, int | None]:
     """(found, year) of a sentence that opens with a year frame (2016年…, 截至2021年底…, 2020—2022年…)."""
-    head = mask_titles(text[start:end])[:16].lstrip()
+    return _frame_of(text[start:end])
+
+
+@lru_cache(maxsize=4096)
+def _frame_of(sentence: str) -> tuple[bool, int | None]:
+    # The earlier sentences of a paragraph are looked at again for every figure after them.
+    head = mask_titles(sentence)[:16].lstrip()
     m = _FRAME_HEAD_RE.match(head)
     if not m:
         return False, None
