@@ -27,6 +27,7 @@ from plotly.offline import get_plotlyjs
 
 from orchestration.provenance import figure_in_sentence
 from orchestration.summary import spending_by_province
+from orchestration.warehouse.publish import build_lock
 
 UNPLACED = "unplaced"  # page of the figures whose locality the extractor could not decide
 SPENDING = ("allocation", "expenditure")
@@ -237,7 +238,14 @@ def render_report(database: Path, out_dir: Path) -> ReportSummary:
     the warehouse are deleted; the index is always rewritten. The manifest of fingerprints is saved
     last, so a run killed half-way re-renders what it had not recorded. Figures stream in locality
     order and bulletins in chunks: memory stays bounded by the largest locality, not the warehouse.
+    One render at a time (a file lock): two overlapping runs end with the pages of the newer warehouse.
     """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(out_dir / ".lock"):
+        return _render(database, out_dir)
+
+
+def _render(database: Path, out_dir: Path) -> ReportSummary:
     for folder in ("localities", "bulletins"):
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
     plotly_js = out_dir / "plotly.min.js"
