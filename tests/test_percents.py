@@ -29,3 +29,21 @@ def test_lower_bound_qualifier_in_description():
     r = extract_document("工业投资同比增长69.6%以上。").ratios[0]
     assert r.percent_text == "69.6%"
     assert r.of_what.endswith("(以上)")
+
+
+@pytest.mark.parametrize(
+    "text, base",
+    [
+        # The first amount's program is a rate's denominator only for a money rate naming money.
+        ("全年中央直达资金到位52,617万元，已支出50,938万元，支出率96.8%。", "中央直达资金到位"),
+        ("安排2000万元前期工作经费支持74个项目，中央预算内投资项目开工率100%。", None),
+        ("安排社保基金支出3亿元，各项基本社会保险参保率超过98%。", None),
+        ("网上商城高效运行，交易额1.2亿元，资金节约率9.2%。", None),
+        ("送审金额21.59亿元，核减0.65亿元，核减率为3.01%。", "送审金额"),
+        # A share's whole stops before the words that cap it.
+        ("PPP项目各年财政支出占一般公共预算最高比例均控制在10%以内。", "一般公共预算"),
+    ],
+)
+def test_base_of_rates_and_capped_shares(text, base):
+    (ratio,) = extract_document(text).ratios
+    assert ratio.base == base

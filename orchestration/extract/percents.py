@@ -87,9 +87,12 @@ def describe(before: str, after: str) -> str | None:
 
 
 _SHARE_BASE_RE = re.compile(
-    r"占(?:同期|当年|全年|全[县区市])?(?P<b>[^，。；,占]{2,24}?)(?:的)?(?:比重|比例)?(?:为|达到|达|是)?$"
+    r"占(?:同期|当年|全年|全[县区市])?(?P<b>[^，。；,占]{2,24}?)(?:的)?(?:(?:最高|最低)?(?:比重|比例))?"
+    r"(?:均)?(?:为|达到|达|是|控制在|不超过|不低于)?$"
 )
 _RATE_BASE_RE = re.compile(r"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务)(?:数)?的$")
+_MONEY_RATE_RE = re.compile(r"进度|支出率|执行率|拨付率|到位率|节约率")
+_MONEY_NOUN_RE = re.compile(r"资金|经费|预算|金额|收入|支出|款|基金")
 _AGGREGATE_RE = re.compile(r"([\u4e00-\u9fff]{0,6}(?:收入|支出))(?:完成|达到|达|为|共计|合计)?[0-9０-９]")
 
 
@@ -123,7 +126,13 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
         m = _RATE_BASE_RE.search(before)
         if m:
             return m.group("b")
-        if amounts:
-            return amounts[0].program_name
+        if "核减率" in before[-12:]:  # 审减 of a budget review: the reduction over the amount submitted
+            return "送审金额"
+        # The first amount's program is the denominator only of a money rate (支出进度 of 直达资金),
+        # not of 开工率 or 参保率, and only when it names money rather than an activity.
+        if amounts and _MONEY_RATE_RE.search(before[-12:]):
+            program = amounts[0].program_name
+            if program and _MONEY_NOUN_RE.search(program):
+                return program
         return None
     return None
