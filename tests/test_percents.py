@@ -47,3 +47,19 @@ def test_lower_bound_qualifier_in_description():
 def test_base_of_rates_and_capped_shares(text, base):
     (ratio,) = extract_document(text).ratios
     assert ratio.base == base
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        # A standing limit takes no year from the paragraph around it...
+        ("截至2021年底，全区纳入项目4个。强化10%支出红线刚性约束。", None),
+        ("截至2021年底，全区纳入项目4个。各年财政支出占一般公共预算比例均控制在10%以内。", None),
+        # ...but keeps the year its own sentence states, and ordinary figures keep the paragraph's year.
+        ("2023年，全县PPP项目财政支出控制在10%以内。", 2023),
+        ("截至2021年底，全区纳入项目4个。民生支出占一般公共预算支出的81.4%。", 2021),
+    ],
+)
+def test_a_standing_cap_has_no_year_unless_its_sentence_gives_one(text, year):
+    (ratio,) = extract_document(text).ratios
+    assert ratio.fiscal_year == year

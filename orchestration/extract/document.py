@@ -288,6 +288,8 @@ def _ratios(
         of_what = percents_mod.describe(before if len(before) >= 2 else _strip_nl(after), after)
         earlier = body.earlier_in_paragraph(p.start)
         year = years.amount_year(text, sent.start, p.start, p.end, default_year, earlier)
+        if percents_mod.is_standing_cap(before, after) and not years.year_in_sentence(text, sent.start, p.start):
+            year = None  # a limit holds across years unless its sentence dates it
         period = periods.period_of(text, sent.start, p.start, earlier, frame, percent=True)
         in_sentence = [a for a in amounts or [] if sent.start <= a.char_start < p.start]
         base = percents_mod.base_of(kind, before, _strip_nl(text[sent.start : p.start]), period, in_sentence)

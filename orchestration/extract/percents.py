@@ -91,6 +91,15 @@ _SHARE_BASE_RE = re.compile(
     r"(?:均)?(?:为|达到|达|是|控制在|不超过|不低于)?$"
 )
 _RATE_BASE_RE = re.compile(r"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务)(?:数)?的$")
+# A standing limit (支出红线, 控制在10%以内): a rule, not a figure of the year around it.
+_CAP_BEFORE_RE = re.compile(r"(?:控制在|不超过|不得超过|不高于|上限为?|红线为?)$")
+_CAP_AFTER_RE = re.compile(r"(?:的)?(?:支出)?(?:红线|上限)")
+
+
+def is_standing_cap(before: str, after: str) -> bool:
+    return bool(_CAP_BEFORE_RE.search(before) or _CAP_AFTER_RE.match(after))
+
+
 _MONEY_RATE_RE = re.compile(r"进度|支出率|执行率|拨付率|到位率|节约率")
 _MONEY_NOUN_RE = re.compile(r"资金|经费|预算|金额|收入|支出|款|基金")
 _AGGREGATE_RE = re.compile(r"([\u4e00-\u9fff]{0,6}(?:收入|支出))(?:完成|达到|达|为|共计|合计)?[0-9０-９]")

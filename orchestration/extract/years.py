@@ -140,6 +140,11 @@ def _frame_of(sentence: str) -> tuple[bool, int | None]:
     return True, int(m.group(1))
 
 
+def year_in_sentence(text: str, sent_start: int, start: int) -> bool:
+    """Whether the sentence states a year of its own before the figure at ``start``."""
+    return _year_evidence(mask_titles(text[sent_start:start]), None)[0] >= 0
+
+
 def amount_year(
     text: str,
     sent_start: int,
