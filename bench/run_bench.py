@@ -453,7 +453,11 @@ def summarize(results: list[dict]) -> dict:
 
     r_small, r_large = small["refresh"]["wall_s"], large["refresh"]["wall_s"]
     ok_large = r_large <= REFRESH_MAX_S and large["refresh"]["ok"]
-    _target(summary, f"refresh at {pair[1]} <= {REFRESH_MAX_S:g} s", ok_large, f"{r_large:.1f} s",
+    # Judged on the process's wall time (what `make run` or `fiscal add` makes a user wait); the run's
+    # own span (RUN_START to RUN_SUCCESS, the duration the Dagster UI shows) is given beside it.
+    run_s = large["refresh"].get("run_wall_s")
+    value = f"{r_large:.1f} s" + (f" (Dagster run {run_s:.1f} s)" if run_s else "")
+    _target(summary, f"refresh at {pair[1]} <= {REFRESH_MAX_S:g} s", ok_large, value,
             f"{r_large - REFRESH_MAX_S:+.1f} s", label)  # fmt: skip
     growth = r_large / r_small if r_small else None
     _target(summary, f"refresh {pair[1]} / {pair[0]} <= {REFRESH_GROWTH_MAX:g}x", growth is not None
