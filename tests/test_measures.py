@@ -56,3 +56,36 @@ def test_parts_take_the_measure_of_their_total():
         ("2000万元", "allocation", True),
         ("1500万元", "allocation", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # an increment governed by 增收/减收 is not revenue itself
+        ("税收收入完成9.8亿元，同比增长5.2%，增收4,860万元", "4,860万元", "other"),
+        # spending paid with bond money is spending, not financing
+        ("政府性基金支出完成5.6亿元（含专项债券安排的支出2.1亿元）", "2.1亿元", "expenditure"),
+        # a per-area standard, named before the figure
+        ("稻谷补贴标准为每亩120元", "120元", "per_capita"),
+        # '/人' after an earlier standard says nothing about a later total
+        ("按280元/人的标准资助参保，共资助1.2万人，资助金额336万元", "336万元", "expenditure"),
+        # revenue obtained, even from assets
+        ("出租闲置资产取得租金收入620万元", "620万元", "revenue"),
+        # audit findings and the volume of funds managed are not allocations
+        ("排查发现冒领、套取等问题资金18.5万元", "18.5万元", "other"),
+        ("全市共管理各级财政专项资金8.4亿元", "8.4亿元", "other"),
+        # 拨付 governs the amount even when the program's name contains 保障
+        ("拨付城乡供水保障资金1,200万元", "1,200万元", "expenditure"),
+        ("每年拿出500万元设立创业担保贷款贴息基金", "500万元", "allocation"),
+    ],
+)
+def test_measure_cues_seen_on_held_out_text(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_a_part_keeps_its_own_verb():
+    """其中：发放… under a total that was 统筹'd: the part was paid out, the total allocated."""
+    amounts = extract_document("县财政统筹资金3.2亿元支持粮食生产，其中：发放稻谷补贴1.1亿元、玉米补贴0.9亿元。").amounts
+    measures = {a.amount_text: a.measure for a in amounts}
+    assert measures["3.2亿元"] == "allocation"
+    assert measures["1.1亿元"] == "expenditure"

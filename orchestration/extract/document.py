@@ -237,7 +237,7 @@ def _amounts(
         if item.parent is not None:
             parent = rows[item.parent]
             row.parent_char_start = parent.char_start
-            if cue.strength in ("none", "noun", "verb") and cue.measure != parent.measure:
+            if cue.strength in ("none", "noun") and cue.measure != parent.measure:
                 row.measure = parent.measure
         if row.amount_text[-1:] != "元":
             # a table cell: its row label is a recipient, the caption says what the money is for
