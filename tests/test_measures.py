@@ -85,7 +85,7 @@ def test_measure_cues_seen_on_held_out_text(text, figure, expected):
 
 def test_a_part_keeps_its_own_verb():
     """其中：发放… under a total that was 统筹'd: the part was paid out, the total allocated."""
-    amounts = extract_document("县财政统筹资金3.2亿元支持粮食生产，其中：发放稻谷补贴1.1亿元、玉米补贴0.9亿元。").amounts
-    measures = {a.amount_text: a.measure for a in amounts}
+    text = "县财政统筹资金3.2亿元支持粮食生产，其中：发放稻谷补贴1.1亿元、玉米补贴0.9亿元。"
+    measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
     assert measures["3.2亿元"] == "allocation"
     assert measures["1.1亿元"] == "expenditure"
