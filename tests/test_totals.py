@@ -56,3 +56,17 @@ def test_increment_is_not_a_portion_or_part():
 def test_aggregate_with_smaller_items_is_total():
     text = "2021年，全年全县民生类支出完成35.9亿元，占一般公共预算支出的81.4%。发放补助1.57亿元。"
     assert rows(text)[0] == ("35.9亿元", True, None)
+
+
+def test_class_totals_listed_side_by_side_are_not_totals_of_each_other():
+    text = (
+        "全县一般公共预算支出完成18.2亿元。分科目看，教育支出3.1亿元，同比增长4.2%；"
+        "社会保障和就业支出2.8亿元；卫生健康支出1.2亿元；农林水支出2.5亿元。"
+    )
+    totals = {amount: is_total for amount, is_total, _ in rows(text)}
+    assert totals == {"18.2亿元": True, "3.1亿元": False, "2.8亿元": False, "1.2亿元": False, "2.5亿元": False}
+
+
+def test_a_class_total_with_its_own_parts_stays_a_total():
+    text = "全县农林水支出4.6亿元，安排高标准农田建设资金8,000万元、水利工程维护资金3,500万元。"
+    assert rows(text)[0] == ("4.6亿元", True, None)

@@ -33,6 +33,11 @@ AGGREGATE_RE = re.compile(
     r"城乡社区|交通运输|住房保障|一般公共服务|公共安全|一般公共预算|公共财政预算|公共财政|财政|三农|涉农)"
     r"(?:类|领域|方面)?(?:支出|投入|收入)(?:完成|达到|达|为|共计|合计|累计|总额)*\s*$"
 )
+# One functional class's spending (教育支出), as opposed to broad aggregates (民生支出, 一般公共预算支出).
+CLASS_AGGREGATE_RE = re.compile(
+    r"(?:农林水|教育|科学技术|科技|文化旅游体育与传媒|社会保障和就业|社保和就业|卫生健康|医疗卫生|节能环保|"
+    r"城乡社区|交通运输|住房保障|一般公共服务|公共安全)(?:类|领域|方面)?支出(?:完成|达到|达|为|共计|合计|累计|总额)*\s*$"
+)
 SPEND_MEASURES = {"allocation", "expenditure", "investment"}
 SUB_REVENUE_RE = re.compile(r"税|非税|出让|行政事业性收费|罚没|专项收入|国有资源")
 
@@ -206,6 +211,9 @@ def _aggregates(items: list[Item]) -> None:
             later = [b for b in items[i + 1 :] if b.measure == "revenue" and SUB_REVENUE_RE.search(b.pre)]
         else:
             later = [b for b in items[i + 1 :] if b.measure in SPEND_MEASURES]
+            if CLASS_AGGREGATE_RE.search(a.pre):
+                # 教育支出 is not made of the 社会保障和就业支出 listed after it: class totals are siblings
+                later = [b for b in later if b.paragraph == a.paragraph and not CLASS_AGGREGATE_RE.search(b.pre)]
         if any(b.yuan < a.yuan for b in later):
             a.is_total = True
 
