@@ -52,3 +52,11 @@ def test_article_default_year():
 def test_dominant_year():
     assert dominant_year("2021年，〔2021〕15号，2020年1月至2021年5月") == 2021
     assert dominant_year("没有年份") is None
+
+
+def test_a_relative_year_explaining_an_earlier_clause_stays_in_it():
+    text = "卫生健康支出2.1亿元，同比下降12.6%，主要是上年同期疫情防控支出基数较高；农林水支出3.9亿元。"
+    assert year_of(text, "3.9亿元", default=2024) == 2024
+    # an explicit year still carries over the semicolon, and a relative one in the figure's own clause counts
+    assert year_of("2023年，教育支出5亿元；农林水支出3亿元。", "3亿元", default=2024) == 2023
+    assert year_of("今年教育支出5亿元；上年农林水支出3亿元。", "3亿元", default=2024) == 2023

@@ -111,6 +111,10 @@ def _year_evidence(prefix: str, current: int | None) -> tuple[int, int | None, b
         # 去年全年 / 2022年当年: 全年 restates the year just named
         if word in ("全年", "当年") and m.start() > 0 and prefix[m.start() - 1] == "年":
             continue
+        # …主要是上年同期基数较高；农林水支出…: a relative year in an earlier clause of a list explains
+        # that clause; an explicit year (2023年…；…) still carries over the semicolon
+        if "；" in prefix[m.end() :] or ";" in prefix[m.end() :]:
+            continue
         # 上年结转 / 上年末 / 结转下年: not the year of the figure
         if _RELATIVE_NOT_YEAR_AFTER.match(prefix, m.end()) or prefix[max(0, m.start() - 2) : m.start()] == "结转":
             continue
