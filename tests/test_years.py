@@ -60,3 +60,22 @@ def test_a_relative_year_explaining_an_earlier_clause_stays_in_it():
     # an explicit year still carries over the semicolon, and a relative one in the figure's own clause counts
     assert year_of("2023年，教育支出5亿元；农林水支出3亿元。", "3亿元", default=2024) == 2023
     assert year_of("今年教育支出5亿元；上年农林水支出3亿元。", "3亿元", default=2024) == 2023
+
+
+def test_a_comparison_base_is_neither_the_year_nor_the_period_of_the_figure():
+    from orchestration.extract.document import extract_document
+
+    text = "2024年，全县一般公共预算收入预算安排13.3亿元，比2023年决算数增长4.8%；支出预算安排31.9亿元。"
+    doc = extract_document(text)
+    assert {a.amount_text: (a.fiscal_year, a.period) for a in doc.amounts} == {
+        "13.3亿元": (2024, "plan"),
+        "31.9亿元": (2024, "plan"),
+    }
+    assert [(r.percent_text, r.fiscal_year) for r in doc.ratios] == [("4.8%", 2024)]
+
+
+def test_a_target_is_a_plan_figure():
+    from orchestration.extract.document import extract_document
+
+    (amount,) = extract_document("2024年，区财政局将力争完成全年一般公共预算收入23.7亿元。").amounts
+    assert amount.period == "plan"

@@ -53,10 +53,13 @@ CUES: tuple[tuple[re.Pattern, str], ...] = (
     ),
     (
         re.compile(
-            r"年初预算|预算安排|预算数|计划投入|计划安排|计划完成|预计(?:安排|完成|实现|投入|收入|支出)|拟安排|预算草案|年度预算"
+            r"年初预算|预算(?:增加|追加|新增)?安排|预算数|计划投入|计划安排|计划完成|预计(?:安排|完成|实现|投入|收入|支出)|"
+            r"拟安排|预算草案|年度预算"
         ),
         "plan",
     ),
+    # 力争完成全年…收入X万元: a target, whatever period words follow it in the clause
+    (re.compile(r"力争[^，。；,]*$"), "plan"),
 )
 
 
@@ -79,6 +82,7 @@ _GATES: tuple[tuple[str, ...], ...] = (
     ("以来", "截", "年初至今"),
     ("年",),
     ("预", "计划", "拟安排"),
+    ("力争",),
 )
 _GATED_CUES = tuple((pat, kind, frozenset(gate)) for (pat, kind), gate in zip(CUES, _GATES, strict=True))
 _GATE_WORDS = frozenset(word for gate in _GATES for word in gate)
@@ -108,6 +112,8 @@ def last_cue(s: str, percent: bool = False) -> str | None:
         for m in pat.finditer(s):
             if kind == "plan" and s.startswith("的", m.end()):
                 continue  # 完成年初预算的54.2%: the denominator of a rate
+            if kind == "full_year" and m.start() > 0 and s[m.start() - 1] in "比较":
+                continue  # 较上年增长 / 比2023年决算数增长: the comparison base, not the figure's period
             key = (m.end(), -m.start())
             if best is None or key > best[:2]:
                 best = (m.end(), -m.start(), _period(kind, m))

@@ -96,6 +96,8 @@ def _year_evidence(prefix: str, current: int | None) -> tuple[int, int | None, b
     best: int | None = None
     is_range = False
     for m in YEAR_RE.finditer(prefix):
+        if m.start() > 0 and prefix[m.start() - 1] in "比较":
+            continue  # 比2023年决算数增长: the comparison base, not the figure's year
         if m.start() > best_pos:
             best_pos, best, is_range = m.start(), int(m.group(1)), False
     for m in RANGE_RE.finditer(prefix):
