@@ -36,3 +36,10 @@ def test_empty_and_moneyless_text():
     assert extract_document("").amounts == []
     ex = extract_document("加强作风建设。")
     assert len(ex.articles) == 1 and ex.amounts == [] and ex.ratios == []
+
+
+def test_programs_keep_fund_kinds_and_numbered_policy_names():
+    text = "发放残疾人两项补贴2,163.8万元；拨付农村供水保障资金3,260万元。"
+    amounts = extract_document(text).amounts
+    programs = [(a.program_name, a.function_code) for a in amounts]
+    assert programs == [("残疾人两项补贴", "208"), ("农村供水保障资金", "213")]

@@ -15,6 +15,9 @@ import re
 from functools import lru_cache
 
 _NUMBER_WORD_RE = re.compile(r"[0-9０-９.．%％]+")
+_FUND_NOUNS = {"资金", "经费", "基金"}
+_FUND_MODIFIERS = {"保障", "配套", "整合", "奖补", "扶持"}
+_COUNTED_NAME_RE = re.compile(r"[一两二三四五六七八九十]项")
 _PUNCT_WORD_RE = re.compile(r"[，,。；;：:、（）()]")
 _CLAUSE_SPLIT_RE = re.compile(r"[，,。；;、]")
 _TRAILING_COUNT_RE = re.compile(r"[0-9０-９一二三四五六七八九十百千]+[个家项所座条户名处批类件份]$")
@@ -126,6 +129,12 @@ def _tail_phrase(pre: str) -> str:
     for word, flag in reversed(toks):
         if word in GOVERNING and not out:
             out.append(word)
+            continue
+        if out and out[-1] in _FUND_NOUNS and word in _FUND_MODIFIERS:
+            out.append(word)  # 供水保障资金, 配套资金: a kind of fund, not a verb governing it
+            continue
+        if out and _COUNTED_NAME_RE.fullmatch(word):
+            out.append(word)  # 残疾人两项补贴: a numeral inside a policy's name, not a count of items
             continue
         if word in GOVERNING or (flag in BOUNDARY_FLAGS and word not in ("和", "与", "及", "、", "等")):
             break
