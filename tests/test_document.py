@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+import pytest
+
 from orchestration.extract.document import extract_document
 
 
@@ -43,3 +45,18 @@ def test_programs_keep_fund_kinds_and_numbered_policy_names():
     amounts = extract_document(text).amounts
     programs = [(a.program_name, a.function_code) for a in amounts]
     assert programs == [("残疾人两项补贴", "208"), ("农村供水保障资金", "213")]
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "subject"),
+    [
+        ("向1,286户市场主体发放稳岗补贴。", "1,286户", "市场主体"),
+        ("发放城乡居民基础养老金2.41亿元，涉及领取待遇人员13.6万人。", "13.6万人", "领取待遇人员"),
+        ("今年共补助2,316户、补助资金231.6万元。", "2,316户", None),  # 今年 is not who benefits
+    ],
+)
+def test_beneficiary_counts_introduced_by_a_recipient_word(text, count, subject):
+    from orchestration.extract.beneficiaries import find_counts
+
+    (found,) = find_counts(text, 0, len(text))
+    assert (found.text, found.subject) == (count, subject)
