@@ -70,3 +70,27 @@ def test_class_totals_listed_side_by_side_are_not_totals_of_each_other():
 def test_a_class_total_with_its_own_parts_stays_a_total():
     text = "全县农林水支出4.6亿元，安排高标准农田建设资金8,000万元、水利工程维护资金3,500万元。"
     assert rows(text)[0] == ("4.6亿元", True, None)
+
+
+def test_a_bracketed_list_that_sums_to_the_figure_before_it():
+    text = "2023年，省财政转贷我县新增债券6.17亿元（一般债券0.96亿元、专项债券5.21亿元），用于公益性项目。"
+    start = text.index("6.17")
+    assert rows(text) == [("6.17亿元", True, None), ("0.96亿元", False, start), ("5.21亿元", False, start)]
+
+
+def test_a_breakdown_after_the_figures_increment_belongs_to_the_figure():
+    text = "全县共管理各级财政专项资金12.64亿元，比上年增加1.08亿元，其中中央专项资金7.92亿元、自治区专项资金4.72亿元。"
+    start = text.index("12.64")
+    parents = {amount: parent for amount, _, parent in rows(text)}
+    assert parents == {"12.64亿元": None, "1.08亿元": None, "7.92亿元": start, "4.72亿元": start}
+
+
+def test_a_sentence_opening_with_fen_ke_mu_kan_breaks_down_the_previous_figure():
+    text = "全区一般公共预算支出完成29.5亿元，同比增长5.5%。分科目看，教育支出5.3亿元，增长8.3%；农林水支出4.0亿元。"
+    start = text.index("29.5")
+    assert rows(text) == [("29.5亿元", True, None), ("5.3亿元", False, start), ("4.0亿元", False, start)]
+
+
+def test_a_standard_after_qizhong_is_not_a_part():
+    text = "发放城乡低保金1.37亿元，其中农村低保标准提高到每人每月580元。"
+    assert rows(text) == [("1.37亿元", False, None), ("580元", False, None)]

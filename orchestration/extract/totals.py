@@ -21,6 +21,10 @@ MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是|^\s*
 # a breakdown introduced like this may run over semicolons (其中：教育支出…，增长7.5%；社保…)
 LIST_MARKER_RE = re.compile(r"其中\s*[：:]|^\s*中[，,：:]")
 SENTENCE_START_MARKER_RE = re.compile(r"^\s*其中\s*[，,：:]?")
+# 分科目看，教育支出…；社保…: a sentence that breaks the previous one's figure down by class or kind
+BREAKDOWN_OPENER_RE = re.compile(
+    r"^\s*(?:分(?:科目|类|项|项目|类别|领域)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别))看?\s*[，,：:]"
+)
 PORTION_RE = re.compile(
     r"(?:已|累计|实际|共)?(?:支出|完成|核减|审减|节约|拨付|使用|到位|投资|兑付|支付|发放|实缴|下达|执行)"
 )
@@ -39,6 +43,7 @@ CLASS_AGGREGATE_RE = re.compile(
     r"城乡社区|交通运输|住房保障|一般公共服务|公共安全)(?:类|领域|方面)?支出(?:完成|达到|达|为|共计|合计|累计|总额)*\s*$"
 )
 SPEND_MEASURES = {"allocation", "expenditure", "investment"}
+NOT_PARTS = {"per_capita", "threshold"}  # standards and limits are never parts of a sum of money
 SUB_REVENUE_RE = re.compile(r"税|非税|出让|行政事业性收费|罚没|专项收入|国有资源")
 
 
@@ -64,13 +69,16 @@ def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
     """The total of a sentence opening with 其中: the first non-comparative figure of the previous
     sentence of the same paragraph (…收入完成103086万元，比上年同期98765万元增收4321万元。其中，…)."""
     b = items[first]
-    if not SENTENCE_START_MARKER_RE.match(text[b.sentence_start : b.start]):
+    opening = text[b.sentence_start : b.start]
+    breakdown = bool(BREAKDOWN_OPENER_RE.match(opening))
+    if not breakdown and not SENTENCE_START_MARKER_RE.match(opening):
         return None
     prev = [k for k in range(first) if items[k].sentence_end <= b.sentence_start]
     if not prev:
         return None
     last_sentence = items[prev[-1]].sentence_start
-    if items[prev[-1]].paragraph != b.paragraph:
+    # 分类看 may open the paragraph after its total's; 其中 stays in the total's paragraph
+    if b.paragraph - items[prev[-1]].paragraph > (1 if breakdown else 0):
         return None
     for k in prev:
         a = items[k]
@@ -87,6 +95,15 @@ def _explicit(items: list[Item], text: str) -> None:
             break
         first = items[start]
         listed = False
+        if (
+            _comparative(first)
+            and start + 1 < len(items)
+            and items[start + 1].sentence_start == a.sentence_start
+            and MARKER_RE.search(text[first.end : items[start + 1].start])
+        ):
+            # 专项资金12.64亿元，比上年增加1.08亿元，其中…: the breakdown is of the figure, not its increment
+            start += 1
+            first = items[start]
         if first.sentence_start == a.sentence_start and MARKER_RE.search(text[a.end : first.start]):
             listed = bool(LIST_MARKER_RE.search(text[a.end : first.start]))
         else:
@@ -102,6 +119,8 @@ def _explicit(items: list[Item], text: str) -> None:
             between = text[items[j - 1].end : b.start]
             if b.sentence_start != first.sentence_start or b.parent is not None or b.yuan >= a.yuan:
                 break
+            if b.measure in NOT_PARTS:
+                continue  # 其中农村低保标准提高到每人每月580元: a standard, not a part of the money
             if parts and INCREMENT_RE.search(b.pre[-6:]):
                 break
             if parts and ("；" in between or ";" in between) and not listed:
@@ -119,7 +138,8 @@ def _explicit(items: list[Item], text: str) -> None:
 
 def _ends_clause(text: str, pos: int) -> bool:
     rest = text[pos : pos + 3].lstrip(" ")
-    return bool(rest) and rest[0] in "，,。；;：:）)\n"
+    # 新增债券61,700万元（一般债券9,600万元、专项债券52,100万元）: a bracket opens the breakdown
+    return bool(rest) and rest[0] in "，,。；;：:）)\n（("
 
 
 SUM_AFTER_RE = re.compile(r"(?:合计|共计|总计|总额|累计|共)(?:为|达|达到)?\s*$")
