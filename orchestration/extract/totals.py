@@ -136,7 +136,8 @@ def _explicit(items: list[Item], text: str) -> None:
                 items[j].role = "part"
 
 
-def _ends_clause(text: str, pos: int) -> bool:
+def _list_may_follow(text: str, pos: int) -> bool:
+    """The figure ends its clause or opens a bracket, so a list of its parts may follow."""
     rest = text[pos : pos + 3].lstrip(" ")
     # 新增债券61,700万元（一般债券9,600万元、专项债券52,100万元）: a bracket opens the breakdown
     return bool(rest) and rest[0] in "，,。；;：:）)\n（("
@@ -194,7 +195,7 @@ def _sums_after(items: list[Item]) -> None:
 def _sums(items: list[Item], text: str) -> None:
     """安排文化专项资金5583万元，用于A 3719万元、B 902万元…: a list right after a figure that sums to it."""
     for i, a in enumerate(items):
-        if a.is_total or a.table or not _ends_clause(text, a.end):
+        if a.is_total or a.table or not _list_may_follow(text, a.end):
             continue
 
         def verdict(j: int, b: Item, a: Item = a) -> str:

@@ -184,15 +184,24 @@ LOCALITY_FIGURES = """
     left join dim_function_class f using (function_code)
     left join dim_locality l using (locality_code)
 """
-LOCALITY_FINGERPRINTS = f"""
+# One pass over the figures gives each locality page its fingerprint and its row in the index.
+LOCALITY_PAGES = f"""
     with figures as ({LOCALITY_FIGURES}),
-    pages as (select page, sum(hash(figures)::hugeint) as rows_hash from figures group by page),
+    pages as (
+        select page, sum(hash(figures)::hugeint) as rows_hash, any_value(locality_name) as locality_name,
+            any_value(locality_level) as locality_level, any_value(province) as province, count(*) as figures,
+            coalesce(sum(amount_yuan) filter (where measure in {SPENDING} and parent_amount_id is null), 0)
+                as spending
+        from figures group by page
+    ),
     cells as (
         select locality_code as page, sum(hash(c)::hugeint) as cells_hash
         from agg_spending_by_locality c where own_amount_count > 0 group by locality_code
     )
-    select 'localities/' || page || '.html', md5(concat_ws('|', $version, rows_hash, cells_hash))
+    select page, md5(concat_ws('|', $version, rows_hash, cells_hash)), locality_name, locality_level, province,
+        figures, spending
     from pages left join cells using (page)
+    order by page = $unplaced, page
 """
 BULLETIN_MARKS = """
     with marks as (
@@ -256,26 +265,18 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     index_rows, n_figures, written = [], 0, 0
     with duckdb.connect(str(database), read_only=True) as con:
         con.execute(f"set enable_progress_bar = false; set memory_limit = '{MEMORY_LIMIT}'")
-        params = {"unplaced": UNPLACED, "version": RENDER_VERSION}
-        fingerprints = dict(con.execute(LOCALITY_FINGERPRINTS, params).fetchall())
+        localities = con.execute(LOCALITY_PAGES, {"unplaced": UNPLACED, "version": RENDER_VERSION}).fetchall()
+        fingerprints = {f"localities/{page}.html": fp for page, fp, *_ in localities}
         fingerprints.update(con.execute(BULLETIN_FINGERPRINTS, {"version": RENDER_VERSION}).fetchall())
         stale = {page for page, fp in fingerprints.items() if recorded.get(page) != fp or page not in on_disk}
         stale_localities = [p.removeprefix("localities/").removesuffix(".html") for p in stale if "localities/" in p]
         stale_bulletins = [p.removeprefix("bulletins/").removesuffix(".html") for p in stale if "bulletins/" in p]
 
         # The index lists every locality: counts for all of them, pages only for the stale ones.
-        for page, name, level, province, n, spending in con.execute(
-            f"""
-            select page, any_value(locality_name), any_value(locality_level), any_value(province), count(*),
-                coalesce(sum(amount_yuan) filter (where measure in {SPENDING} and parent_amount_id is null), 0)
-            from ({LOCALITY_FIGURES}) group by page order by page = $unplaced, page
-            """,
-            {"unplaced": UNPLACED},
-        ).fetchall():
-            title = _locality_title(page, name)
+        for page, _, name, level, province, n, spending in localities:
             index_rows.append(
-                f"<tr class='locality'><td><a href='localities/{_e(page)}.html'>{_e(title)}</a></td>"
-                f"<td>{_e(level)}</td><td>{_e(province)}</td>"
+                f"<tr class='locality'><td><a href='localities/{_e(page)}.html'>{_e(_locality_title(page, name))}</a>"
+                f"</td><td>{_e(level)}</td><td>{_e(province)}</td>"
                 f"<td class='num'>{n}</td><td class='num'>{spending:,.2f}</td></tr>"
             )
             n_figures += n
@@ -341,15 +342,17 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     return ReportSummary(index, len(index_rows), n_figures, n_bulletins, written)
 
 
+def _locality_name(code: str, name: str | None) -> str:
+    return "locality not decided" if code == UNPLACED else (name or code)
+
+
 def _locality_title(code: str, name: str | None) -> str:
-    if code == UNPLACED:
-        return "locality not decided"
-    return f"{name or code} ({code})"
+    return _locality_name(code, name) if code == UNPLACED else f"{name or code} ({code})"
 
 
 def _locality_page(code: str, figures: list[dict], cells_by_locality: dict[str, list[dict]]) -> str:
     first = figures[0]
-    name = (first["locality_name"] or code) if code != UNPLACED else "locality not decided"
+    name = _locality_name(code, first["locality_name"])
     body = (
         f"<p>{_e(first['locality_level'] or '')} {_e(first['province'] or '')} · {len(figures)} figures</p>"
         + _chart(cells_by_locality.get(code, []), f"Allocation + expenditure stated for {name}")
