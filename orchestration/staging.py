@@ -113,6 +113,8 @@ BATCH_SCHEMAS: dict[str, pa.Schema] = {
             ("function_evidence", _str),
             # records.PERIODS; batches written before periods were extracted lack it (read as NULL)
             ("period", _str),
+            # a table cell's unit from its header (万元) when amount_text is a bare number
+            ("header_unit", _str),
         ]
     ),
     "ratios": pa.schema(

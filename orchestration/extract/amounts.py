@@ -37,6 +37,9 @@ class MoneySpan:
     end: int
     text: str
     yuan: Decimal
+    # a table cell's unit stated once in its table's header (万元), its text being a bare number; "" when
+    # the unit is written with the number
+    header_unit: str = ""
 
 
 @dataclass(frozen=True)

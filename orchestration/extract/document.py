@@ -216,6 +216,7 @@ def _amounts(
             measure = measure_in(cap) or measure_in(title) or measure
         rows.append(Amount(no, m.start, m.end, m.text, m.yuan, sentence, sent.start, year, program, None, measure))
         rows[-1].period = periods.period_of(text, sent.start, m.start, earlier, frame, measure)
+        rows[-1].header_unit = m.header_unit or None
         items.append(
             Item(
                 m.start,

@@ -59,6 +59,8 @@ class Amount:
     # why function_code is what it is; "unmapped: ..." = spending whose area no keyword names (list
     # these in a check), "not one area: ..." = deliberately empty (aggregate, per_capita, threshold …)
     function_evidence: str = ""
+    # unit of a table cell given once in the table's header (万元): amount_yuan = amount_text x this unit
+    header_unit: str | None = None
 
 
 @dataclass

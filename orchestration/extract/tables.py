@@ -23,6 +23,7 @@ def header_unit_amounts(text: str, start: int, end: int, existing: list[MoneySpa
     taken = {(m.start, m.end) for m in existing}
     for h in HEADER_RE.finditer(text, start, end):
         factor = UNIT_FACTORS[h.group("unit") or ""]
+        unit = (h.group("unit") or "") + "元"
         pos = text.find("\n", h.end())
         rows_seen = 0
         while 0 <= pos < end:
@@ -54,7 +55,7 @@ def header_unit_amounts(text: str, start: int, end: int, existing: list[MoneySpa
                     yuan = normalize_yuan(parse_number(cell.lstrip("-")) * factor)
                 except ValueError:
                     continue
-                out.append(MoneySpan(cs, ce, cell, -yuan if cell.startswith("-") else yuan))
+                out.append(MoneySpan(cs, ce, cell, -yuan if cell.startswith("-") else yuan, unit))
             pos = line_end
     return out
 

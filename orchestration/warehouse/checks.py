@@ -45,27 +45,39 @@ def _result(failures: list[tuple], header: str, checked: int, what: str) -> dg.A
     )
 
 
-@dg.asset_check(asset=FCT_AMOUNT, blocking=True, description="Every amount_text re-parses to its amount_yuan.")
+@dg.asset_check(
+    asset=FCT_AMOUNT,
+    blocking=True,
+    description="Every amount_text re-parses to its amount_yuan (a table cell's bare number times its header_unit).",
+)
 def amount_text_reparses(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    # Each distinct (text, yuan) pair is parsed once: figures such as 100万元 recur across bulletins.
-    pairs = _query(
+    # Each distinct (text, unit, yuan) triple is parsed once: figures such as 100万元 recur across bulletins.
+    triples = _query(
         warehouse,
-        "select amount_text, amount_yuan, count(*), min(amount_id) from fct_amount group by amount_text, amount_yuan",
+        "select amount_text, header_unit, amount_yuan, count(*), min(amount_id) from fct_amount group by all",
     )
     failures = []
-    for text, yuan, n, amount_id in pairs:
-        try:
-            parsed = parse_money(text)
-        except ValueError as exc:
-            parsed = f"unparseable: {exc}"
+    for text, header_unit, yuan, n, amount_id in triples:
+        parsed = reparse(text, header_unit)
         if not isinstance(parsed, Decimal) or parsed.quantize(Decimal("0.01")) != yuan:
-            failures.append((amount_id, n, text, yuan, parsed))
+            failures.append((amount_id, n, text, header_unit or "", yuan, parsed))
     return _result(
         failures,
-        "amount_id (first of n) | n | amount_text | amount_yuan | re-parsed",
-        sum(n for _, _, n, _ in pairs),
+        "amount_id (first of n) | n | amount_text | header_unit | amount_yuan | re-parsed",
+        sum(t[3] for t in triples),
         "mismatches",
     )
+
+
+def reparse(amount_text: str, header_unit: str | None) -> Decimal | str:
+    """The value an amount's text states: with its own unit, or a table cell's bare number times the unit
+    its table's header gives (单位：万元); an explanation instead when it does not parse."""
+    negative = header_unit is not None and amount_text.startswith("-")  # a table's decrease cell: -12.5
+    try:
+        value = parse_money(amount_text.removeprefix("-") + header_unit if header_unit else amount_text)
+        return -value if negative else value
+    except ValueError as exc:
+        return f"unparseable: {exc}"
 
 
 def covered(span_start: int, span_end: int, starts: list[int], max_ends: list[int]) -> bool:

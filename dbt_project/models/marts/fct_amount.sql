@@ -18,6 +18,7 @@ final as (
         amounts.char_end,
         amounts.amount_text,
         amounts.amount_yuan,
+        amounts.header_unit,
         amounts.locality_code,
         amounts.fiscal_year,
         amounts.period,

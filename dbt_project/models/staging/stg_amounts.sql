@@ -23,7 +23,8 @@ renamed as (
         parent_char_start,
         -- Batches extracted before periods were recorded read as NULL: say 'unknown' rather than
         -- guess 'full_year', so an old ten-month figure is never summed as a whole year.
-        coalesce(period, 'unknown') as period
+        coalesce(period, 'unknown') as period,
+        header_unit
     from source
 )
 
