@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 GOLD ?= tests/fixtures/gold
 
-.PHONY: install run test eval ui lint clean bench docs docs-serve
+.PHONY: install run test eval ui lint clean bench docs docs-serve fuzz
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The long fuzz run of the extractor and the ingest step (tests/test_fuzz.py): FUZZ_EXAMPLES per property.
+FUZZ_EXAMPLES ?= 20000
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:cacheprovider \
+		--hypothesis-show-statistics
 
 eval: install
 	$(BIN)/python -m orchestration.extract.evaluation --gold $(GOLD)

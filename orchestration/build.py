@@ -20,6 +20,7 @@ from orchestration.jobs import refresh_warehouse_job
 from orchestration.resources import WarehouseResource, warehouse_resources
 from orchestration.settings import WarehousePaths
 from orchestration.summary import summarize
+from orchestration.warehouse.publish import read_outcome
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 STEP_EVENTS = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
@@ -141,7 +142,18 @@ def main(argv: list[str] | None = None) -> int:
         ok = refresh(args.report_json)
     if paths.published_database.exists():
         print(summarize(str(paths.published_database)))
+    print(outcome_line(paths, ok))
     return 0 if ok else 1
+
+
+def outcome_line(paths: WarehousePaths, ok: bool) -> str:
+    """The last line `make run` prints: published (and what was held back), or why not."""
+    outcome = read_outcome(paths.refresh_outcome)
+    if ok:
+        held = outcome["reason"] if outcome and outcome["published"] and outcome["reason"] else ""
+        return "published" + (f"; {held} (fiscal status lists them with the reason)" if held else "")
+    reason = outcome["reason"] if outcome and not outcome["published"] else "a blocking check failed (see above)"
+    return f"NOT published, the last good warehouse stays: {reason}"
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ from orchestration.ingest.decode import decode_bulletin
 from orchestration.ingest.inbox import MAX_BULLETIN_BYTES, bulletin_id_for
 from orchestration.provenance import figure_in_sentence
 from orchestration.settings import PROJECT_ROOT, WarehousePaths
+from orchestration.summary import set_aside
+from orchestration.warehouse.publish import read_outcome
 
 DEFAULT_LIMIT = 50
 # What each step of the refresh job does, in the words the progress display shows.
@@ -302,9 +304,7 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
             "select status, count(*) filter (where not is_removed), count(*) filter (where is_removed) "
             "from bulletin_files group by 1 order by 1"
         ).fetchall()
-        quarantined = con.execute(
-            "select source_file, reason from bulletin_files where status = 'quarantined' and not is_removed order by 1"
-        ).fetchall()
+        not_in = set_aside(con)
         removed = con.execute(
             "select source_file, status, removed_at from bulletin_files where is_removed order by 1"
         ).fetchall()
@@ -312,8 +312,8 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
         facts = con.execute("select (select count(*) from fct_amount), (select count(*) from fct_ratio)").fetchone()
     console.print(f"[bold]warehouse[/bold] {paths.published_database}   [bold]inbox[/bold] {paths.bulletins_dir}")
     console.print(render_table(["status", "files", "removed from inbox"], statuses, title="Bulletin files"))
-    if quarantined:
-        console.print(render_table(["file", "reason"], quarantined, title="Quarantined"))
+    if not_in:
+        console.print(render_table(["file", "status", "reason"], not_in, title="Quarantined or held (not published)"))
     if removed:
         console.print(
             render_table(["file", "status", "removed at"], removed, title="Removed (facts kept until purged)")
@@ -325,6 +325,9 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
 
     reason = stale_reason(paths)
     console.print("warehouse is current" if reason is None else f"[yellow]stale[/yellow]: {reason}")
+    outcome = read_outcome(paths.refresh_outcome)
+    if outcome and not outcome["published"]:
+        console.print(f"[red]last refresh not published[/red] ({outcome['at']}): {escape(outcome['reason'])}")
     with console.status("reading check results from the Dagster instance …"):
         summary, failing = check_results(dagster_home())
     console.print(f"checks: {summary}")

@@ -49,6 +49,11 @@ class WarehousePaths:
         return self.warehouse_dir / "warehouse.duckdb"
 
     @property
+    def refresh_outcome(self) -> Path:
+        """The last refresh's outcome: published, or why not (orchestration.warehouse.publish.record_outcome)."""
+        return self.warehouse_dir / "build" / "last_outcome.json"
+
+    @property
     def build_lock(self) -> Path:
         return self.warehouse_dir / "build" / ".lock"
 

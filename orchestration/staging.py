@@ -60,6 +60,17 @@ LEDGER_SCHEMAS: dict[str, pa.Schema] = {
             ("extracted_at", _time),
         ]
     ),
+    # Bulletins held back from the marts because their rows failed a check (orchestration/warehouse/holds.py).
+    "holds": pa.schema(
+        [
+            ("bulletin_id", _str),
+            ("check_name", _str),
+            ("reason", _str),
+            ("checks_version", _str),
+            ("run_id", _str),
+            ("held_at", _time),
+        ]
+    ),
 }
 
 BATCH_SCHEMAS: dict[str, pa.Schema] = {

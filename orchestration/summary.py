@@ -65,15 +65,22 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence]) -> str:
     return "\n".join(lines)
 
 
+def set_aside(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """Files in the inbox whose text is not (or not in its newest version) in the marts: quarantined (not
+    usable) or held (a check failed on its rows), with the reason: (file, status, reason)."""
+    return con.execute(
+        "select source_file, status, reason from bulletin_files "
+        "where status in ('quarantined', 'held') and not is_removed order by status, source_file"
+    ).fetchall()
+
+
 def summarize(database: str) -> str:
     with duckdb.connect(database, read_only=True) as con:
         statuses = dict(
             con.execute("select status, count(*) from bulletin_files where not is_removed group by 1").fetchall()
         )
         removed = con.execute("select count(*) from bulletin_files where is_removed").fetchone()[0]
-        quarantined = con.execute(
-            "select source_file, reason from bulletin_files where status = 'quarantined' and not is_removed order by 1"
-        ).fetchall()
+        not_in = set_aside(con)
         articles, amounts, ratios = con.execute(
             "select (select count(*) from dim_article), (select count(*) from fct_amount),"
             " (select count(*) from fct_ratio)"
@@ -82,9 +89,9 @@ def summarize(database: str) -> str:
     lines = [
         f"warehouse: {database}",
         "bulletins: "
-        + ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "duplicate", "quarantined"))
+        + ", ".join(f"{statuses.get(s, 0)} {s}" for s in ("loaded", "duplicate", "quarantined", "held"))
         + (f" (and {removed} file(s) removed from the inbox, facts kept)" if removed else ""),
-        *(f"  quarantined {name}: {reason}" for name, reason in quarantined),
+        *(f"  {status} {name}: {reason}" for name, status, reason in not_in),
         f"articles: {articles}   amounts: {amounts}   ratios: {ratios}",
         "by province and period: allocation + expenditure in yuan (parts of a total not counted twice), amounts found",
         *(f"  {yuan:>20,.2f}  {n:>5}  {province}  {period}" for province, period, n, yuan in by_province),

@@ -52,6 +52,9 @@ def _classify(program: str | None, sentence: str, measure: str) -> tuple[str | N
     return code or None, evidence
 
 
+CUE_LOOKBACK = 400
+
+
 class _Body:
     """Paragraph / sentence / segment lookup for one article body."""
 
@@ -206,7 +209,11 @@ def _amounts(
             prev_cl = clause_start(text, seg.start, cl - 1)
             program = programs.previous_clause_program(_strip_nl(text[prev_cl : cl - 1])) or program
         earlier = body.earlier_in_paragraph(m.start)
-        year = years.amount_year(text, sent.start, m.start, m.end, default_year, earlier)
+        # Year and period cues are read back to the sentence start, but not further than CUE_LOOKBACK
+        # characters: a cue that far back is weak evidence, and a bulletin scraped as one endless
+        # sentence would otherwise cost time quadratic in its length.
+        cue_start = max(sent.start, m.start - CUE_LOOKBACK)
+        year = years.amount_year(text, cue_start, m.start, m.end, default_year, earlier)
         sentence = body.sentence_text(sent)
         measure = cue.measure
         is_cell = m.text[-1:] != "元"
@@ -215,7 +222,7 @@ def _amounts(
             cap = tables.caption(text, m.start, body_start)
             measure = measure_in(cap) or measure_in(title) or measure
         rows.append(Amount(no, m.start, m.end, m.text, m.yuan, sentence, sent.start, year, program, None, measure))
-        rows[-1].period = periods.period_of(text, sent.start, m.start, earlier, frame, measure)
+        rows[-1].period = periods.period_of(text, cue_start, m.start, earlier, frame, measure)
         rows[-1].header_unit = m.header_unit or None
         items.append(
             Item(

@@ -26,7 +26,7 @@ import duckdb
 from plotly.offline import get_plotlyjs
 
 from orchestration.provenance import figure_in_sentence
-from orchestration.summary import spending_by_province
+from orchestration.summary import set_aside, spending_by_province
 from orchestration.warehouse.publish import build_lock
 
 UNPLACED = "unplaced"  # page of the figures whose locality the extractor could not decide
@@ -266,6 +266,7 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     with duckdb.connect(str(database), read_only=True) as con:
         con.execute(f"set enable_progress_bar = false; set memory_limit = '{MEMORY_LIMIT}'")
         localities = con.execute(LOCALITY_PAGES, {"unplaced": UNPLACED, "version": RENDER_VERSION}).fetchall()
+        not_in = set_aside(con)
         fingerprints = {f"localities/{page}.html": fp for page, fp, *_ in localities}
         fingerprints.update(con.execute(BULLETIN_FINGERPRINTS, {"version": RENDER_VERSION}).fetchall())
         stale = {page for page, fp in fingerprints.items() if recorded.get(page) != fp or page not in on_disk}
@@ -335,6 +336,15 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
         "<h2>Spending by province and period</h2><table><thead><tr><th>province</th><th>period</th>"
         f"<th>figures</th><th>spending (yuan)</th></tr></thead><tbody>{province_rows}</tbody></table>"
     )
+    if not_in:
+        index_body += (
+            "<h2>Not in the warehouse</h2><p class='muted'>Quarantined files are not usable; held files failed a "
+            "check on their rows (their previous version, if any, is shown) and are judged again when the checks, "
+            "the extractor or the file change.</p><table class='set-aside'><thead><tr><th>file</th><th>status</th>"
+            "<th>reason</th></tr></thead><tbody>"
+            + "".join(f"<tr><td>{_e(f)}</td><td>{_e(st)}</td><td>{_e(r)}</td></tr>" for f, st, r in not_in)
+            + "</tbody></table>"
+        )
     index = out_dir / "index.html"
     _write_atomically(index, _page("Provenance report", index_body))
     _write_atomically(out_dir / MANIFEST, json.dumps(fingerprints, sort_keys=True))

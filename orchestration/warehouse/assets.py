@@ -10,10 +10,14 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.freshness import ledger_state
+from orchestration.ingest.inbox import LOADED
 from orchestration.resources import WarehouseResource
-from orchestration.summary import markdown_table, newest_amounts, spending_by_province
+from orchestration.staging import StagingStore
+from orchestration.summary import markdown_table, newest_amounts, set_aside, spending_by_province
+from orchestration.warehouse.checks import row_check_failures
+from orchestration.warehouse.holds import HoldLedger, dbt_test_failures, too_many
 from orchestration.warehouse.project import dbt_project
-from orchestration.warehouse.publish import build_lock, publish_database, relation_row_counts
+from orchestration.warehouse.publish import build_lock, publish_database, record_outcome, relation_row_counts
 
 
 class LayerGroupTranslator(DagsterDbtTranslator):
@@ -73,22 +77,41 @@ translator = LayerGroupTranslator(
 )
 
 
+# Rounds of build-judge-hold: each holds the bulletins the last build's checks blamed and rebuilds without
+# them. Two are the rule (one bad bulletin); more only when a rebuild exposes another bulletin's rows.
+MAX_BUILD_ROUNDS = 4
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """``dbt build``; then the bulletins whose rows fail a check (a dbt test or a Python row check) are
+    held back (holds.py) and dbt builds again without them, so one bad bulletin never stops the rest."""
     paths = warehouse.paths
     # The dbt profile and sources read WAREHOUSE_DIR: the same setting that placed the Parquet files.
     os.environ["WAREHOUSE_DIR"] = str(paths.warehouse_dir)
-    events, failure = [], None
     with build_lock(paths.build_lock):
-        try:
-            # Unit tests check model logic, not data: they run in the test suite, not in every refresh.
-            # A stable target path lets dbt reuse its partial parse between refreshes.
-            invocation = dbt.cli(
-                ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=paths.dbt_target
-            )
-            events.extend(invocation.stream())
-        except DagsterDbtCliRuntimeError as exc:  # report what was built before re-raising
-            failure = exc
+        store = StagingStore(paths.staging_dir)
+        holds = HoldLedger(store)
+        loaded = sum(r["status"] == LOADED for r in store.read_ledger("bulletin_files"))
+        for build_round in range(1, MAX_BUILD_ROUNDS + 1):
+            events, failure = _dbt_build(context, dbt, paths)
+            if failure is not None:
+                blamed, blocking = dbt_test_failures(paths.dbt_target / "run_results.json", paths.build_database)
+            else:  # the Python row checks read the marts, so only once dbt has built them all
+                blamed, blocking = row_check_failures(paths.build_database), []
+            if reason := too_many(blamed, loaded):
+                blamed, blocking = [], [*blocking, reason]
+            newly_held = holds.hold(blamed, context.run.run_id)
+            for held in newly_held:
+                context.log.warning("holding back bulletin %s: %s", held.bulletin_id, held.reason)
+            if not newly_held or build_round == MAX_BUILD_ROUNDS:
+                break
+            context.log.info("rebuilding without %d held bulletin(s)", len(newly_held))
+    for reason in blocking:
+        # Without a dbt failure, the blocking asset checks stop the publish and say which rows.
+        context.log.error("%s", reason)
+    if blocking:
+        record_outcome(paths.refresh_outcome, context.run.run_id, False, "; ".join(blocking))
     # Row counts are read once dbt has exited: DuckDB lets no reader in while dbt holds the file.
     counts = relation_row_counts(paths.build_database)
     for event in events:
@@ -98,7 +121,22 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
                 event = event.with_metadata({**event.metadata, "dagster/row_count": counts[name]})
         yield event
     if failure is not None:
-        raise failure
+        reasons = "; ".join(blocking) or "dbt build failed"
+        raise dg.Failure(f"not published: {reasons}", metadata={"reasons": blocking}) from failure
+
+
+def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths) -> tuple[list, Exception | None]:
+    events, failure = [], None
+    try:
+        # Unit tests check model logic, not data: they run in the test suite, not in every refresh.
+        # A stable target path lets dbt reuse its partial parse between refreshes.
+        invocation = dbt.cli(
+            ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=paths.dbt_target
+        )
+        events.extend(invocation.stream())
+    except DagsterDbtCliRuntimeError as exc:  # report what was built before re-raising
+        failure = exc
+    return events, failure
 
 
 MART_KEYS = [spec.key for spec in warehouse_models.specs if spec.group_name == "marts"]
@@ -124,11 +162,22 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     with duckdb.connect(str(paths.published_database), read_only=True) as con:
         header, newest = newest_amounts(con, PREVIEW_ROWS)
         by_province = spending_by_province(con)
+        not_in = set_aside(con)
+    held = sum(status == "held" for _, status, _ in not_in)
+    record_outcome(
+        paths.refresh_outcome,
+        context.run.run_id,
+        True,
+        f"{held} bulletin(s) held back by a check" if held else "",
+    )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(paths.published_database)),
             "row_counts": dg.MetadataValue.md("\n".join(f"- {t}: {n}" for t, n in counts.items())),
             "dagster/row_count": counts.get("fct_amount", 0),
+            "held_or_quarantined": dg.MetadataValue.md(
+                markdown_table(["file", "status", "reason"], not_in) if not_in else "none"
+            ),
             "newest_amounts": dg.MetadataValue.md(markdown_table(header, newest)),
             "spending_by_province": dg.MetadataValue.md(
                 markdown_table(["province", "period", "amounts", "allocation + expenditure (yuan)"], by_province)

@@ -1,7 +1,9 @@
 """Checks an analyst wants to see red before trusting the warehouse.
 
 They read the build database (read-only) after dbt has built the marts; they are blocking, so a
-failing check stops ``published_warehouse`` and analysts keep the last good warehouse.
+failing check stops ``published_warehouse`` and analysts keep the last good warehouse. The row checks
+are first run by the dbt step itself (``row_check_failures``), which holds back the bulletins whose
+rows fail (see holds.py): so here they fail only for what no single bulletin can be blamed for.
 """
 
 import re
@@ -15,6 +17,7 @@ import duckdb
 
 from orchestration.extract.numbers import parse_money
 from orchestration.resources import WarehouseResource
+from orchestration.warehouse.holds import BulletinFailure, per_bulletin
 
 FCT_AMOUNT, FCT_RATIO, DIM_BULLETIN = dg.AssetKey("fct_amount"), dg.AssetKey("fct_ratio"), dg.AssetKey("dim_bulletin")
 
@@ -45,28 +48,23 @@ def _result(failures: list[tuple], header: str, checked: int, what: str) -> dg.A
     )
 
 
-@dg.asset_check(
-    asset=FCT_AMOUNT,
-    blocking=True,
-    description="Every amount_text re-parses to its amount_yuan (a table cell's bare number times its header_unit).",
-)
-def amount_text_reparses(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+# Row checks: each finds the failing rows of the build database as (bulletin_id, row, shown columns...).
+# The asset checks below show them; `row_check_failures` groups them by bulletin, so that the refresh
+# holds those bulletins back instead of blocking the warehouse (see holds.py).
+
+
+def reparse_mismatches(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Amounts whose text does not re-parse to their value: (bulletin_id, amount_id, text, unit, yuan, parsed)."""
     # Each distinct (text, unit, yuan) triple is parsed once: figures such as 100万元 recur across bulletins.
-    triples = _query(
-        warehouse,
-        "select amount_text, header_unit, amount_yuan, count(*), min(amount_id) from fct_amount group by all",
-    )
+    triples = con.execute(
+        "select amount_text, header_unit, amount_yuan, list(amount_id order by amount_id) from fct_amount group by all"
+    ).fetchall()
     failures = []
-    for text, header_unit, yuan, n, amount_id in triples:
+    for text, header_unit, yuan, amount_ids in triples:
         parsed = reparse(text, header_unit)
         if not isinstance(parsed, Decimal) or parsed.quantize(Decimal("0.01")) != yuan:
-            failures.append((amount_id, n, text, header_unit or "", yuan, parsed))
-    return _result(
-        failures,
-        "amount_id (first of n) | n | amount_text | header_unit | amount_yuan | re-parsed",
-        sum(t[3] for t in triples),
-        "mismatches",
-    )
+            failures += [(_bulletin_of(a), a, text, header_unit or "", yuan, parsed) for a in amount_ids]
+    return failures
 
 
 def reparse(amount_text: str, header_unit: str | None) -> Decimal | str:
@@ -87,39 +85,102 @@ def covered(span_start: int, span_end: int, starts: list[int], max_ends: list[in
     return before > 0 and max_ends[before - 1] > span_start
 
 
+def unaccounted_spans(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], int]:
+    """Money-like spans that are neither an amount nor skipped with a reason: (bulletin_id, file, offset,
+    span, context), and how many spans were looked at."""
+    failures, checked = [], 0
+    # One row per bulletin with its covered spans; fetched in chunks so the texts of a large
+    # warehouse are never all in memory at once.
+    cursor = con.execute(
+        """
+        with spans as (
+            select bulletin_id, char_start, char_end from fct_amount
+            union all select bulletin_id, char_start, char_end from staging.stg_skipped_spans
+        ),
+        per_bulletin as (
+            select bulletin_id, list(char_start) as starts, list(char_end) as ends from spans group by 1
+        )
+        select b.bulletin_id, b.source_file, b.bulletin_text, p.starts, p.ends
+        from dim_bulletin b left join per_bulletin p using (bulletin_id)
+        """
+    )
+    while rows := cursor.fetchmany(256):
+        for bulletin_id, source_file, text, starts, ends in rows:
+            spans = sorted(zip(starts or [], ends or [], strict=True))
+            sorted_starts, max_ends = [s for s, _ in spans], list(accumulate((e for _, e in spans), max))
+            for match in MONEY_LIKE.finditer(text):
+                checked += 1
+                if not covered(match.start(), match.end(), sorted_starts, max_ends):
+                    context = text[max(0, match.start() - 15) : match.end() + 5]
+                    failures.append((bulletin_id, source_file, match.start(), match.group(), context))
+    return failures, checked
+
+
+def overflowing_totals(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], int]:
+    """Totals whose parts add up to more: (bulletin_id, total, text, yuan, sum of parts, parts)."""
+    rows = con.execute(
+        """
+        select parent.bulletin_id, parent.amount_id, parent.amount_text, parent.amount_yuan,
+               sum(part.amount_yuan), count(*)
+        from fct_amount part join fct_amount parent on part.parent_amount_id = parent.amount_id
+        group by all
+        """
+    ).fetchall()
+    return [r for r in rows if r[4] > r[3]], len(rows)
+
+
+def bulletins_without_articles(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], int]:
+    """Loaded bulletins the extractor found no article in: (bulletin_id, file, articles)."""
+    rows = con.execute("select bulletin_id, source_file, article_count from dim_bulletin").fetchall()
+    return [r for r in rows if r[2] < 1], len(rows)
+
+
+def row_check_failures(database) -> list[BulletinFailure]:
+    """Every row check's failures, grouped by the bulletin they come from."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        found = {
+            "amount_text_reparses": reparse_mismatches(con),
+            "money_spans_accounted_for": unaccounted_spans(con)[0],
+            "parts_within_total": overflowing_totals(con)[0],
+            "every_bulletin_has_an_article": bulletins_without_articles(con)[0],
+        }
+    return [
+        failure
+        for check, rows in found.items()
+        for failure in per_bulletin(check, ((r[0], " ".join(map(str, r[1:]))[:200]) for r in rows))
+    ]
+
+
+def _bulletin_of(fact_id: str) -> str:
+    return fact_id.split(":", 1)[0]
+
+
+def _connect(warehouse: WarehouseResource) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(warehouse.paths.build_database), read_only=True)
+
+
+@dg.asset_check(
+    asset=FCT_AMOUNT,
+    blocking=True,
+    description="Every amount_text re-parses to its amount_yuan (a table cell's bare number times its header_unit).",
+)
+def amount_text_reparses(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with _connect(warehouse) as con:
+        failures = reparse_mismatches(con)
+        (checked,) = con.execute("select count(*) from fct_amount").fetchone()
+    header = "amount_id | amount_text | header_unit | amount_yuan | re-parsed"
+    return _result([f[1:] for f in failures], header, checked, "mismatches")
+
+
 @dg.asset_check(
     asset=FCT_AMOUNT,
     blocking=True,
     description="Every money-like span in a loaded bulletin is an amount or is listed with a reason.",
 )
 def money_spans_accounted_for(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    failures, checked = [], 0
-    with duckdb.connect(str(warehouse.paths.build_database), read_only=True) as con:
-        # One row per bulletin with its covered spans; fetched in chunks so the texts of a large
-        # warehouse are never all in memory at once.
-        cursor = con.execute(
-            """
-            with spans as (
-                select bulletin_id, char_start, char_end from fct_amount
-                union all select bulletin_id, char_start, char_end from staging.stg_skipped_spans
-            ),
-            per_bulletin as (
-                select bulletin_id, list(char_start) as starts, list(char_end) as ends from spans group by 1
-            )
-            select b.source_file, b.bulletin_text, p.starts, p.ends
-            from dim_bulletin b left join per_bulletin p using (bulletin_id)
-            """
-        )
-        while rows := cursor.fetchmany(256):
-            for source_file, text, starts, ends in rows:
-                spans = sorted(zip(starts or [], ends or [], strict=True))
-                sorted_starts, max_ends = [s for s, _ in spans], list(accumulate((e for _, e in spans), max))
-                for match in MONEY_LIKE.finditer(text):
-                    checked += 1
-                    if not covered(match.start(), match.end(), sorted_starts, max_ends):
-                        context = text[max(0, match.start() - 15) : match.end() + 5]
-                        failures.append((source_file, match.start(), match.group(), context))
-    return _result(failures, "file | offset | span | context", checked, "unaccounted_spans")
+    with _connect(warehouse) as con:
+        failures, checked = unaccounted_spans(con)
+    return _result([f[1:] for f in failures], "file | offset | span | context", checked, "unaccounted_spans")
 
 
 def _orphan_check(fact: dg.AssetKey, keys: dict[str, str]) -> dg.AssetChecksDefinition:
@@ -154,23 +215,17 @@ def _orphan_check(fact: dg.AssetKey, keys: dict[str, str]) -> dg.AssetChecksDefi
     asset=FCT_AMOUNT, blocking=True, description="The parts of a total never add up to more than the total."
 )
 def parts_within_total(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    rows = _query(
-        warehouse,
-        """
-        select parent.amount_id, parent.amount_text, parent.amount_yuan, sum(part.amount_yuan), count(*)
-        from fct_amount part join fct_amount parent on part.parent_amount_id = parent.amount_id
-        group by all
-        """,
-    )
-    failures = [r for r in rows if r[3] > r[2]]
-    return _result(failures, "total | text | yuan | sum of parts | parts", len(rows), "overflowing_totals")
+    with _connect(warehouse) as con:
+        failures, checked = overflowing_totals(con)
+    header = "total | text | yuan | sum of parts | parts"
+    return _result([f[1:] for f in failures], header, checked, "overflowing_totals")
 
 
 @dg.asset_check(asset=DIM_BULLETIN, blocking=True, description="Every loaded bulletin has at least one article.")
 def every_bulletin_has_an_article(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    rows = _query(warehouse, "select bulletin_id, source_file, article_count from dim_bulletin")
-    failures = [r for r in rows if r[2] < 1]
-    return _result(failures, "bulletin | file | articles", len(rows), "bulletins_without_articles")
+    with _connect(warehouse) as con:
+        failures, checked = bulletins_without_articles(con)
+    return _result(failures, "bulletin | file | articles", checked, "bulletins_without_articles")
 
 
 @dg.asset_check(

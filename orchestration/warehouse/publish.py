@@ -8,6 +8,7 @@ reading it (the rename does not touch its inode) and never meets a lock or a hal
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-# Schemas of the build database that hold views over the staging Parquet files: not for analysts.
-INTERNAL_SCHEMAS = ("staging", "intermediate")
+# Schemas of the build database that are not for analysts: views over the staging Parquet files, and
+# the failing rows of dbt's data tests (read by the refresh to hold bulletins back).
+INTERNAL_SCHEMAS = ("staging", "intermediate", "test_failures")
 
 
 @contextmanager
@@ -72,3 +74,19 @@ def relation_row_counts(database: Path) -> dict[str, int]:
         return {
             name: con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0] for schema, name in relations
         }
+
+
+def record_outcome(outcome_path: Path, run_id: str, published: bool, reason: str) -> None:
+    """What the last refresh did, in one line a user sees first (``make run``, ``fiscal status``)."""
+    outcome_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = outcome_path.with_name(f".{outcome_path.name}.{os.getpid()}.tmp")
+    record = {"run_id": run_id, "at": datetime.now(UTC).isoformat(timespec="seconds"), "published": published}
+    tmp.write_text(json.dumps({**record, "reason": reason}, ensure_ascii=False))
+    os.replace(tmp, outcome_path)
+
+
+def read_outcome(outcome_path: Path) -> dict | None:
+    try:
+        return json.loads(outcome_path.read_text())
+    except (OSError, ValueError):
+        return None

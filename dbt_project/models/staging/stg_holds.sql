@@ -1,0 +1,14 @@
+with source as (
+    select * from {{ source('staging', 'holds') }}
+),
+
+renamed as (
+    select
+        bulletin_id,
+        check_name,
+        reason as hold_reason,
+        held_at
+    from source
+)
+
+select * from renamed
