@@ -1,4 +1,5 @@
-# Quickstart: `make run` builds the warehouse from seeds/, `make test` runs every test.
+# Quickstart: `make run` builds the warehouse from seeds/, `make test-fast` runs the tests that build no
+# warehouse (under a minute: run it first after a rule change), `make test` runs every test (CI).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 GOLD ?= tests/fixtures/gold
 
-.PHONY: install run test eval ui lint clean bench docs docs-serve
+.PHONY: install run test test-fast eval ui lint clean bench docs docs-serve
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# No warehouse builds, dbt runs, CLI round trips or browsers (tests marked `slow`).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 eval: install
 	$(BIN)/python -m orchestration.extract.evaluation --gold $(GOLD)

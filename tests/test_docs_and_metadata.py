@@ -20,6 +20,7 @@ def model_docs(folder: str) -> dict[str, dict]:
     return models
 
 
+@pytest.mark.slow
 def test_every_mart_and_every_mart_column_is_described(seed_build):
     paths, _ = seed_build
     marts = model_docs("marts")
@@ -64,6 +65,7 @@ def test_every_asset_and_check_has_a_description_and_a_layer_group():
     assert [c.key.to_user_string() for c in checks if not c.description] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry", ["newest_amounts", "spending_by_province", "row_counts"])
 def test_publishing_reports_a_preview_in_the_ui(seed_build, entry):
     _, result = seed_build

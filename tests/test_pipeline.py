@@ -4,10 +4,13 @@ import codecs
 
 import duckdb
 import pytest
-from conftest import SEEDS_DIR, build_warehouse, copy_seeds
+from builds import build_warehouse
+from conftest import SEEDS_DIR, copy_seeds
 
 import orchestration.extract.parallel as extract_parallel
 import orchestration.warehouse.checks as checks
+
+pytestmark = pytest.mark.slow  # materializes the asset graph and runs dbt
 
 FCT_AMOUNT_COLUMNS = [
     "amount_id", "bulletin_id", "source_file", "article_no", "char_start", "char_end", "amount_text",
