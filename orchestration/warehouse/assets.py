@@ -10,10 +10,11 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.freshness import ledger_state
+from orchestration.locks import file_lock
 from orchestration.resources import WarehouseResource
 from orchestration.summary import markdown_table, newest_amounts, spending_by_province
 from orchestration.warehouse.project import dbt_project
-from orchestration.warehouse.publish import build_lock, publish_database, relation_row_counts
+from orchestration.warehouse.publish import publish_database, relation_row_counts
 
 
 class LayerGroupTranslator(DagsterDbtTranslator):
@@ -79,7 +80,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
     # The dbt profile and sources read WAREHOUSE_DIR: the same setting that placed the Parquet files.
     os.environ["WAREHOUSE_DIR"] = str(paths.warehouse_dir)
     events, failure = [], None
-    with build_lock(paths.build_lock):
+    with file_lock(paths.build_lock):  # DuckDB allows one writing process
         try:
             # Unit tests check model logic, not data: they run in the test suite, not in every refresh.
             # A stable target path lets dbt reuse its partial parse between refreshes.
@@ -116,7 +117,7 @@ PREVIEW_ROWS = 10
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     paths = warehouse.paths
-    with build_lock(paths.build_lock):
+    with file_lock(paths.build_lock):
         counts = publish_database(
             paths.build_database, paths.published_database, context.run.run_id, ledger_state(paths)
         )
