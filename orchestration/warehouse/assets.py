@@ -1,6 +1,6 @@
 """Model: the dbt project (staging -> intermediate -> marts) and the published warehouse."""
 
-import os
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,18 +74,20 @@ translator = LayerGroupTranslator(
 )
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
+@dbt_assets(manifest=dbt_project().manifest_path, dagster_dbt_translator=translator)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     paths = warehouse.paths
-    # The dbt profile and sources read WAREHOUSE_DIR: the same setting that placed the Parquet files.
-    os.environ["WAREHOUSE_DIR"] = str(paths.warehouse_dir)
+    # The profile and the sources find the warehouse in this var: the folder that holds the Parquet files.
+    warehouse_var = json.dumps({"warehouse_dir": str(paths.warehouse_dir)})
     events, failure = [], None
     with file_lock(paths.build_lock):  # DuckDB allows one writing process
         try:
             # Unit tests check model logic, not data: they run in the test suite, not in every refresh.
             # A stable target path lets dbt reuse its partial parse between refreshes.
             invocation = dbt.cli(
-                ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=paths.dbt_target
+                ["build", "--exclude-resource-type", "unit_test", "--vars", warehouse_var],
+                context=context,
+                target_path=paths.dbt_target,
             )
             events.extend(invocation.stream())
         except DagsterDbtCliRuntimeError as exc:  # report what was built before re-raising
