@@ -41,6 +41,12 @@ def test_every_mart_and_every_mart_column_is_described(seed_build):
             assert actual == {c["name"] for c in model.get("columns", [])}, name
 
 
+@pytest.mark.parametrize("folder", ["staging", "intermediate"])
+def test_every_model_before_the_marts_is_described(folder):
+    described = {name for name, model in model_docs(folder).items() if str(model.get("description", "")).strip()}
+    assert {p.stem for p in (DBT_PROJECT_DIR / "models" / folder).glob("*.sql")} <= described
+
+
 def test_the_period_vocabulary_of_the_marts_is_the_extractors():
     expected = [*PERIODS, "unknown"]
     found = 0

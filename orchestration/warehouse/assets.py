@@ -57,6 +57,7 @@ def describe_dbt_test(test: Mapping[str, Any]) -> str:
         "six_digit_code": f"{column} is a 6-digit administrative division code",
         "span_traces_to_text": f"{column} equals the bulletin's characters at [char_start, char_end)",
         "unique_combination": f"one row per {', '.join(kwargs.get('columns', []))}",
+        "relationships": f"every {column} is a key of {kwargs.get('to')} ({kwargs.get('field')})",
     }
     if generic:
         return "dbt test: " + phrases.get(generic.get("name"), f"{generic.get('name')} on {column or 'the model'}")
