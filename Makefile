@@ -1,4 +1,5 @@
-# Quickstart: `make run` builds the warehouse from seeds/, `make test` runs every test.
+# Quickstart: `make run` builds the warehouse from seeds/, `make test-fast` runs the tests that build no
+# warehouse (under a minute: run it first after a rule change), `make test` runs every test (CI).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,15 +11,25 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 GOLD ?= tests/fixtures/gold
 
-.PHONY: install run test eval ui lint clean bench docs docs-serve fuzz
+.PHONY: install lock run test test-fast fuzz eval ui lint clean bench docs docs-serve
 
-$(VENV)/.installed: pyproject.toml
+# The tested versions (requirements.lock, with the dev extra), then this project on top of them.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Refresh requirements.lock from pyproject.toml's ranges (for any platform, Python 3.11). Pins that still
+# satisfy the ranges are kept; `make lock UPGRADE=1` moves every package to the newest allowed version.
+UV_VERSION := 0.13.8
+lock: install
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal --quiet \
+		--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o requirements.lock
 
 run: install
 	mkdir -p "$(DAGSTER_HOME)" "$(WAREHOUSE_DIR)"
@@ -26,6 +37,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# No warehouse builds, dbt runs, CLI round trips or browsers (tests marked `slow`).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 # The long fuzz run of the extractor and the ingest step (tests/test_fuzz.py): FUZZ_EXAMPLES per property.
 FUZZ_EXAMPLES ?= 20000

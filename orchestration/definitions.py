@@ -29,3 +29,9 @@ defs = dg.Definitions(
     schedules=[nightly_refresh_schedule],
     resources=warehouse_resources(WarehouseResource.from_env()),
 )
+
+
+def with_refresh_job_on(executor: dg.ExecutorDefinition, name: str, description: str) -> dg.Definitions:
+    """This code location plus the refresh job under another executor (the variants in deploy/dagster/)."""
+    job = dg.define_asset_job(name, selection=dg.AssetSelection.all(), executor_def=executor, description=description)
+    return dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))

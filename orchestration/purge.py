@@ -9,13 +9,13 @@ texts stay in the raw history (bulletin_versions) and their events in file_histo
 import argparse
 import sys
 
-from orchestration.ingest.assets import ledger_lock
+from orchestration.locks import ledger_lock
 from orchestration.settings import WarehousePaths
 from orchestration.staging import StagingStore
 
 
 def purge_removed(store: StagingStore, dry_run: bool = False) -> list[str]:
-    with ledger_lock(store):
+    with ledger_lock(store.root):
         ledger = store.read_ledger("bulletin_files")
         removed = [r["source_file"] for r in ledger if r["removed_at"] is not None]
         if removed and not dry_run:

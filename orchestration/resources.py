@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.settings import WarehousePaths
-from orchestration.warehouse.project import DBT_EXECUTABLE, LeanDbtCliResource, dbt_project
+from orchestration.warehouse.project import dbt_cli
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -28,4 +28,4 @@ class WarehouseResource(dg.ConfigurableResource):
 
 def warehouse_resources(warehouse: WarehouseResource) -> dict[str, dg.ConfigurableResource]:
     """The resources every asset, check and sensor needs, for one inbox and warehouse."""
-    return {"warehouse": warehouse, "dbt": LeanDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)}
+    return {"warehouse": warehouse, "dbt": dbt_cli()}

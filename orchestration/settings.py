@@ -56,7 +56,3 @@ class WarehousePaths:
     @property
     def build_lock(self) -> Path:
         return self.warehouse_dir / "build" / ".lock"
-
-    def dbt_env(self) -> dict[str, str]:
-        """Environment for a dbt subprocess: the profile and sources read WAREHOUSE_DIR."""
-        return {**os.environ, "WAREHOUSE_DIR": str(self.warehouse_dir)}

@@ -1,36 +1,25 @@
-"""Shared fixtures: a real warehouse built from the seed bulletins with `dagster.materialize`."""
+"""Shared fixtures. Pure tests must not load Dagster or dbt: warehouse builds are imported lazily.
+
+Two tiers (markers registered in pyproject.toml): `make test-fast` runs `-m "not slow"`, `make test`
+runs everything. Mark `slow` any test that builds a warehouse, runs dbt, the CLI end to end, a
+subprocess pipeline or a browser.
+"""
 
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
-from orchestration.definitions import ALL_ASSETS
-from orchestration.resources import WarehouseResource, warehouse_resources
 from orchestration.settings import PROJECT_ROOT, WarehousePaths
-from orchestration.warehouse.checks import warehouse_checks
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
-GOLD_DIR = PROJECT_ROOT / "tests" / "fixtures" / "gold"
-
-
-def build_warehouse(
-    bulletins_dir: Path, warehouse_dir: Path, selection=None, raise_on_error: bool = True
-) -> dg.ExecuteInProcessResult:
-    """Materialize the real asset graph (ingest -> extract -> dbt -> checks -> publish) in-process."""
-    warehouse = WarehouseResource(bulletins_dir=str(bulletins_dir), warehouse_dir=str(warehouse_dir))
-    return dg.materialize(
-        [*ALL_ASSETS, *warehouse_checks],
-        resources=warehouse_resources(warehouse),
-        selection=selection,
-        raise_on_error=raise_on_error,
-        instance=dg.DagsterInstance.ephemeral(),
-    )
 
 
 @pytest.fixture(scope="session")
-def seed_build(tmp_path_factory) -> tuple[WarehousePaths, dg.ExecuteInProcessResult]:
+def seed_build(tmp_path_factory):
+    """A real warehouse built from the seed bulletins, shared by the session: (paths, result)."""
+    from builds import build_warehouse  # Dagster and dbt load here, only for the tests that build
+
     paths = WarehousePaths(SEEDS_DIR, tmp_path_factory.mktemp("seed_warehouse"))
     result = build_warehouse(paths.bulletins_dir, paths.warehouse_dir)
     return paths, result
@@ -47,3 +36,12 @@ def inbox(tmp_path) -> Path:
 def copy_seeds(inbox: Path) -> None:
     for seed in SEEDS_DIR.glob("*.txt"):
         shutil.copy(seed, inbox / seed.name)
+
+
+def pytest_collection_modifyitems(items):
+    """Keep the fast tier fast: a test that asks for the seed warehouse must be marked slow."""
+    unmarked = [
+        item.nodeid for item in items if "seed_build" in item.fixturenames and not item.get_closest_marker("slow")
+    ]
+    if unmarked:
+        raise pytest.UsageError("tests that build the seed warehouse must be marked slow: " + ", ".join(unmarked))

@@ -5,9 +5,12 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 from conftest import SEEDS_DIR
 
 from orchestration.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # builds a warehouse with the build command in a subprocess
 
 
 def test_build_command_publishes_the_warehouse_and_prints_a_summary(tmp_path):

@@ -41,6 +41,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.slow
 def test_query_prints_a_table(env, capsys):
     sql = "select locality_name, count(*) as n from fct_amount join dim_locality using (locality_code) group by 1"
     code, out, _ = run(capsys, "query", sql)
@@ -49,12 +50,14 @@ def test_query_prints_a_table(env, capsys):
     assert "row(s)" in out
 
 
+@pytest.mark.slow
 def test_query_limits_rows_and_says_so(env, capsys):
     code, out, _ = run(capsys, "query", "select amount_id from fct_amount", "--limit", "3")
     assert code == 0
     assert out.count(":") >= 3 and "first 3 rows shown" in out
 
 
+@pytest.mark.slow
 def test_query_exports_csv_and_parquet(env, capsys, tmp_path):
     with duckdb.connect(str(env.published_database), read_only=True) as con:
         total = con.execute("select count(*) from agg_spending_by_locality").fetchone()[0]
@@ -73,6 +76,7 @@ def test_query_exports_csv_and_parquet(env, capsys, tmp_path):
     assert pq.read_table(parquet).column_names == ["amount_id", "period", "amount_yuan"]
 
 
+@pytest.mark.slow
 def test_query_is_read_only_and_reports_errors(env, capsys):
     code, _, err = run(capsys, "query", "create table scratch as select 1")
     assert code == 1 and "read-only" in err
@@ -86,6 +90,7 @@ def test_query_without_a_warehouse_says_what_to_do(monkeypatch, tmp_path, capsys
     assert code == 1 and "no published warehouse" in err
 
 
+@pytest.mark.slow
 def test_explain_shows_the_sentence_and_how_each_field_was_decided(env, capsys):
     with duckdb.connect(str(env.published_database), read_only=True) as con:
         amount_id, amount_text, code, parent, period = con.execute(
@@ -105,6 +110,7 @@ def test_explain_shows_the_sentence_and_how_each_field_was_decided(env, capsys):
         assert label in out
 
 
+@pytest.mark.slow
 def test_explain_an_unknown_id_fails_with_a_hint(env, capsys):
     with duckdb.connect(str(env.published_database), read_only=True) as con:
         bulletin_id = con.execute("select bulletin_id from fct_amount limit 1").fetchone()[0]
@@ -112,6 +118,7 @@ def test_explain_an_unknown_id_fails_with_a_hint(env, capsys):
     assert code == 1 and "no amount" in err and bulletin_id in err
 
 
+@pytest.mark.slow
 def test_status_without_a_dagster_instance_says_checks_are_unknown(env, capsys):
     code, out, _ = run(capsys, "status")
     assert code == 0
@@ -119,6 +126,7 @@ def test_status_without_a_dagster_instance_says_checks_are_unknown(env, capsys):
     assert "checks: unknown" in out
 
 
+@pytest.mark.slow
 def test_status_lists_failing_checks_from_the_dagster_instance(env, capsys, tmp_path, monkeypatch):
     home = tmp_path / "dagster_home"
     home.mkdir()
@@ -132,6 +140,7 @@ def test_status_lists_failing_checks_from_the_dagster_instance(env, capsys, tmp_
     assert "1 failing" in out and "fct_amount:parts_within_total" in out
 
 
+@pytest.mark.slow
 def test_add_refuses_what_cannot_be_read_and_never_overwrites(env, capsys, tmp_path, monkeypatch):
     inbox = tmp_path / "inbox"
     monkeypatch.setenv("BULLETINS_DIR", str(inbox))
@@ -161,6 +170,7 @@ def test_add_refuses_what_cannot_be_read_and_never_overwrites(env, capsys, tmp_p
     assert (inbox / good.name).read_bytes() == good.read_bytes()
 
 
+@pytest.mark.slow
 def test_add_refreshes_and_the_bulletin_shows_in_status_query_and_report(seed_build, tmp_path):
     """The README's session, as a real `fiscal` process: add, status, query the roll-up, the report."""
     paths, _ = seed_build

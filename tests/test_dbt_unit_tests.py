@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from orchestration.settings import DBT_PROJECT_DIR
+
+pytestmark = pytest.mark.slow  # runs dbt against the seed build
 
 
 def test_dbt_unit_tests_pass(seed_build):

@@ -20,6 +20,7 @@ def model_docs(folder: str) -> dict[str, dict]:
     return models
 
 
+@pytest.mark.slow
 def test_every_mart_and_every_mart_column_is_described(seed_build):
     paths, _ = seed_build
     marts = model_docs("marts")
@@ -38,6 +39,12 @@ def test_every_mart_and_every_mart_column_is_described(seed_build):
         for name, model in marts.items():
             actual = {d[0] for d in con.execute(f'select * from "{name}" limit 0').description}  # names from yml
             assert actual == {c["name"] for c in model.get("columns", [])}, name
+
+
+@pytest.mark.parametrize("folder", ["staging", "intermediate"])
+def test_every_model_before_the_marts_is_described(folder):
+    described = {name for name, model in model_docs(folder).items() if str(model.get("description", "")).strip()}
+    assert {p.stem for p in (DBT_PROJECT_DIR / "models" / folder).glob("*.sql")} <= described
 
 
 def test_the_period_vocabulary_of_the_marts_is_the_extractors():
@@ -64,6 +71,7 @@ def test_every_asset_and_check_has_a_description_and_a_layer_group():
     assert [c.key.to_user_string() for c in checks if not c.description] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("entry", ["newest_amounts", "spending_by_province", "row_counts"])
 def test_publishing_reports_a_preview_in_the_ui(seed_build, entry):
     _, result = seed_build

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 from conftest import copy_seeds
 
 from orchestration.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # a refresh under Dagster's multiprocess executor
 
 
 def test_refresh_under_the_multiprocess_executor(inbox, tmp_path):

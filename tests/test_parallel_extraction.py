@@ -2,7 +2,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from orchestration.extract.parallel import MIN_BULLETINS_FOR_POOL, extract_many
+
+pytestmark = pytest.mark.slow  # starts a pool of worker processes, each loading the gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = sorted(ROOT.glob("seeds/*.txt")) + sorted((ROOT / "tests/fixtures/composed/texts").glob("*.txt"))

@@ -4,10 +4,13 @@ import codecs
 
 import duckdb
 import pytest
-from conftest import SEEDS_DIR, build_warehouse, copy_seeds
+from builds import build_warehouse
+from conftest import SEEDS_DIR, copy_seeds
 
 import orchestration.extract.parallel as extract_parallel
 import orchestration.warehouse.checks as checks
+
+pytestmark = pytest.mark.slow  # materializes the asset graph and runs dbt
 
 FCT_AMOUNT_COLUMNS = [
     "amount_id", "bulletin_id", "source_file", "article_no", "char_start", "char_end", "amount_text",
@@ -165,11 +168,11 @@ def test_the_lean_dbt_resource_overrides_hooks_dagster_dbt_still_has():
 
     from dagster_dbt import DbtCliResource
 
-    from orchestration.warehouse.project import DBT_EXECUTABLE, LeanDbtCliResource, dbt_project
+    from orchestration.warehouse.project import DBT_EXECUTABLE, dbt_cli
 
     for hook in ("_cli_version", "_initialize_dbt_core_adapter"):
         assert hook in vars(DbtCliResource), hook
-    resource = LeanDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    resource = dbt_cli()
     printed = subprocess.run([DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True).stdout
     assert f"installed: {resource._cli_version}" in printed
     assert resource._initialize_dbt_core_adapter([]) is None

@@ -8,11 +8,15 @@ import threading
 import time
 
 import duckdb
-from conftest import SEEDS_DIR, build_warehouse, copy_seeds
+import pytest
+from builds import build_warehouse
+from conftest import SEEDS_DIR, copy_seeds
 
 from orchestration.purge import purge_removed
 from orchestration.settings import PROJECT_ROOT, WarehousePaths
 from orchestration.staging import StagingStore
+
+pytestmark = pytest.mark.slow  # builds warehouses again and again, and kills real runs
 
 
 def query(database, sql, *params):

@@ -13,6 +13,8 @@ import pytest
 
 from orchestration.report.render import render_report
 
+pytestmark = pytest.mark.slow  # renders the report from the seed build and opens it in Chromium
+
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import duckdb
 import pyarrow.parquet as pq
+import pytest
 
 from orchestration.extract.records import PERIODS
 from orchestration.staging import PLACEHOLDER, StagingStore
@@ -36,6 +37,7 @@ def cells(paths) -> dict[tuple, tuple]:
     return table
 
 
+@pytest.mark.slow
 def test_the_period_of_a_staging_row_reaches_fct_amount(seed_build):
     paths, _ = seed_build
     store = StagingStore(paths.staging_dir)
@@ -64,6 +66,7 @@ def test_a_placeholder_without_the_period_column_is_rewritten(tmp_path):
     assert "period" in pq.read_schema(placeholder).names
 
 
+@pytest.mark.slow
 def test_county_cells_are_the_sums_of_their_amounts(seed_build):
     paths, _ = seed_build
     expected: dict[tuple, list] = defaultdict(list)
@@ -79,6 +82,7 @@ def test_county_cells_are_the_sums_of_their_amounts(seed_build):
     assert {k for k in expected if levels[k[0]] == "county"} == set(county_cells)
 
 
+@pytest.mark.slow
 def test_each_prefecture_and_province_cell_equals_the_cells_below_it(seed_build):
     paths, _ = seed_build
     parents = dict(query(paths, "select locality_code, parent_code from dim_locality"))
@@ -98,6 +102,7 @@ def test_each_prefecture_and_province_cell_equals_the_cells_below_it(seed_build)
     assert set(children) <= set(table)
 
 
+@pytest.mark.slow
 def test_province_cells_hold_every_placed_amount_once_per_period(seed_build):
     paths, _ = seed_build
     parents = dict(query(paths, "select locality_code, parent_code from dim_locality"))

@@ -5,6 +5,7 @@ import os
 
 import dagster as dg
 import duckdb
+import pytest
 
 from orchestration.definitions import defs
 from orchestration.resources import WarehouseResource
@@ -47,6 +48,7 @@ def test_inbox_changes_classifies_files():
     assert inbox_changes(before, after) == {"new": ["d.txt"], "changed": ["b.txt"], "removed": ["c.txt"]}
 
 
+@pytest.mark.slow
 def test_schedule_refreshes_only_a_warehouse_that_is_not_current(seed_build):
     paths, _ = seed_build
     warehouse = WarehouseResource(bulletins_dir=str(paths.bulletins_dir), warehouse_dir=str(paths.warehouse_dir))
@@ -85,6 +87,7 @@ def test_definitions_load_with_job_sensor_schedule_and_checks():
     assert any(k.name == "money_spans_accounted_for" for k in check_keys)
 
 
+@pytest.mark.slow
 def test_a_sensor_request_runs_the_refresh_on_a_real_instance(inbox, tmp_path):
     from orchestration.definitions import ALL_ASSETS
     from orchestration.jobs import refresh_warehouse_job

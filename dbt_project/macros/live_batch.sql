@@ -3,7 +3,7 @@
 {% macro live_batch_rows(fact_source) -%}
     select facts.*
     from {{ fact_source }} as facts
-    semi join {{ source('staging', 'extractions') }} as extractions
+    semi join {{ source('ledger', 'extractions') }} as extractions
         on facts.bulletin_id = extractions.bulletin_id
         and facts.batch_id = extractions.batch_id
 {%- endmacro %}

@@ -11,16 +11,10 @@ then launch ``refresh_warehouse_celery`` from the UI (``dagster dev -f deploy/da
 with ``run_config.celery.yaml``.
 """
 
-import dagster as dg
 from dagster_celery import celery_executor
 
-from orchestration.definitions import defs as base_defs
+from orchestration.definitions import with_refresh_job_on
 
-refresh_warehouse_celery = dg.define_asset_job(
-    "refresh_warehouse_celery",
-    selection=dg.AssetSelection.all(),
-    executor_def=celery_executor,
-    description="refresh_warehouse with each step submitted to Celery workers.",
+defs = with_refresh_job_on(
+    celery_executor, "refresh_warehouse_celery", "refresh_warehouse with each step submitted to Celery workers."
 )
-
-defs = dg.Definitions.merge(base_defs, dg.Definitions(jobs=[refresh_warehouse_celery]))

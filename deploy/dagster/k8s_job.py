@@ -5,16 +5,10 @@ Postgres storage (``dagster.distributed.yaml``); the image named there carries t
 ``refresh_warehouse_k8s`` with ``run_config.k8s.yaml``.
 """
 
-import dagster as dg
 from dagster_k8s import k8s_job_executor
 
-from orchestration.definitions import defs as base_defs
+from orchestration.definitions import with_refresh_job_on
 
-refresh_warehouse_k8s = dg.define_asset_job(
-    "refresh_warehouse_k8s",
-    selection=dg.AssetSelection.all(),
-    executor_def=k8s_job_executor,
-    description="refresh_warehouse with each step in its own Kubernetes pod.",
+defs = with_refresh_job_on(
+    k8s_job_executor, "refresh_warehouse_k8s", "refresh_warehouse with each step in its own Kubernetes pod."
 )
-
-defs = dg.Definitions.merge(base_defs, dg.Definitions(jobs=[refresh_warehouse_k8s]))

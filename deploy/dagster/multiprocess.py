@@ -16,13 +16,10 @@ It needs a persistent instance (``DAGSTER_HOME``): steps in other processes repo
 
 import dagster as dg
 
-from orchestration.definitions import defs as base_defs
+from orchestration.definitions import with_refresh_job_on
 
-refresh_warehouse_multiprocess = dg.define_asset_job(
+defs = with_refresh_job_on(
+    dg.multiprocess_executor,
     "refresh_warehouse_multiprocess",
-    selection=dg.AssetSelection.all(),
-    executor_def=dg.multiprocess_executor,
-    description="refresh_warehouse with each step in its own process (the local model of a distributed run).",
+    "refresh_warehouse with each step in its own process (the local model of a distributed run).",
 )
-
-defs = dg.Definitions.merge(base_defs, dg.Definitions(jobs=[refresh_warehouse_multiprocess]))

@@ -12,8 +12,9 @@ from orchestration.extract.functions import function_class_rows
 from orchestration.extract.localities import Gazetteer
 from orchestration.extract.parallel import ROW_COLUMNS, extract_many
 from orchestration.extract.version import extractor_version
-from orchestration.ingest.assets import RAW_BULLETIN_FILES, RAW_BULLETIN_TEXTS, ledger_lock
+from orchestration.ingest.assets import RAW_BULLETIN_FILES, RAW_BULLETIN_TEXTS
 from orchestration.ingest.inbox import LOADED
+from orchestration.locks import ledger_lock
 from orchestration.resources import WarehouseResource
 from orchestration.staging import FACT_TABLES, StagingStore, TupleBatchWriter, new_batch_id, now
 
@@ -54,7 +55,7 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     version = extractor_version()
     batch_id = new_batch_id(context.run.run_id)
     failures: list[str] = []
-    with ledger_lock(store):
+    with ledger_lock(store.root):
         extractions = {e["bulletin_id"]: e for e in store.read_ledger("extractions")}
         text_batches = {t["bulletin_id"]: t["batch_id"] for t in store.read_ledger("texts")}
         loaded = {r["bulletin_id"] for r in store.read_ledger("bulletin_files") if r["status"] == LOADED}

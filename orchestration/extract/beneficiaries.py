@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orchestration.extract.numbers import ARABIC, parse_number
+from orchestration.extract.text_units import clause_start
 
 _DIGIT_RE = re.compile(r"[0-9０-９]")
 
@@ -63,13 +64,6 @@ def _words() -> _Words:
     )
 
 
-def _clause_start(text: str, lo: int, pos: int) -> int:
-    i = pos - 1
-    while i >= lo and text[i] not in "，,；;。：:！？\n":
-        i -= 1
-    return i + 1
-
-
 def _clean(s: str) -> str:
     s = s.strip(' \u3000“”"')
     prev = None
@@ -90,7 +84,7 @@ def find_counts(text: str, start: int, end: int) -> list[CountSpan]:
             continue
         if _DIGIT_RE.match(text[m.end() : m.end() + 1]):
             continue
-        cl = _clause_start(text, start, m.start())
+        cl = clause_start(text, start, m.start())
         clause = text[cl : m.start()]
         cues = list(w.cues.finditer(clause))
         cue_after = bool(w.after.match(after))

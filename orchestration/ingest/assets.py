@@ -1,13 +1,11 @@
 """Ingest: reconcile the inbox with the ledger; every file is a row, nothing is dropped."""
 
-import fcntl
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import dagster as dg
 
 from orchestration.ingest.inbox import LOADED, reconcile
+from orchestration.locks import ledger_lock
 from orchestration.resources import WarehouseResource
 from orchestration.staging import BatchWriter, StagingStore, new_batch_id, now
 
@@ -15,16 +13,6 @@ RAW_BULLETIN_FILES = dg.AssetKey("raw_bulletin_files")
 RAW_BULLETIN_TEXTS = dg.AssetKey("raw_bulletin_texts")
 # Texts held in memory before a part file is written (~1,000 bulletins is a few tens of MB).
 TEXTS_PER_PART = 1000
-
-
-@contextmanager
-def ledger_lock(store: StagingStore) -> Iterator[None]:
-    """Ledger read-modify-write cycles of concurrent runs take turns."""
-    path = store.root / ".ledger.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
 
 
 @dg.multi_asset(
@@ -50,7 +38,7 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     store = StagingStore(paths.staging_dir)
     store.ensure_layout()
     run_id = context.run.run_id
-    with ledger_lock(store):
+    with ledger_lock(store.root):
         texts_ledger = store.read_ledger("texts")
         batch_id = new_batch_id(run_id)
         # Data first, then the ledgers that point at it: a run killed in between leaves an orphan

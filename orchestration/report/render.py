@@ -25,9 +25,9 @@ from pathlib import Path
 import duckdb
 from plotly.offline import get_plotlyjs
 
+from orchestration.locks import file_lock
 from orchestration.provenance import figure_in_sentence
 from orchestration.summary import set_aside, spending_by_province
-from orchestration.warehouse.publish import build_lock
 
 UNPLACED = "unplaced"  # page of the figures whose locality the extractor could not decide
 SPENDING = ("allocation", "expenditure")
@@ -250,7 +250,7 @@ def render_report(database: Path, out_dir: Path) -> ReportSummary:
     One render at a time (a file lock): two overlapping runs end with the pages of the newer warehouse.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    with build_lock(out_dir / ".lock"):
+    with file_lock(out_dir / ".lock"):
         return _render(database, out_dir)
 
 

@@ -1,6 +1,6 @@
 """Model: the dbt project (staging -> intermediate -> marts) and the published warehouse."""
 
-import os
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,13 +11,14 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.freshness import ledger_state
 from orchestration.ingest.inbox import LOADED
+from orchestration.locks import file_lock
 from orchestration.resources import WarehouseResource
 from orchestration.staging import StagingStore
 from orchestration.summary import markdown_table, newest_amounts, set_aside, spending_by_province
 from orchestration.warehouse.checks import row_check_failures
 from orchestration.warehouse.holds import HoldLedger, dbt_test_failures, too_many
 from orchestration.warehouse.project import dbt_project
-from orchestration.warehouse.publish import build_lock, publish_database, record_outcome, relation_row_counts
+from orchestration.warehouse.publish import publish_database, record_outcome, relation_row_counts
 
 
 class LayerGroupTranslator(DagsterDbtTranslator):
@@ -60,6 +61,7 @@ def describe_dbt_test(test: Mapping[str, Any]) -> str:
         "six_digit_code": f"{column} is a 6-digit administrative division code",
         "span_traces_to_text": f"{column} equals the bulletin's characters at [char_start, char_end)",
         "unique_combination": f"one row per {', '.join(kwargs.get('columns', []))}",
+        "relationships": f"every {column} is a key of {kwargs.get('to')} ({kwargs.get('field')})",
     }
     if generic:
         return "dbt test: " + phrases.get(generic.get("name"), f"{generic.get('name')} on {column or 'the model'}")
@@ -82,14 +84,12 @@ translator = LayerGroupTranslator(
 MAX_BUILD_ROUNDS = 4
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
+@dbt_assets(manifest=dbt_project().manifest_path, dagster_dbt_translator=translator)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """``dbt build``; then the bulletins whose rows fail a check (a dbt test or a Python row check) are
     held back (holds.py) and dbt builds again without them, so one bad bulletin never stops the rest."""
     paths = warehouse.paths
-    # The dbt profile and sources read WAREHOUSE_DIR: the same setting that placed the Parquet files.
-    os.environ["WAREHOUSE_DIR"] = str(paths.warehouse_dir)
-    with build_lock(paths.build_lock):
+    with file_lock(paths.build_lock):  # DuckDB allows one writing process
         store = StagingStore(paths.staging_dir)
         holds = HoldLedger(store)
         loaded = sum(r["status"] == LOADED for r in store.read_ledger("bulletin_files"))
@@ -130,8 +130,12 @@ def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths) ->
     try:
         # Unit tests check model logic, not data: they run in the test suite, not in every refresh.
         # A stable target path lets dbt reuse its partial parse between refreshes.
+        # The profile and the sources find the warehouse in this var: the folder that holds the Parquet files.
+        warehouse_var = json.dumps({"warehouse_dir": str(paths.warehouse_dir)})
         invocation = dbt.cli(
-            ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=paths.dbt_target
+            ["build", "--exclude-resource-type", "unit_test", "--vars", warehouse_var],
+            context=context,
+            target_path=paths.dbt_target,
         )
         events.extend(invocation.stream())
     except DagsterDbtCliRuntimeError as exc:  # report what was built before re-raising
@@ -154,7 +158,7 @@ PREVIEW_ROWS = 10
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     paths = warehouse.paths
-    with build_lock(paths.build_lock):
+    with file_lock(paths.build_lock):
         counts = publish_database(
             paths.build_database, paths.published_database, context.run.run_id, ledger_state(paths)
         )

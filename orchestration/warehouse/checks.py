@@ -183,34 +183,6 @@ def money_spans_accounted_for(warehouse: WarehouseResource) -> dg.AssetCheckResu
     return _result([f[1:] for f in failures], "file | offset | span | context", checked, "unaccounted_spans")
 
 
-def _orphan_check(fact: dg.AssetKey, keys: dict[str, str]) -> dg.AssetChecksDefinition:
-    """No fact row points at a locality, program or article that its dimension does not have."""
-    table = fact.path[-1]
-
-    @dg.asset_check(
-        asset=fact,
-        name=f"{table}_keys_resolve",
-        blocking=True,
-        additional_deps=[dg.AssetKey(dim) for dim in {d.split(".")[0] for d in keys.values()}],
-        description=f"Every key of {table} ({', '.join(keys)}) exists in its dimension.",
-    )
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        failures, checked = [], 0
-        for column, target in keys.items():
-            dim, dim_column = target.split(".")
-            # Identifiers come from this module's constants, never from data.
-            rows = _query(
-                warehouse,
-                f"select f.{column}, count(*) from {table} f anti join {dim} d on f.{column} = d.{dim_column} "
-                f"where f.{column} is not null group by 1 order by 2 desc",
-            )
-            checked += 1
-            failures += [(column, value, n) for value, n in rows]
-        return _result(failures, "column | orphan key | rows", checked, "orphans")
-
-    return _check
-
-
 @dg.asset_check(
     asset=FCT_AMOUNT, blocking=True, description="The parts of a total never add up to more than the total."
 )
@@ -253,16 +225,4 @@ warehouse_checks = [
     parts_within_total,
     every_bulletin_has_an_article,
     unmapped_spending_programs,
-    _orphan_check(
-        FCT_AMOUNT,
-        {
-            "locality_code": "dim_locality.locality_code",
-            "program_id": "dim_program.program_id",
-            "article_id": "dim_article.article_id",
-        },
-    ),
-    _orphan_check(
-        FCT_RATIO,
-        {"locality_code": "dim_locality.locality_code", "article_id": "dim_article.article_id"},
-    ),
 ]

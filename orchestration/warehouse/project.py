@@ -1,7 +1,13 @@
-"""The dbt project, with a manifest that is never older than the project's files."""
+"""The dbt project, loaded the way dagster-dbt documents: one ``DbtProject`` with ``prepare_if_dev()``.
+
+Importing this module does no work: ``dbt_project()`` builds the project once per process and prepares
+its manifest. Under ``dagster dev`` that is dagster-dbt's ``prepare_if_dev()`` (parse on every load);
+elsewhere (``make run``, the CLI, tests) a checkout has no packaging step, so the manifest is parsed
+when it is missing or older than a file of the project. No ``dbt deps``: the project uses no packages.
+"""
 
 import sys
-from functools import cached_property
+from functools import cache, cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
@@ -10,7 +16,6 @@ from packaging.version import Version
 
 from orchestration.settings import DBT_PROJECT_DIR
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # dbt is installed beside this interpreter (the project's venv), which need not be on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
@@ -41,8 +46,16 @@ def manifest_is_stale(project: DbtProject) -> bool:
     return any(p.stat().st_mtime > built for p in sources if "target" not in p.relative_to(project.project_dir).parts)
 
 
-if manifest_is_stale(dbt_project):
-    # A fresh checkout or an edited model: parse (no network: the project uses no dbt packages).
-    LeanDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
-        ["parse", "--quiet"], target_path=dbt_project.target_path
-    ).wait()
+@cache
+def dbt_project() -> DbtProject:
+    """The project, its manifest prepared (once per process)."""
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    project.prepare_if_dev()
+    if manifest_is_stale(project):
+        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    return project
+
+
+def dbt_cli(project: DbtProject | None = None) -> LeanDbtCliResource:
+    """The dbt resource of the assets, for ``project`` (default: the prepared project)."""
+    return LeanDbtCliResource(project_dir=project or dbt_project(), dbt_executable=DBT_EXECUTABLE)

@@ -7,12 +7,9 @@ reading it (the rename does not touch its inode) and never meets a lock or a hal
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,18 +18,6 @@ import duckdb
 # Schemas of the build database that are not for analysts: views over the staging Parquet files, and
 # the failing rows of dbt's data tests (read by the refresh to hold bulletins back).
 INTERNAL_SCHEMAS = ("staging", "intermediate", "test_failures")
-
-
-@contextmanager
-def build_lock(lock_path: Path) -> Iterator[None]:
-    """One writer at a time for the build database (DuckDB allows a single writing process)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def publish_database(

@@ -1,5 +1,5 @@
 with source as (
-    {{ live_batch_rows(source('staging', 'amounts')) }}
+    {{ live_batch_rows(source('batches', 'amounts')) }}
 ),
 
 renamed as (

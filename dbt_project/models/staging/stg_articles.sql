@@ -1,5 +1,5 @@
 with source as (
-    {{ live_batch_rows(source('staging', 'articles')) }}
+    {{ live_batch_rows(source('batches', 'articles')) }}
 ),
 
 renamed as (

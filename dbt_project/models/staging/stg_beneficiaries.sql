@@ -1,5 +1,5 @@
 with source as (
-    {{ live_batch_rows(source('staging', 'beneficiaries')) }}
+    {{ live_batch_rows(source('batches', 'beneficiaries')) }}
 ),
 
 renamed as (

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'bulletin_files') }}
+    select * from {{ source('ledger', 'bulletin_files') }}
 ),
 
 renamed as (

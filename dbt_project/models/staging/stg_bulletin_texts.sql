@@ -1,11 +1,11 @@
 -- Every text ever stored, once: the texts ledger names the batch that holds it, so a batch left by
 -- a killed run (not in the ledger) is ignored.
 with source as (
-    select * from {{ source('staging', 'texts') }}
+    select * from {{ source('batches', 'texts') }}
 ),
 
 ledger as (
-    select * from {{ source('staging', 'texts_ledger') }}
+    select * from {{ source('ledger', 'texts') }}
 ),
 
 renamed as (

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'extractions') }}
+    select * from {{ source('ledger', 'extractions') }}
 ),
 
 renamed as (

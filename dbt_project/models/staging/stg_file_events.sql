@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'file_events') }}
+    select * from {{ source('batches', 'file_events') }}
 ),
 
 renamed as (

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'function_classes') }}
+    select * from {{ source('reference', 'function_classes') }}
 ),
 
 renamed as (

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'holds') }}
+    select * from {{ source('ledger', 'holds') }}
 ),
 
 renamed as (

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('staging', 'localities') }}
+    select * from {{ source('reference', 'localities') }}
 ),
 
 renamed as (

@@ -1,5 +1,5 @@
 with source as (
-    {{ live_batch_rows(source('staging', 'ratios')) }}
+    {{ live_batch_rows(source('batches', 'ratios')) }}
 ),
 
 renamed as (

@@ -1,5 +1,5 @@
 with source as (
-    {{ live_batch_rows(source('staging', 'skipped_spans')) }}
+    {{ live_batch_rows(source('batches', 'skipped_spans')) }}
 ),
 
 renamed as (

@@ -1,0 +1,26 @@
+"""Warehouses built for tests: the real asset graph materialized in-process (imports Dagster and dbt).
+
+Only slow tests use this module; pure tests never import it, so they load neither Dagster nor dbt.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.definitions import ALL_ASSETS
+from orchestration.resources import WarehouseResource, warehouse_resources
+from orchestration.warehouse.checks import warehouse_checks
+
+
+def build_warehouse(
+    bulletins_dir: Path, warehouse_dir: Path, selection=None, raise_on_error: bool = True
+) -> dg.ExecuteInProcessResult:
+    """Materialize the real asset graph (ingest -> extract -> dbt -> checks -> publish) in-process."""
+    warehouse = WarehouseResource(bulletins_dir=str(bulletins_dir), warehouse_dir=str(warehouse_dir))
+    return dg.materialize(
+        [*ALL_ASSETS, *warehouse_checks],
+        resources=warehouse_resources(warehouse),
+        selection=selection,
+        raise_on_error=raise_on_error,
+        instance=dg.DagsterInstance.ephemeral(),
+    )

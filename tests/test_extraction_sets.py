@@ -1,0 +1,100 @@
+"""The extractor measured against the hand-annotated sets composed for it (tests/fixtures/<set>).
+
+- composed (11 texts, 12 provinces) was used while improving the extractor.
+- heldout (5 texts, 7 provinces) was written and annotated before the extractor first ran on it; that
+  first measurement (its README, "first measured" below) is the honest estimate on unseen text. Rules
+  were then changed because of the misses it showed.
+
+Both are now regression guards, not estimates: each floor is the level reached, never below the
+issue's targets (amount F1 >= 0.97, every attribute >= 0.85). Do not edit the gold to match the
+extractor.
+"""
+
+import subprocess
+import sys
+from functools import cache
+from operator import attrgetter
+from pathlib import Path
+
+import pytest
+
+from orchestration.extract.evaluation import evaluate
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Per set, the floor of each measure of the evaluation report (attribute path -> lowest value allowed).
+FLOORS = {
+    "composed": {
+        "amounts.tp": 133,
+        "amounts.f1": 1.0,
+        "locality.value": 1.0,
+        "year.value": 1.0,
+        "function.value": 131 / 133,  # 产业扶持资金 (215 vs 213), 贷款贴息资金 (217 vs 208)
+        "measure.value": 1.0,
+        "is_total.value": 1.0,
+        "parent.value": 1.0,
+        "period.value": 1.0,
+        "percents.f1": 1.0,
+        "percent_kind.value": 1.0,
+        "percent_year.value": 1.0,
+        "percent_period.value": 1.0,
+        "percent_base.value": 1.0,
+        "articles.f1": 1.0,
+        "article_locality.value": 1.0,
+        "article_code_in_year.value": 1.0,  # 郫县 2015 -> 510124, 水城县 2019 -> 520221
+        "beneficiaries.f1": 1.0,
+        "beneficiary_value.value": 1.0,
+        "beneficiary_unit.value": 1.0,
+        "beneficiary_subject.value": 1.0,
+        "beneficiary_amount.value": 1.0,
+    },
+    "heldout": {
+        "amounts.f1": 0.95,  # measured 1.000 (117/117)
+        "locality.value": 0.95,  # measured 1.000
+        "year.value": 1.0,  # first measured 0.949 (111/117)
+        "function.value": 113 / 117,  # first measured 0.915 (107/117)
+        "measure.value": 111 / 117,  # first measured 0.795 (93/117)
+        "is_total.value": 111 / 117,  # first measured 0.829 (97/117)
+        "parent.value": 108 / 117,  # first measured 0.752 (88/117)
+        "period.value": 110 / 117,  # first measured 0.915 (107/117)
+        "percents.f1": 0.95,  # measured 1.000 (30/30)
+        "percent_kind.value": 0.91,  # measured 0.967 (29/30)
+        "percent_year.value": 1.0,  # first measured 0.967 (29/30)
+        "percent_period.value": 1.0,  # first measured 0.933 (28/30)
+        "percent_base.value": 0.85,  # measured 0.900 (27/30)
+        "articles.f1": 0.95,  # measured 1.000 (7/7)
+        "article_locality.value": 0.95,  # measured 1.000
+        "article_code_in_year.value": 0.95,  # measured 1.000
+        "beneficiaries.f1": 1.0,  # first measured 0.875 (tp=7, fn=2)
+        "beneficiary_value.value": 0.95,  # measured 1.000
+        "beneficiary_unit.value": 0.95,  # measured 1.000
+        "beneficiary_subject.value": 7 / 9,  # first measured 0.714 (5/7)
+        "beneficiary_amount.value": 1.0,  # first measured 0.714 (5/7)
+    },
+}
+
+
+@cache
+def report(gold_set: str):
+    return evaluate(FIXTURES / gold_set)
+
+
+@pytest.mark.parametrize(
+    ("gold_set", "measure", "floor"),
+    [
+        pytest.param(gold_set, measure, floor, id=f"{gold_set}-{measure}")
+        for gold_set, floors in FLOORS.items()
+        for measure, floor in floors.items()
+    ],
+)
+def test_the_extractor_holds_its_level(gold_set, measure, floor):
+    assert attrgetter(measure)(report(gold_set)) >= floor
+
+
+@pytest.mark.parametrize("gold_set", FLOORS)
+def test_the_gold_verifies(gold_set):
+    checker = FIXTURES / "composed" / "check_composed.py"  # one checker for both sets' format
+    done = subprocess.run(
+        [sys.executable, str(checker), str(FIXTURES / gold_set)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout
