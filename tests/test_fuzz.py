@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orchestration.extract.document import extract_document
+from orchestration.extract.numbers import reparse_amount
 from orchestration.ingest.inbox import reconcile, resolve_duplicates
-from orchestration.warehouse.checks import reparse
 
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    "ci", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 settings.register_profile(
     "fuzz",
@@ -107,7 +107,7 @@ def test_the_extractor_never_raises_and_every_amount_traces_to_its_text(text):
     extraction = extract_document(text)
     for amount in extraction.amounts:
         assert text[amount.char_start : amount.char_end] == amount.amount_text
-        parsed = reparse(amount.amount_text, amount.header_unit)
+        parsed = reparse_amount(amount.amount_text, amount.header_unit)
         assert isinstance(parsed, Decimal), (amount, parsed)
         assert parsed.quantize(Decimal("0.01")) == amount.amount_yuan.quantize(Decimal("0.01")), amount
     for ratio in extraction.ratios:

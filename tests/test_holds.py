@@ -3,7 +3,7 @@
 
 import duckdb
 import pytest
-from conftest import build_warehouse
+from builds import build_warehouse
 
 from orchestration.extract import assets as extract_assets
 from orchestration.extract import parallel as extract_parallel
@@ -47,9 +47,9 @@ def published(result) -> bool:
 
 def test_a_python_row_check_failing_on_one_bulletin_holds_only_that_one(four_bulletins, tmp_path, monkeypatch):
     warehouse = tmp_path / "warehouse"
-    real_reparse = checks.reparse
+    real_reparse = checks.reparse_amount
     monkeypatch.setattr(
-        checks, "reparse", lambda text, unit: "broken" if text == FAULTY_FIGURE else real_reparse(text, unit)
+        checks, "reparse_amount", lambda text, unit: "broken" if text == FAULTY_FIGURE else real_reparse(text, unit)
     )
 
     result = build_warehouse(four_bulletins, warehouse, raise_on_error=False)
@@ -66,7 +66,7 @@ def test_a_python_row_check_failing_on_one_bulletin_holds_only_that_one(four_bul
     assert again.success and files(database)[FAULTY][0] == "held"
 
     # The check is fixed (a new version of the checks): the held bulletin is judged again and loads.
-    monkeypatch.setattr(checks, "reparse", real_reparse)
+    monkeypatch.setattr(checks, "reparse_amount", real_reparse)
     monkeypatch.setattr(holds, "checks_version", lambda: "checks-fixed")
     fixed = build_warehouse(four_bulletins, warehouse)
     assert fixed.success
@@ -142,7 +142,7 @@ def test_a_check_failing_on_most_bulletins_blocks_instead_of_holding_them_all(fo
     """A check that fails everywhere is more likely broken than the bulletins: nothing is held, nothing
     published, and the failing check is named."""
     warehouse = tmp_path / "warehouse"
-    monkeypatch.setattr(checks, "reparse", lambda text, unit: "broken")
+    monkeypatch.setattr(checks, "reparse_amount", lambda text, unit: "broken")
     result = build_warehouse(four_bulletins, warehouse, raise_on_error=False)
     assert not published(result)
     assert "amount_text_reparses" in [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.extract.numbers import parse_money, parse_number, parse_percent
+from orchestration.extract.numbers import parse_money, parse_number, parse_percent, reparse_amount
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,17 @@ def test_parse_number_forms():
     assert parse_number("三千") == Decimal(3000)
     with pytest.raises(ValueError):
         parse_number("")
+
+
+def test_an_amount_text_reparses_with_its_own_unit_or_its_tables_header_unit():
+    assert reparse_amount("1.57亿元", None) == Decimal("157000000")
+    assert reparse_amount("120", "万元") == Decimal("1200000")  # a cell under 单位：万元
+    assert reparse_amount("-12.5", "万元") == Decimal("-125000")  # a decrease cell
+    assert reparse_amount("120", None).startswith("unparseable")  # a bare number with no unit anywhere
+
+
+@pytest.mark.parametrize("numeral", ["〇十〇", "十十", "百千"])
+def test_a_malformed_chinese_numeral_is_rejected_not_a_crash(numeral):
+    """Found by the fuzz test: cn2an raised KeyError on 〇十〇元, which escaped the extractor."""
+    with pytest.raises(ValueError):
+        parse_number(numeral)

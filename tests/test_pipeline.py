@@ -126,7 +126,7 @@ def test_a_failing_check_blocks_publishing(seed_build, tmp_path, monkeypatch, br
     published = warehouse_dir / "warehouse.duckdb"
     before = published.stat().st_mtime_ns
 
-    monkeypatch.setattr(checks, "parse_money", lambda text: 0)  # every amount now "mis-parses"
+    monkeypatch.setattr(checks, "reparse_amount", lambda text, unit: 0)  # every amount now "mis-parses"
     result = build_warehouse(paths.bulletins_dir, warehouse_dir, raise_on_error=False)
     failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
     assert failed == [broken_check]

@@ -55,7 +55,10 @@ def parse_chinese_numeral(s: str) -> Decimal:
         if m:
             factor = UNIT_FACTORS[m.group(1)]
             body = body[: m.start()]
-    value = cn2an.cn2an(body, "smart")
+    try:
+        value = cn2an.cn2an(body, "smart")
+    except Exception as exc:  # cn2an raises KeyError/IndexError on malformed numerals (〇十〇), not ValueError
+        raise ValueError(f"not a Chinese numeral: {s!r}") from exc
     return Decimal(str(value)) * factor
 
 
@@ -107,3 +110,15 @@ def parse_percent(text: str) -> Decimal:
     if m:
         return parse_chinese_numeral(m.group("num"))
     raise ValueError(f"not a percentage: {text!r}")
+
+
+def reparse_amount(amount_text: str, header_unit: str | None) -> Decimal | str:
+    """The value an amount's text states: with its own unit, or a table cell's bare number times the unit
+    its table's header gives (单位：万元); an explanation instead when it does not parse. The warehouse's
+    re-parse check and the fuzz tests judge every amount by it, independently of how it was found."""
+    negative = header_unit is not None and amount_text.startswith("-")  # a table's decrease cell: -12.5
+    try:
+        value = parse_money(amount_text.removeprefix("-") + header_unit if header_unit else amount_text)
+    except ValueError as exc:
+        return f"unparseable: {exc}"
+    return -value if negative else value

@@ -15,7 +15,7 @@ from itertools import accumulate
 import dagster as dg
 import duckdb
 
-from orchestration.extract.numbers import parse_money
+from orchestration.extract.numbers import reparse_amount
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse.holds import BulletinFailure, per_bulletin
 
@@ -61,21 +61,10 @@ def reparse_mismatches(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
     failures = []
     for text, header_unit, yuan, amount_ids in triples:
-        parsed = reparse(text, header_unit)
+        parsed = reparse_amount(text, header_unit)
         if not isinstance(parsed, Decimal) or parsed.quantize(Decimal("0.01")) != yuan:
             failures += [(_bulletin_of(a), a, text, header_unit or "", yuan, parsed) for a in amount_ids]
     return failures
-
-
-def reparse(amount_text: str, header_unit: str | None) -> Decimal | str:
-    """The value an amount's text states: with its own unit, or a table cell's bare number times the unit
-    its table's header gives (单位：万元); an explanation instead when it does not parse."""
-    negative = header_unit is not None and amount_text.startswith("-")  # a table's decrease cell: -12.5
-    try:
-        value = parse_money(amount_text.removeprefix("-") + header_unit if header_unit else amount_text)
-        return -value if negative else value
-    except ValueError as exc:
-        return f"unparseable: {exc}"
 
 
 def covered(span_start: int, span_end: int, starts: list[int], max_ends: list[int]) -> bool:
