@@ -68,6 +68,12 @@ class _Body:
         self._segments: dict[tuple[int, int], list[Span]] = {}
         self._earlier: dict[int, list[tuple[int, int]]] = {}
         self._texts: dict[tuple[int, int], str] = {}
+        self.headings = years.section_headings(text, start, end)
+
+    def default_year(self, pos: int, article_year: int | None) -> int | None:
+        """Year for a figure at ``pos`` whose sentence and paragraph name none: its section's, else the article's."""
+        section = years.section_year(self.headings, pos)
+        return section if section is not None else article_year
 
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
@@ -118,6 +124,10 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
     out = Extraction()
     spans = segment(text)
     bulletin_year = years.dominant_year(text)
+    # the document's own date (date line, signature), else the source page's: the weakest year evidence
+    dated = years.document_year(text)
+    if dated is None and source is not None:
+        dated = source.published_year
     body_ranges = [(a.body_start, a.body_end) for a in spans]
 
     # money-like spans outside every body are skipped (preface, titles, author lines)
@@ -133,7 +143,7 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
 
     for no, a in enumerate(spans, start=1):
         body_text = text[a.body_start : a.body_end]
-        default_year = years.article_default_year(body_text, bulletin_year, a.title)
+        default_year = years.article_default_year(body_text, bulletin_year, a.title, dated)
         locality, evidence = _locate(a.title, a.author_org, body_text, default_year or bulletin_year)
         out.articles.append(
             Article(
@@ -208,7 +218,7 @@ def _amounts(
             prev_cl = clause_start(text, seg.start, cl - 1)
             program = programs.previous_clause_program(_strip_nl(text[prev_cl : cl - 1])) or program
         earlier = body.earlier_in_paragraph(m.start)
-        year = years.amount_year(text, sent.start, m.start, m.end, default_year, earlier)
+        year = years.amount_year(text, sent.start, m.start, m.end, body.default_year(m.start, default_year), earlier)
         sentence = body.sentence_text(sent)
         measure = cue.measure
         is_cell = m.text[-1:] != "元"
@@ -289,7 +299,7 @@ def _ratios(
         kind = percents_mod.classify(before, after)
         of_what = percents_mod.describe(before if len(before) >= 2 else _strip_nl(after), after)
         earlier = body.earlier_in_paragraph(p.start)
-        year = years.amount_year(text, sent.start, p.start, p.end, default_year, earlier)
+        year = years.amount_year(text, sent.start, p.start, p.end, body.default_year(p.start, default_year), earlier)
         if percents_mod.is_standing_cap(before, after) and not years.year_in_sentence(text, sent.start, p.start):
             year = None  # a limit holds across years unless its sentence dates it
         period = periods.period_of(text, sent.start, p.start, earlier, frame, percent=True)
@@ -310,7 +320,7 @@ def _beneficiaries(
         sent, _ = body.sentence_at(c.start)
         seg = body.segment_at(c.start)
         earlier = body.earlier_in_paragraph(c.start)
-        year = years.amount_year(text, sent.start, c.start, c.end, default_year, earlier)
+        year = years.amount_year(text, sent.start, c.start, c.end, body.default_year(c.start, default_year), earlier)
         same = [a for a in linkable if seg.start <= a.char_start < seg.end]
         before = [a for a in same if a.char_end <= c.start]
         after = [a for a in same if a.char_start >= c.end]
