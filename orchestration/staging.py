@@ -113,6 +113,9 @@ BATCH_SCHEMAS: dict[str, pa.Schema] = {
             ("function_evidence", _str),
             # records.PERIODS; batches written before periods were extracted lack it (read as NULL)
             ("period", _str),
+            # how locality_code was decided: a recipient named in the figure's clause, or the article's
+            # locality (batches written before it was recorded lack it: read as NULL)
+            ("locality_evidence", _str),
         ]
     ),
     "ratios": pa.schema(

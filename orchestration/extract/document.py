@@ -167,6 +167,7 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         money.sort(key=lambda m: m.start)
         frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
         rows = _amounts(text, no, body, money, default_year, frame, a.body_start, a.title)
+        _place_amounts(text, rows, out.articles[-1])
         out.amounts.extend(rows)
         out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year, frame, rows))
         out.beneficiaries.extend(_beneficiaries(text, no, body, a.body_start, a.body_end, default_year, rows))
@@ -258,6 +259,42 @@ def _amounts(
         else:
             row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure)
     return rows
+
+
+# a recipient is named in the figure's own clause or list item (下达定远县1200万元、凤阳县800万元); a
+# list item ends at the previous figure, so 定远县、凤阳县各500万元 names two units for one figure
+_RECIPIENT_CLAUSE_BREAKS = "，,；;。：:！？\n"
+
+
+def _place_amounts(text: str, rows: list[Amount], article: Article) -> None:
+    """Each amount's locality: the one county-level unit its clause names inside the article's, else the article's."""
+    from orchestration.extract.localities import Gazetteer, recipients_in
+
+    loc = article.locality
+    if loc is None:
+        for row in rows:
+            row.locality_evidence = f"article: {article.locality_evidence}"
+        return
+    gz = Gazetteer.load()
+    recipients = recipients_in(text, article.body_start, article.body_end, loc, article.default_year)
+    prev_end = article.body_start
+    for row in rows:
+        lo = row.char_start
+        while lo > prev_end and text[lo - 1] not in _RECIPIENT_CLAUSE_BREAKS:
+            lo -= 1
+        prev_end = row.char_end
+        named = {(r.level, r.stable_code): r for r in recipients if lo <= r.start and r.end <= row.char_start}
+        if len(named) == 1:
+            r = next(iter(named.values()))
+            unit = gz.unit(r.level, r.stable_code, row.fiscal_year)
+            if unit is not None:
+                row.locality_code = unit.code
+                row.locality_evidence = f"recipient {r.surface} in its clause -> {unit.name} ({unit.code})"
+                continue
+        row.locality_code = gz.code_in_year(loc.stable_code, row.fiscal_year, loc.level) or loc.code
+        row.locality_evidence = f"article: {article.locality_evidence}"
+        if len(named) > 1:  # 定远县、凤阳县各500万元: the figure is no single unit's
+            row.locality_evidence += "; clause names several units: " + "、".join(r.surface for r in named.values())
 
 
 def _table_totals(text: str, items: list[Item]) -> None:

@@ -59,6 +59,10 @@ class Amount:
     # why function_code is what it is; "unmapped: ..." = spending whose area no keyword names (list
     # these in a check), "not one area: ..." = deliberately empty (aggregate, per_capita, threshold …)
     function_evidence: str = ""
+    # the unit the figure goes to or belongs to, as valid in fiscal_year: a county named in its clause
+    # (下达定远县1200万元) inside the article's unit, else the article's own locality
+    locality_code: str | None = None
+    locality_evidence: str = ""  # how locality_code was decided
 
 
 @dataclass

@@ -19,6 +19,7 @@ final as (
         amounts.amount_text,
         amounts.amount_yuan,
         amounts.locality_code,
+        amounts.locality_evidence,
         amounts.fiscal_year,
         amounts.period,
         amounts.program_id,
