@@ -35,15 +35,19 @@ from orchestration.extract.totals import Item, find_totals
 NO_FUNCTION_MEASURES = {"procurement", "saving", "threshold", "per_capita", "financing", "revenue"}
 
 
-def _locate(title: str, author_org: str | None, body: str, year: int | None) -> tuple[Locality | None, str]:
+def _locate(
+    title: str, author_org: str | None, body: str, year: int | None, source: SourceMetadata | None = None
+) -> tuple[Locality | None, str]:
     try:
-        from orchestration.extract.localities import locate_article
+        from orchestration.extract.localities import locate_article, resolve_name
     except ImportError:  # pragma: no cover - the gazetteer module is developed in parallel
         return None, "localities module unavailable"
-    result = locate_article(title, author_org, body, year)
-    if isinstance(result, tuple):
-        return result[0], str(result[1])
-    return result, ""
+    # the source page's unit: used where the text names none (我县, 全区) or only a larger unit enclosing it
+    context = resolve_name(source.locality, year) if source is not None and source.locality else None
+    locality, evidence = locate_article(title, author_org, body, year, context)
+    if context is not None and evidence.startswith("context"):
+        evidence = "source metadata" + evidence.removeprefix("context")
+    return locality, evidence
 
 
 def _classify(program: str | None, sentence: str, measure: str) -> tuple[str | None, str]:
@@ -144,7 +148,7 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
     for no, a in enumerate(spans, start=1):
         body_text = text[a.body_start : a.body_end]
         default_year = years.article_default_year(body_text, bulletin_year, a.title, dated)
-        locality, evidence = _locate(a.title, a.author_org, body_text, default_year or bulletin_year)
+        locality, evidence = _locate(a.title, a.author_org, body_text, default_year or bulletin_year, source)
         out.articles.append(
             Article(
                 no,

@@ -799,6 +799,28 @@ def locate_article(
     return None, "no locality found"
 
 
+def resolve_name(name: str, year: int | None = None) -> Locality | None:
+    """The unit a full name (辽宁省铁岭市铁岭县, 重庆市长寿区) or a 6-digit code stands for, as of ``year``.
+
+    The most specific unit named that lies inside every other unit named; None when that is not one unit.
+    """
+    gz = Gazetteer.load()
+    name = (name or "").strip()
+    if re.fullmatch(r"[0-9]{6}", name):
+        return gz.lookup(name, year)
+    mentions = gz.find_mentions(name, year, include_weak=True)
+    if not mentions:
+        return None
+    named = {(c.level, c.stable_code) for m in mentions[:-1] for c in m.candidates}
+    cands = {(c.level, c.stable_code): c for c in mentions[-1].candidates}
+    if named:
+        cands = {k: c for k, c in cands.items() if gz.parent_keys(c) & named} or cands
+    if len(cands) != 1:
+        return None
+    level, stable = next(iter(cands))
+    return gz.unit(level, stable, year)
+
+
 @dataclass(frozen=True)
 class Recipient:
     """A county-level unit named in a text that lies inside the article's own (larger) unit."""
