@@ -761,7 +761,8 @@ def locate_article(
         # a prefecture-level text names several of its counties as parts: 全市 ... 长兴县、安吉县
         pkey, pt = body_pref
         members = [k for k in counties if pkey in _ancestor_keys(gz, k)]
-        if len(members) >= 2 and pt.score >= best[1].score and level_char != "县":
+        # three or more of its counties named: the prefecture's own notice, however often one recurs
+        if (len(members) >= 3 or (len(members) >= 2 and pt.score >= best[1].score)) and level_char != "县":
             best = None
     elif best is not None and fallback is not None and fallback[0].level != "county":
         # a prefecture's or province's notice (by its author) listing its counties, none standing out
