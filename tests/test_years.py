@@ -139,3 +139,8 @@ def test_section_heading_years():
     assert section_year(headings, text.index("3000")) == 2021  # its subsection names no year
     assert section_year(headings, text.index("2600")) == 2022
     assert section_year(headings, text.index("20万元")) is None  # its section names none
+
+
+def test_a_dated_sentence_near_the_top_is_an_event_not_the_document_date():
+    text = "县财政局召开资金调度会\n2019年3月5日，县财政局召开资金调度会。\n会议要求加快拨付。"
+    assert document_year(text) is None

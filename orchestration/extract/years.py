@@ -81,6 +81,7 @@ _CITED_ALLOCATION_RE = re.compile(r"《[^》\n]*?下达\s*((?:19|20)[0-9]{2})\s*
 _HEADING_RE = re.compile(r"[ \t\u3000]*(?:([一二三四五六七八九十]{1,3})、|[（(]([一二三四五六七八九十]{1,3})[）)])")
 # a year compared against is the base of the comparison, not the figure's year (比2023年, 超2023年)
 _COMPARED_BEFORE = "比较超"
+_SENTENCE_MARK_RE = re.compile(r"[，。；！？,;!?]")
 HEAD_LINES = 8  # a date line sits within the first lines under the headline
 HEAD_LINE_MAX = 80  # …and is short (an org name, a date, a source, a counter)
 TAIL_LINES = 4  # a signature date sits within the last lines
@@ -125,18 +126,20 @@ def _date_in_line(line: str) -> int | None:
     return _year_number(m.group(1)) if m else None
 
 
+def _date_line_year(line: str) -> int | None:
+    """Year of a date line: short, no sentence in it (a sentence's date is an event, not the document's)."""
+    if len(line) > HEAD_LINE_MAX or _SENTENCE_MARK_RE.search(line):
+        return None
+    return _date_in_line(line)
+
+
 def document_year(text: str) -> int | None:
-    """Year of the document's own date: a short dated line under the headline, else a closing signature date."""
+    """Year of the document's own date: a dated line under the headline, else a closing signature date."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    for line in lines[1:HEAD_LINES]:  # the first line is the headline itself
-        if len(line) <= HEAD_LINE_MAX:
-            year = _date_in_line(line)
-            if year is not None:
-                return year
-    for line in reversed(lines[-TAIL_LINES:]):
-        m = FULL_DATE_RE.fullmatch(line) or ISO_DATE_RE.fullmatch(line)
-        if m:
-            return _year_number(m.group(1))
+    for line in [*lines[1:HEAD_LINES], *reversed(lines[-TAIL_LINES:])]:  # line 1 is the headline itself
+        year = _date_line_year(line)
+        if year is not None:
+            return year
     # a page whose header is glued into one line (我市…5.31亿元发布时间:2025-04-1509:14来源:…)
     m = re.search(r"(?:发布时间|发布日期|发文日期|日期)\s*[:：|]?\s*", text[: HEAD_LINE_MAX * 4])
     if m:
