@@ -126,6 +126,9 @@ BATCH_SCHEMAS: dict[str, pa.Schema] = {
             ("period", _str),
             # a table cell's unit from its header (万元) when amount_text is a bare number
             ("header_unit", _str),
+            # how locality_code was decided: a recipient named in the figure's clause, or the article's
+            # locality (batches written before it was recorded lack it: read as NULL)
+            ("locality_evidence", _str),
         ]
     ),
     "ratios": pa.schema(

@@ -1,6 +1,13 @@
 import pytest
 
-from orchestration.extract.years import amount_year, article_default_year, dominant_year
+from orchestration.extract.years import (
+    amount_year,
+    article_default_year,
+    document_year,
+    dominant_year,
+    section_headings,
+    section_year,
+)
 
 
 def year_of(text, figure, default=2021, nth=0):
@@ -79,3 +86,61 @@ def test_a_target_is_a_plan_figure():
 
     (amount,) = extract_document("2024年，区财政局将力争完成全年一般公共预算收入23.7亿元。").amounts
     assert amount.period == "plan"
+
+
+# --- the document's own date, sections, comparisons (composed sentences) ---------------------------
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # a standard replaced: 由原来…，提高到… (the old one is the year before)
+        ("将农村特困供养标准由原来每人每月650元，提高到每人每月700元", "650元", 2020),
+        ("将农村特困供养标准由原来每人每月650元，提高到每人每月700元", "700元", 2021),
+        # a year exceeded or compared against is the base, the increment is the figure's year
+        ("全年卫生健康支出超2020年同口径支出1865万元", "1865万元", 2021),
+        # a dated event citing an advance allocation of next year's funds: the money is that year's
+        ("2020年12月3日，《省财政厅关于提前下达2021年农田建设补助资金的通知》下达我县资金860万元", "860万元", 2021),
+        # a dated event with no cited allocation keeps its own year
+        ("2020年12月3日，县财政局拨付防汛抢险资金75万元", "75万元", 2020),
+    ],
+)
+def test_year_evidence_in_the_sentence(text, figure, expected):
+    assert year_of(text, figure) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("县财政局下达冬春救助资金\n\n某县财政局 2019-12-30\n\n近日，县财政局下达资金。", 2019),
+        ("全市发行债券3亿元发布时间:2022-06-3010:05来源:市财政局浏览次数:88今年以来…", 2022),
+        ("关于养老补贴发放情况的通报\n发布日期：2020年3月2日\n各乡镇：…", 2020),
+        ("各乡镇按时发放补贴。\n某县财政局\n二○一九年十一月六日\n", 2019),
+        ("各乡镇按时发放补贴。\n某县财政局\n2018年7月9日", 2018),
+        ("各乡镇按时发放补贴，资金来源于上级补助。", None),
+    ],
+)
+def test_document_year(text, expected):
+    assert document_year(text) == expected
+
+
+def test_dated_document_sets_the_default_year_only_when_the_text_names_none():
+    assert article_default_year("近日，县财政局下达取暖补贴资金。", None, "", dated=2019) == 2019
+    assert article_default_year("今年以来，全县发放补贴。", 2018, "", dated=2019) == 2019
+    assert article_default_year("2017年，全县发放补贴。", None, "", dated=2019) == 2017
+    assert article_default_year("全县发放补贴。", None, "关于下达2016年补贴资金的通知", dated=2019) == 2016
+
+
+def test_section_heading_years():
+    text = (
+        "一、2021年决算情况\n全县收入合计5000万元。\n（一）收入\n税收收入3000万元。\n"
+        "二、2022年上半年执行情况\n收入完成2600万元。\n三、下一步工作\n安排资金20万元。\n"
+    )
+    headings = section_headings(text, 0, len(text))
+    assert section_year(headings, text.index("5000")) == 2021
+    assert section_year(headings, text.index("3000")) == 2021  # its subsection names no year
+    assert section_year(headings, text.index("2600")) == 2022
+    assert section_year(headings, text.index("20万元")) is None  # its section names none
+
+
+def test_a_dated_sentence_near_the_top_is_an_event_not_the_document_date():
+    text = "县财政局召开资金调度会\n2019年3月5日，县财政局召开资金调度会。\n会议要求加快拨付。"
+    assert document_year(text) is None

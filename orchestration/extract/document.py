@@ -27,6 +27,7 @@ from orchestration.extract.records import (
     Ratio,
     SkippedSpan,
 )
+from orchestration.extract.sources import SourceMetadata
 from orchestration.extract.text_units import Span, clause_end, clause_start, paragraphs, segments, sentences
 from orchestration.extract.totals import Item, find_totals
 
@@ -34,15 +35,19 @@ from orchestration.extract.totals import Item, find_totals
 NO_FUNCTION_MEASURES = {"procurement", "saving", "threshold", "per_capita", "financing", "revenue"}
 
 
-def _locate(title: str, author_org: str | None, body: str, year: int | None) -> tuple[Locality | None, str]:
+def _locate(
+    title: str, author_org: str | None, body: str, year: int | None, source: SourceMetadata | None = None
+) -> tuple[Locality | None, str]:
     try:
-        from orchestration.extract.localities import locate_article
+        from orchestration.extract.localities import locate_article, resolve_name
     except ImportError:  # pragma: no cover - the gazetteer module is developed in parallel
         return None, "localities module unavailable"
-    result = locate_article(title, author_org, body, year)
-    if isinstance(result, tuple):
-        return result[0], str(result[1])
-    return result, ""
+    # the source page's unit: used where the text names none (我县, 全区) or only a larger unit enclosing it
+    context = resolve_name(source.locality, year) if source is not None and source.locality else None
+    locality, evidence = locate_article(title, author_org, body, year, context)
+    if context is not None and evidence.startswith("context"):
+        evidence = "source metadata" + evidence.removeprefix("context")
+    return locality, evidence
 
 
 def _classify(program: str | None, sentence: str, measure: str) -> tuple[str | None, str]:
@@ -70,6 +75,12 @@ class _Body:
         self._segments: dict[tuple[int, int], list[Span]] = {}
         self._earlier: dict[int, list[tuple[int, int]]] = {}
         self._texts: dict[tuple[int, int], str] = {}
+        self.headings = years.section_headings(text, start, end)
+
+    def default_year(self, pos: int, article_year: int | None) -> int | None:
+        """Year for a figure at ``pos`` whose sentence and paragraph name none: its section's, else the article's."""
+        section = years.section_year(self.headings, pos)
+        return section if section is not None else article_year
 
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
@@ -114,11 +125,16 @@ def _strip_nl(s: str) -> str:
     return _NL_RE.sub("", s) if "\n" in s else s
 
 
-def extract_document(text: str) -> Extraction:
+def extract_document(text: str, source: SourceMetadata | None = None) -> Extraction:
+    """All facts of ``text``; ``source`` is what the page it came from says (used where the text is silent)."""
     programs.load()
     out = Extraction()
     spans = segment(text)
     bulletin_year = years.dominant_year(text)
+    # the document's own date (date line, signature), else the source page's: the weakest year evidence
+    dated = years.document_year(text)
+    if dated is None and source is not None:
+        dated = source.published_year
     body_ranges = [(a.body_start, a.body_end) for a in spans]
 
     # money-like spans outside every body are skipped (preface, titles, author lines)
@@ -134,8 +150,8 @@ def extract_document(text: str) -> Extraction:
 
     for no, a in enumerate(spans, start=1):
         body_text = text[a.body_start : a.body_end]
-        default_year = years.article_default_year(body_text, bulletin_year, a.title)
-        locality, evidence = _locate(a.title, a.author_org, body_text, default_year or bulletin_year)
+        default_year = years.article_default_year(body_text, bulletin_year, a.title, dated)
+        locality, evidence = _locate(a.title, a.author_org, body_text, default_year or bulletin_year, source)
         out.articles.append(
             Article(
                 no,
@@ -158,6 +174,7 @@ def extract_document(text: str) -> Extraction:
         money.sort(key=lambda m: m.start)
         frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
         rows = _amounts(text, no, body, money, default_year, frame, a.body_start, a.title)
+        _place_amounts(text, rows, out.articles[-1])
         out.amounts.extend(rows)
         out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year, frame, rows))
         out.beneficiaries.extend(_beneficiaries(text, no, body, a.body_start, a.body_end, default_year, rows))
@@ -213,7 +230,7 @@ def _amounts(
         # characters: a cue that far back is weak evidence, and a bulletin scraped as one endless
         # sentence would otherwise cost time quadratic in its length.
         cue_start = max(sent.start, m.start - CUE_LOOKBACK)
-        year = years.amount_year(text, cue_start, m.start, m.end, default_year, earlier)
+        year = years.amount_year(text, cue_start, m.start, m.end, body.default_year(m.start, default_year), earlier)
         sentence = body.sentence_text(sent)
         measure = cue.measure
         is_cell = m.text[-1:] != "元"
@@ -256,6 +273,42 @@ def _amounts(
     return rows
 
 
+# a recipient is named in the figure's own clause or list item (下达定远县1200万元、凤阳县800万元); a
+# list item ends at the previous figure, so 定远县、凤阳县各500万元 names two units for one figure
+_RECIPIENT_CLAUSE_BREAKS = "，,；;。：:！？\n"
+
+
+def _place_amounts(text: str, rows: list[Amount], article: Article) -> None:
+    """Each amount's locality: the one county-level unit its clause names inside the article's, else the article's."""
+    from orchestration.extract.localities import Gazetteer, recipients_in
+
+    loc = article.locality
+    if loc is None:
+        for row in rows:
+            row.locality_evidence = f"article: {article.locality_evidence}"
+        return
+    gz = Gazetteer.load()
+    recipients = recipients_in(text, article.body_start, article.body_end, loc, article.default_year)
+    prev_end = article.body_start
+    for row in rows:
+        lo = row.char_start
+        while lo > prev_end and text[lo - 1] not in _RECIPIENT_CLAUSE_BREAKS:
+            lo -= 1
+        prev_end = row.char_end
+        named = {(r.level, r.stable_code): r for r in recipients if lo <= r.start and r.end <= row.char_start}
+        if len(named) == 1:
+            r = next(iter(named.values()))
+            unit = gz.unit(r.level, r.stable_code, row.fiscal_year)
+            if unit is not None:
+                row.locality_code = unit.code
+                row.locality_evidence = f"recipient {r.surface} in its clause -> {unit.name} ({unit.code})"
+                continue
+        row.locality_code = gz.code_in_year(loc.stable_code, row.fiscal_year, loc.level) or loc.code
+        row.locality_evidence = f"article: {article.locality_evidence}"
+        if len(named) > 1:  # 定远县、凤阳县各500万元: the figure is no single unit's
+            row.locality_evidence += "; clause names several units: " + "、".join(r.surface for r in named.values())
+
+
 def _table_totals(text: str, items: list[Item]) -> None:
     """A 合计/总计 row of a table is the total of the cells above it in its column when they sum to it."""
     cells = [(i, tables.cell_position(text, it.start)) for i, it in enumerate(items) if it.table]
@@ -295,7 +348,7 @@ def _ratios(
         kind = percents_mod.classify(before, after)
         of_what = percents_mod.describe(before if len(before) >= 2 else _strip_nl(after), after)
         earlier = body.earlier_in_paragraph(p.start)
-        year = years.amount_year(text, sent.start, p.start, p.end, default_year, earlier)
+        year = years.amount_year(text, sent.start, p.start, p.end, body.default_year(p.start, default_year), earlier)
         if percents_mod.is_standing_cap(before, after) and not years.year_in_sentence(text, sent.start, p.start):
             year = None  # a limit holds across years unless its sentence dates it
         period = periods.period_of(text, sent.start, p.start, earlier, frame, percent=True)
@@ -316,7 +369,7 @@ def _beneficiaries(
         sent, _ = body.sentence_at(c.start)
         seg = body.segment_at(c.start)
         earlier = body.earlier_in_paragraph(c.start)
-        year = years.amount_year(text, sent.start, c.start, c.end, default_year, earlier)
+        year = years.amount_year(text, sent.start, c.start, c.end, body.default_year(c.start, default_year), earlier)
         same = [a for a in linkable if seg.start <= a.char_start < seg.end]
         before = [a for a in same if a.char_end <= c.start]
         after = [a for a in same if a.char_start >= c.end]

@@ -379,9 +379,13 @@ class Gazetteer:
                 return loc
         return None
 
-    def code_in_year(self, stable_code: str, year: int | None) -> str | None:
-        """Code of the unit with ``stable_code`` as valid in ``year`` (nearest year; None: newest)."""
-        loc = self.by_stable_code(stable_code, year)
+    def code_in_year(self, stable_code: str, year: int | None, level: str | None = None) -> str | None:
+        """Code of the unit with ``stable_code`` as valid in ``year`` (nearest year; None: newest).
+
+        Give ``level`` when known: a prefecture and the county-level city it grew out of can share a
+        stable code (渭南市 610500 and the 渭南市 612101 of 渭南地区, gone since 1994).
+        """
+        loc = self.unit(level, stable_code, year) if level else self.by_stable_code(stable_code, year)
         return loc.code if loc is not None else None
 
     def parent_keys(self, loc: Locality) -> set[tuple[str, str]]:
@@ -502,6 +506,10 @@ class Gazetteer:
         for s, e, surface, kind, keys, evidence, weak, needs in accepted:
             if needs or weak:
                 confirmed = [k for k in keys if k in strong_keys]
+                if not confirmed and needs and len(surface) >= 3:
+                    # a full name confirmed by its own prefecture or province named in the text
+                    # (滁州市…下达定远县…): the text is about the unit that encloses it
+                    confirmed = [k for k in keys if ancestors_of(k) & strong_keys]
                 if confirmed:
                     keys, evidence, weak = confirmed, "repeat", False
                 elif needs:
@@ -753,7 +761,14 @@ def locate_article(
         # a prefecture-level text names several of its counties as parts: 全市 ... 长兴县、安吉县
         pkey, pt = body_pref
         members = [k for k in counties if pkey in _ancestor_keys(gz, k)]
-        if len(members) >= 2 and pt.score >= best[1].score and level_char != "县":
+        # three or more of its counties named: the prefecture's own notice, however often one recurs
+        if (len(members) >= 3 or (len(members) >= 2 and pt.score >= best[1].score)) and level_char != "县":
+            best = None
+    elif best is not None and fallback is not None and fallback[0].level != "county":
+        # a prefecture's or province's notice (by its author) listing its counties, none standing out
+        pkey = (fallback[0].level, fallback[0].stable_code)
+        counts = sorted((t.count for k, t in counties.items() if pkey in _ancestor_keys(gz, k)), reverse=True)
+        if len(counts) >= 2 and counts[0] == counts[1] and level_char != "县":
             best = None
     if best is not None:
         key, t = best
@@ -783,6 +798,58 @@ def locate_article(
     if found is not None:
         return found
     return None, "no locality found"
+
+
+def resolve_name(name: str, year: int | None = None) -> Locality | None:
+    """The unit a full name (辽宁省铁岭市铁岭县, 重庆市长寿区) or a 6-digit code stands for, as of ``year``.
+
+    The most specific unit named that lies inside every other unit named; None when that is not one unit.
+    """
+    gz = Gazetteer.load()
+    name = (name or "").strip()
+    if re.fullmatch(r"[0-9]{6}", name):
+        return gz.lookup(name, year)
+    mentions = gz.find_mentions(name, year, include_weak=True)
+    if not mentions:
+        return None
+    named = {(c.level, c.stable_code) for m in mentions[:-1] for c in m.candidates}
+    cands = {(c.level, c.stable_code): c for c in mentions[-1].candidates}
+    if named:
+        cands = {k: c for k, c in cands.items() if gz.parent_keys(c) & named} or cands
+    if len(cands) != 1:
+        return None
+    level, stable = next(iter(cands))
+    return gz.unit(level, stable, year)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A county-level unit named in a text that lies inside the article's own (larger) unit."""
+
+    start: int
+    end: int
+    surface: str
+    level: str
+    stable_code: str
+
+
+def recipients_in(text: str, start: int, end: int, article: Locality | None, year: int | None) -> list[Recipient]:
+    """County-level units named in text[start:end] inside the article's prefecture or province.
+
+    Money a prefecture passes on to its counties belongs to them; a county article has no units
+    below it in the gazetteer (townships and villages keep their county), so it names none.
+    """
+    if article is None or article.level == "county":
+        return []
+    gz = Gazetteer.load()
+    inside = (article.level, article.stable_code)
+    out = []
+    for m in gz.find_mentions(text[start:end], year):
+        units = {(c.level, c.stable_code) for c in m.candidates if c.level == "county" and inside in gz.parent_keys(c)}
+        if len(units) == 1:
+            level, stable = units.pop()
+            out.append(Recipient(start + m.start, start + m.end, m.surface, level, stable))
+    return out
 
 
 def _ancestor_keys(gz: Gazetteer, key: tuple[str, str]) -> set[tuple[str, str]]:

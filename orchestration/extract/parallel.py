@@ -28,7 +28,7 @@ _ARTICLE_ATTRS = ("article_no", "title", "title_start", "body_start", "body_end"
                   "locality_evidence", "default_year")  # fmt: skip
 _AMOUNT_ATTRS = ("article_no", "char_start", "char_end", "amount_text", "amount_yuan", "sentence", "sentence_start",
                  "fiscal_year", "program_name", "function_code", "measure", "is_total", "parent_char_start",
-                 "function_evidence", "period", "header_unit")  # fmt: skip
+                 "function_evidence", "period", "header_unit", "locality_evidence")  # fmt: skip
 _RATIO_ATTRS = ("article_no", "char_start", "char_end", "percent_text", "value", "kind", "of_what", "sentence",
                 "fiscal_year", "period", "base")  # fmt: skip
 _BENEFICIARY_ATTRS = ("article_no", "char_start", "char_end", "count_text", "value", "unit", "subject", "sentence",
@@ -36,7 +36,7 @@ _BENEFICIARY_ATTRS = ("article_no", "char_start", "char_end", "count_text", "val
 _SKIPPED_ATTRS = ("char_start", "char_end", "span_text", "reason")
 ROW_COLUMNS: dict[str, tuple[str, ...]] = {
     "articles": ("bulletin_id", "locality_code", "locality_stable_code", *_ARTICLE_ATTRS),
-    "amounts": ("bulletin_id", "locality_code", *_AMOUNT_ATTRS),
+    "amounts": ("bulletin_id", "locality_code", *_AMOUNT_ATTRS),  # the amount's own locality (its recipient's)
     "ratios": ("bulletin_id", "locality_code", *_RATIO_ATTRS),
     "beneficiaries": ("bulletin_id", "locality_code", *_BENEFICIARY_ATTRS),
     "skipped_spans": ("bulletin_id", *_SKIPPED_ATTRS),
@@ -58,7 +58,9 @@ def extraction_rows(bulletin_id: str, extraction: Extraction) -> dict[str, list[
             locality = articles[article_no].locality if article_no in articles else None
             # The code valid in the figure's own year: a county renamed later keeps its old code.
             codes[key] = (
-                None if locality is None else gazetteer.code_in_year(locality.stable_code, year) or locality.code
+                None
+                if locality is None
+                else gazetteer.code_in_year(locality.stable_code, year, locality.level) or locality.code
             )
         return codes[key]
 
@@ -69,7 +71,7 @@ def extraction_rows(bulletin_id: str, extraction: Extraction) -> dict[str, list[
             for a in extraction.articles
         ],
         "amounts": [
-            (bulletin_id, locality_code(m.article_no, m.fiscal_year), *_get_amount(m)) for m in extraction.amounts
+            (bulletin_id, m.locality_code, *_get_amount(m)) for m in extraction.amounts
         ],
         "ratios": [
             (bulletin_id, locality_code(r.article_no, r.fiscal_year), *_get_ratio(r)) for r in extraction.ratios

@@ -61,6 +61,10 @@ class Amount:
     function_evidence: str = ""
     # unit of a table cell given once in the table's header (万元): amount_yuan = amount_text x this unit
     header_unit: str | None = None
+    # the unit the figure goes to or belongs to, as valid in fiscal_year: a county named in its clause
+    # (下达定远县1200万元) inside the article's unit, else the article's own locality
+    locality_code: str | None = None
+    locality_evidence: str = ""  # how locality_code was decided
 
 
 @dataclass

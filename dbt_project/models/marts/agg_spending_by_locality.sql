@@ -6,12 +6,38 @@
 -- every locality enclosing it (dim_locality.parent_code): a county's parent is its prefecture, or
 -- its province for municipal districts and 省直辖县; a prefecture's parent is its province.
 -- Amounts without a locality cannot be placed and are left out.
-with spending as (
-    select amount_id, locality_code, fiscal_year, period, function_code, amount_yuan
+-- Money passed on to named units: a part whose locality is not its total's (a prefecture's notice
+-- 下达定远县1200万元) counts for its own unit, and its total keeps only the rest, so the county gets
+-- its money and the prefecture, which encloses both, still counts it once.
+with amounts as (
+    select amount_id, parent_amount_id, locality_code, fiscal_year, period, function_code, amount_yuan
     from {{ ref('fct_amount') }}
     where measure in ('allocation', 'expenditure')
-        and parent_amount_id is null
         and locality_code is not null
+),
+
+passed_on as (
+    select part.amount_id, part.parent_amount_id, part.amount_yuan
+    from amounts as part
+    inner join amounts as total on part.parent_amount_id = total.amount_id
+    where part.locality_code <> total.locality_code
+        and total.parent_amount_id is null
+),
+
+spending as (
+    select
+        amounts.amount_id,
+        amounts.locality_code,
+        amounts.fiscal_year,
+        amounts.period,
+        amounts.function_code,
+        amounts.amount_yuan - coalesce(passed.passed_yuan, 0) as amount_yuan
+    from amounts
+    left join (
+        select parent_amount_id, sum(amount_yuan) as passed_yuan from passed_on group by parent_amount_id
+    ) as passed on passed.parent_amount_id = amounts.amount_id
+    where amounts.parent_amount_id is null
+        or amounts.amount_id in (select amount_id from passed_on)
 ),
 
 localities as (

@@ -20,6 +20,7 @@ final as (
         amounts.amount_yuan,
         amounts.header_unit,
         amounts.locality_code,
+        amounts.locality_evidence,
         amounts.fiscal_year,
         amounts.period,
         amounts.program_id,

@@ -15,6 +15,7 @@ renamed as (
         sentence_start,
         fiscal_year,
         locality_code,
+        locality_evidence,
         program_name,
         function_code,
         function_evidence,
