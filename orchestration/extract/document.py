@@ -17,7 +17,7 @@ from orchestration.extract import beneficiaries as beneficiaries_mod
 from orchestration.extract import percents as percents_mod
 from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
-from orchestration.extract.measures import measure_in, measure_of
+from orchestration.extract.measures import INHERITABLE_STRENGTHS, measure_in, measure_of
 from orchestration.extract.records import (
     Amount,
     Article,
@@ -69,6 +69,15 @@ class _Body:
         self._earlier: dict[int, list[tuple[int, int]]] = {}
         self._texts: dict[tuple[int, int], str] = {}
 
+    def heading_before(self, pos: int) -> str:
+        """The nearest section heading before pos's paragraph (a short line that ends no sentence), or ""."""
+        _, pi = self.sentence_at(pos)
+        for p in reversed(self.paras[:pi]):
+            line = self.text[p.start : p.end]
+            if len(line) <= HEADING_MAX_LEN and "\n" not in line and line[-1] not in "。！？；;：:":
+                return line
+        return ""
+
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
         sent, pi = self.sentence_at(pos)
@@ -103,6 +112,7 @@ class _Body:
         return sent
 
 
+HEADING_MAX_LEN = 40
 _NL_RE = re.compile(r"\s*\n\s*")
 _PURPOSE_NEXT_RE = re.compile(r"[，,](?:主要|专项|全部|重点)?(?:用于|支持)")
 _COMPARISON_RE = re.compile(r"比|较|同比")
@@ -182,7 +192,8 @@ def _amounts(
         seg = body.segment_at(m.start)
         cl = clause_start(text, seg.start, m.start)
         w1 = max(cl, prev_end) if prev_end >= seg.start else cl
-        cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start)
+        headings = tuple(h for h in (body.heading_before(m.start), title) if h)
+        cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start, sent.start, headings)
         cues.append(cue)
         verb_cue = cue.strength == "verb" and cue.cue_end is not None and w1 <= cue.cue_end <= m.start
         pre_lo = cue.cue_end if verb_cue else w1
@@ -239,7 +250,7 @@ def _amounts(
         if item.parent is not None:
             parent = rows[item.parent]
             row.parent_char_start = parent.char_start
-            if cue.strength in ("none", "noun") and cue.measure != parent.measure:
+            if cue.strength in INHERITABLE_STRENGTHS and cue.measure != parent.measure:
                 row.measure = parent.measure
         if row.amount_text[-1:] != "元":
             # a table cell: its row label is a recipient, the caption says what the money is for
