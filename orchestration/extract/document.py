@@ -46,11 +46,34 @@ def _locate(title: str, author_org: str | None, body: str, year: int | None) -> 
     return result, ""
 
 
-def _classify(program: str | None, sentence: str, measure: str) -> tuple[str | None, str]:
+def _classify(
+    program: str | None, sentence: str, measure: str, context: tuple[tuple[str, str], ...] = ()
+) -> tuple[str | None, str]:
     from orchestration.extract.functions import classify_program
 
-    code, evidence = classify_program(program, sentence, measure)
+    code, evidence = classify_program(program, sentence, measure, context)
     return code or None, evidence
+
+
+# evidence of a class read off the figure's own purpose phrase (not its context)
+_OWN_EVIDENCE_RE = re.compile(r"^(?:not one area: )?keyword ")
+
+
+def _inherit_function(rows: list[Amount]) -> None:
+    """A part whose own purpose phrase names no area takes the class its total's purpose names."""
+    by_start = {r.char_start: r for r in rows}
+    for _ in range(2):  # nested lists: a heading may itself inherit from its total
+        for row in rows:
+            parent = by_start.get(row.parent_char_start) if row.parent_char_start is not None else None
+            if parent is None or parent.function_code is None or _OWN_EVIDENCE_RE.match(row.function_evidence or ""):
+                continue
+            if row.measure in NO_FUNCTION_MEASURES or not (
+                _OWN_EVIDENCE_RE.match(parent.function_evidence or "")
+                or (parent.function_evidence or "").startswith("total's class")
+            ):
+                continue
+            row.function_code = parent.function_code
+            row.function_evidence = f"total's class {parent.function_code} ({parent.function_evidence})"
 
 
 class _Body:
@@ -186,6 +209,7 @@ def _amounts(
     items: list[Item] = []
     rows: list[Amount] = []
     cues = []
+    contexts: list[tuple[tuple[str, str], ...]] = []  # the figure's clause, paragraph and title
     prev_end = -1
     for m in money:
         sent, pi = body.sentence_at(m.start)
@@ -221,6 +245,16 @@ def _amounts(
         earlier = body.earlier_in_paragraph(m.start)
         year = years.amount_year(text, sent.start, m.start, m.end, default_year, earlier)
         sentence = body.sentence_text(sent)
+        figure_clause = _strip_nl(text[max(prev_end, sent.start) : aft_end])
+        paragraph = body.paras[pi]
+        contexts.append(
+            (
+                ("clause", figure_clause),
+                ("segment", _strip_nl(text[seg.start : seg.end])),
+                ("paragraph", text[paragraph.start : paragraph.end]),
+                ("title", title),
+            )
+        )
         measure = cue.measure
         is_cell = m.text[-1:] != "元"
         if is_cell and cue.strength == "none":
@@ -245,7 +279,7 @@ def _amounts(
         prev_end = m.end
     find_totals(items, text)
     _table_totals(text, items)
-    for row, item, cue in zip(rows, items, cues, strict=True):
+    for row, item, cue, context in zip(rows, items, cues, contexts, strict=True):
         row.is_total = item.is_total
         if item.parent is not None:
             parent = rows[item.parent]
@@ -257,7 +291,8 @@ def _amounts(
             cap = tables.caption(text, row.char_start, body_start)
             row.function_code, row.function_evidence = _classify(cap or title, f"{cap}{title}", row.measure)
         else:
-            row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure)
+            row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure, context)
+    _inherit_function(rows)
     return rows
 
 
