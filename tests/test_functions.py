@@ -225,3 +225,13 @@ def test_a_part_takes_its_total_class():
     codes = {a.amount_text: (a.function_code, a.function_evidence) for a in extract_document(text).amounts}
     assert codes["2600万元"][0] == "213"
     assert codes["1500万元"][0] == "213" and codes["1500万元"][1].startswith("total's class"), codes
+
+
+def test_a_total_named_by_its_context_takes_its_parts_class_or_none():
+    # the wider context (用于…老旧小区改造) describes the part, not the received total
+    text = "今年以来累计争取上级各类资金4.2亿元，其中新增专项债券资金1.6亿元，用于老旧小区改造。"
+    codes = {a.amount_text: (a.function_code, a.function_evidence) for a in extract_document(text).amounts}
+    assert codes["4.2亿元"][0] is None and "a total whose parts" in codes["4.2亿元"][1], codes
+    text = "县财政下达资金900万元，其中高标准农田建设600万元、农田水利设施300万元。"
+    codes = {a.amount_text: a.function_code for a in extract_document(text).amounts}
+    assert codes == {"900万元": "213", "600万元": "213", "300万元": "213"}

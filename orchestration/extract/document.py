@@ -74,6 +74,29 @@ def _inherit_function(rows: list[Amount]) -> None:
                 continue
             row.function_code = parent.function_code
             row.function_evidence = f"total's class {parent.function_code} ({parent.function_evidence})"
+    _totals_from_parts(rows, by_start)
+
+
+def _totals_from_parts(rows: list[Amount], by_start: dict[int, Amount]) -> None:
+    """A total whose own purpose phrase names no area: the wider context describes its parts, so it
+    takes their class when they all share one, and none when they differ or one has none."""
+    parts: dict[int, list[Amount]] = {}
+    for row in rows:
+        if row.parent_char_start is not None and row.parent_char_start in by_start:
+            parts.setdefault(row.parent_char_start, []).append(row)
+    for start, children in parts.items():
+        total = by_start[start]
+        evidence = total.function_evidence or ""
+        if total.measure in NO_FUNCTION_MEASURES or _OWN_EVIDENCE_RE.match(evidence) or evidence.startswith("total's"):
+            continue
+        codes = {c.function_code for c in children}
+        if len(codes) == 1 and None not in codes:
+            total.function_code = codes.pop()
+            total.function_evidence = f"parts' class {total.function_code} (context: {evidence})"
+        else:
+            named = ", ".join(sorted(str(c) for c in codes))
+            total.function_code = None
+            total.function_evidence = f"not one area: a total whose parts have classes {named} (context: {evidence})"
 
 
 class _Body:
