@@ -153,3 +153,23 @@ def test_a_heading_verb_frames_the_items_under_it():
     text = "二、补助资金安排项目情况\n1.高标准农田配套项目320万元。\n2.村级道路硬化项目180万元。\n"
     measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
     assert measures == {"320万元": "allocation", "180万元": "allocation"}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # a bare 预算 right before the figure is the budget of the segment's subject
+        ("非税收入2600万元，完成预算3100万元的83.9%", "3100万元", "revenue"),
+        ("卫生健康支出1.9亿元，完成预算2.1亿元的90.5%", "2.1亿元", "allocation"),
+        # exceeding a year's figure by an amount is an increment
+        ("全年教育支出4.6亿元，超2023年教育支出2100万元", "2100万元", "other"),
+    ],
+)
+def test_budget_and_increment_heads(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_a_sum_with_no_cue_takes_the_measure_its_parts_share():
+    text = "省财政厅下达我县衔接资金1800万元；市财政局下达我县衔接资金600万元。以上两笔资金共计2400万元，均已到位。"
+    measures = {a.amount_text: (a.measure, a.is_total) for a in extract_document(text).amounts}
+    assert measures["2400万元"] == ("transfer_in", True), measures

@@ -302,13 +302,15 @@ def _amounts(
         prev_end = m.end
     find_totals(items, text)
     _table_totals(text, items)
-    for row, item, cue, context in zip(rows, items, cues, contexts, strict=True):
+    for row, item, cue in zip(rows, items, cues, strict=True):
         row.is_total = item.is_total
         if item.parent is not None:
             parent = rows[item.parent]
             row.parent_char_start = parent.char_start
             if cue.strength in INHERITABLE_STRENGTHS and cue.measure != parent.measure:
                 row.measure = parent.measure
+    _measure_from_parts(rows, items, cues)
+    for row, context in zip(rows, contexts, strict=True):
         if row.amount_text[-1:] != "元":
             # a table cell: its row label is a recipient, the caption says what the money is for
             cap = tables.caption(text, row.char_start, body_start)
@@ -317,6 +319,23 @@ def _amounts(
             row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure, context)
     _inherit_function(rows)
     return rows
+
+
+def _measure_from_parts(rows: list[Amount], items: list[Item], cues: list) -> None:
+    """A total with no strong cue of its own (以上两笔资金共计…) takes the measure its parts share
+    when each part has a strong cue of its own (下达我区…): the sum is of money of that kind."""
+    parts: dict[int, list[int]] = {}
+    for i, item in enumerate(items):
+        if item.parent is not None:
+            parts.setdefault(item.parent, []).append(i)
+    for total, children in parts.items():
+        if cues[total].strength not in INHERITABLE_STRENGTHS:
+            continue
+        if any(cues[i].strength in INHERITABLE_STRENGTHS for i in children):
+            continue
+        measures = {rows[i].measure for i in children}
+        if len(measures) == 1:
+            rows[total].measure = measures.pop()
 
 
 def _table_totals(text: str, items: list[Item]) -> None:
