@@ -173,3 +173,30 @@ def test_a_sum_with_no_cue_takes_the_measure_its_parts_share():
     text = "省财政厅下达我县衔接资金1800万元；市财政局下达我县衔接资金600万元。以上两笔资金共计2400万元，均已到位。"
     measures = {a.amount_text: (a.measure, a.is_total) for a in extract_document(text).amounts}
     assert measures["2400万元"] == ("transfer_in", True), measures
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # 保障 inside a benefit's or a class's name is no verb
+        ("发放城乡居民最低生活保障金4100万元", "4100万元", "expenditure"),
+        ("住房保障支出0.7亿元", "0.7亿元", "expenditure"),
+        # money applied for is not received
+        ("全县申报专项债券项目6个，申报资金7.2亿元", "7.2亿元", "other"),
+    ],
+)
+def test_names_and_applications(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_a_funds_share_of_a_project_investment_is_allocated():
+    text = "滨河路改造工程总投资2.4亿元，其中财政资金8000万元。"
+    measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert measures == {"2.4亿元": "investment", "8000万元": "allocation"}
+
+
+def test_an_increment_is_of_the_figure_before_it():
+    text = "全年农林水支出3.9亿元，同比增长6.1%，较上年增支2260万元。"
+    rows = {a.amount_text: a for a in extract_document(text).amounts}
+    assert rows["2260万元"].measure == "other"
+    assert rows["2260万元"].function_code == "213", rows["2260万元"].function_evidence

@@ -255,7 +255,7 @@ def _amounts(
         if program is None and rows and rows[-1].sentence_start == sent.start and prev_end >= seg.start:
             program = rows[-1].program_name  # list continuation: 由770元提高到870元、840元
         if (
-            cue.strength == "tier"
+            cue.strength in ("tier", "head")
             and cue.measure == "other"
             and rows
             and rows[-1].sentence_start == sent.start
@@ -307,7 +307,9 @@ def _amounts(
         if item.parent is not None:
             parent = rows[item.parent]
             row.parent_char_start = parent.char_start
-            if cue.strength in INHERITABLE_STRENGTHS and cue.measure != parent.measure:
+            # a fund's share of a project's total investment is an allocation (README: project scale)
+            share_of_investment = parent.measure == "investment" and cue.measure == "allocation"
+            if cue.strength in INHERITABLE_STRENGTHS and cue.measure != parent.measure and not share_of_investment:
                 row.measure = parent.measure
     _measure_from_parts(rows, items, cues)
     for row, context in zip(rows, contexts, strict=True):

@@ -32,6 +32,7 @@ from pathlib import Path
 from orchestration.extract.amounts import per_unit_suffix
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
+_MONEY_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千)?元")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # strengths a part of a total gives up for its total's measure
 INHERITABLE_STRENGTHS = ("none", "noun", "frame", "heading")
@@ -194,6 +195,8 @@ def measure_of(
             continue
         seen.add(lo)
         cue = _in_window(text[lo:start], lo, segment)
+        if cue is not None and cue.measure == "investment" and _MONEY_RE.search(text, cue.cue_end or start, start):
+            continue  # 总投资X，其中财政资金Y: an investment verb names only the figure right after it
         if cue is not None:
             return cue
     hit = _nearest(text[sentence_start:start], rules().frame_verbs)
