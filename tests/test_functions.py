@@ -235,3 +235,12 @@ def test_a_total_named_by_its_context_takes_its_parts_class_or_none():
     text = "县财政下达资金900万元，其中高标准农田建设600万元、农田水利设施300万元。"
     codes = {a.amount_text: a.function_code for a in extract_document(text).amounts}
     assert codes == {"900万元": "213", "600万元": "213", "300万元": "213"}
+
+
+def test_a_wider_level_naming_one_of_the_areas_settles_a_conflict():
+    sentence = "省级资金1.4亿元，主要用于脱贫人口稳岗就业"
+    context = (("clause", sentence), ("title", "关于下达衔接推进乡村振兴补助资金的通知"))
+    code, evidence = classify_program("省级资金", sentence, "allocation", context)
+    assert code == "213" and "picks one of" in evidence, evidence
+    context = (("clause", sentence), ("title", "关于下达部门预算资金的通知"))
+    assert classify_program("省级资金", sentence, "allocation", context)[0] is None

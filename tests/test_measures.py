@@ -200,3 +200,10 @@ def test_an_increment_is_of_the_figure_before_it():
     rows = {a.amount_text: a for a in extract_document(text).amounts}
     assert rows["2260万元"].measure == "other"
     assert rows["2260万元"].function_code == "213", rows["2260万元"].function_evidence
+
+
+def test_a_standard_names_only_its_own_clause():
+    text = "按每人每年180元标准为低收入人口代缴医疗保险费，共代缴296万元"
+    assert measure(text, "180元") == "per_capita"
+    assert measure(text, "296万元") != "per_capita"
+    assert measure("生均公用经费标准由650元分别提高到720元、700元", "700元") == "per_capita"

@@ -236,6 +236,21 @@ def _one_area(text: str, where: str) -> tuple[str | None, str, set[str]] | None:
     return None
 
 
+def _settle(
+    conflicting: set[str], evidence: str, near_generic: list[_Keyword], wider: list[tuple[str, str]]
+) -> tuple[str | None, str]:
+    """A level naming several areas: a generic word of the figure's phrase or clause, or a wider level
+    (paragraph, title) naming one area, that agrees with one of them picks it; else empty."""
+    tie_break = next((kw for kw in near_generic if kw.code in conflicting), None)
+    if tie_break is not None:
+        return tie_break.code, f"generic keyword {tie_break.keyword} -> {tie_break.code} picks one of: {evidence}"
+    for where, text in wider:
+        verdict = _one_area(text, f"{where} ")
+        if verdict is not None and verdict[0] in conflicting and not verdict[2]:
+            return verdict[0], f"{verdict[1]} picks one of: {evidence}"
+    return None, evidence
+
+
 _LIST_CATEGORY_RE = re.compile(r"等([^、，,等]{2,})$")
 
 
@@ -266,8 +281,8 @@ def classify_program(
     3. the context levels, narrowest first (``context``: (level name, text) pairs: the figure's clause,
        its ；-segment, its paragraph, the title; ``sentence`` comes after clause and segment): the first level
        naming any area decides if it names one area and no other; when it names several, a generic
-       word of the purpose phrase or clause (企业, 产业) that agrees with one of them picks it, else
-       the figure is left empty (conflict);
+       word of the purpose phrase or clause (企业, 产业), or a wider level naming one area, that agrees
+       with one of them picks it, else the figure is left empty (conflict);
     4. a generic word of the purpose phrase or clause, then the sentence's best generic word when it
        outranks the others.
 
@@ -302,14 +317,13 @@ def classify_program(
     ]
     narrow = [level for level in context if level[0] in NARROWER_THAN_SENTENCE]
     levels = narrow + [("sentence", sentence)] + [level for level in context if level not in narrow]
-    for where, text in levels:
+    for k, (where, text) in enumerate(levels):
         verdict = _one_area(text, f"{where} ")
         if verdict is None:
             continue
         code, evidence, conflicting = verdict
-        tie_break = next((kw for kw in near_generic if kw.code in conflicting), None)
-        if tie_break is not None:
-            return tie_break.code, f"generic keyword {tie_break.keyword} -> {tie_break.code} picks one of: {evidence}"
+        if conflicting:
+            return _settle(conflicting, evidence, near_generic, levels[k + 1 :])
         if best is not None and best.code is None:
             return code, f"{evidence} (program word {best.keyword} is generic)"
         return code, evidence

@@ -32,6 +32,8 @@ from pathlib import Path
 from orchestration.extract.amounts import per_unit_suffix
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
+# cues that name one figure (or one clause's list) only: never carried past another clause's amount
+ONE_FIGURE_MEASURES = ("investment", "per_capita")
 _MONEY_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千)?元")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # strengths a part of a total gives up for its total's measure
@@ -159,6 +161,13 @@ def _received_source(window: str, base: int, sentence: str) -> MeasureCue | None
     return None
 
 
+def _names_an_earlier_figure(text: str, cue: MeasureCue, start: int) -> bool:
+    """The cue governs an amount of an earlier clause (a list in one clause shares it: 由770元提高到870元、840元)."""
+    between = text[cue.cue_end or start : start]
+    money = _MONEY_RE.search(between)
+    return money is not None and bool(re.search(r"[，,；;]", between[money.end() :]))
+
+
 def measure_of(
     text: str,
     start: int,
@@ -195,8 +204,8 @@ def measure_of(
             continue
         seen.add(lo)
         cue = _in_window(text[lo:start], lo, segment)
-        if cue is not None and cue.measure == "investment" and _MONEY_RE.search(text, cue.cue_end or start, start):
-            continue  # 总投资X，其中财政资金Y: an investment verb names only the figure right after it
+        if cue is not None and cue.measure in ONE_FIGURE_MEASURES and _names_an_earlier_figure(text, cue, start):
+            continue  # 总投资X，其中财政资金Y; 每人200元…，共代缴Z: the cue names only the figure right after it
         if cue is not None:
             return cue
     hit = _nearest(text[sentence_start:start], rules().frame_verbs)
