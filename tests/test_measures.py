@@ -181,6 +181,7 @@ def test_a_sum_with_no_cue_takes_the_measure_its_parts_share():
         # 保障 inside a benefit's or a class's name is no verb
         ("发放城乡居民最低生活保障金4100万元", "4100万元", "expenditure"),
         ("住房保障支出0.7亿元", "0.7亿元", "expenditure"),
+        ("发放补贴资金2.6亿元，其中：城乡居民最低生活保障0.8亿元，特困人员救助供养金0.2亿元", "0.2亿元", "expenditure"),
         # money applied for is not received
         ("全县申报专项债券项目6个，申报资金7.2亿元", "7.2亿元", "other"),
     ],
