@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.extract.document import extract_document
 from orchestration.extract.functions import (
     FUNCTION_CLASSES,
     classify_program,
@@ -151,3 +152,95 @@ def test_gold_function_codes():
             wrong.append((r["program"], r["function_codes"], code, evidence))
     accuracy = 1 - len(wrong) / len(rows)
     assert accuracy >= 0.9, wrong
+
+
+def test_official_item_names_place_a_purpose():
+    """款/项 names of the classification (data/function_items.csv) decide like keywords."""
+    for program, code in [("特困人员救助供养", "208"), ("农村危房改造", "221"), ("森林生态效益补偿", "213")]:
+        got, evidence = classify_program(program, "", "allocation")
+        assert got == code, evidence
+
+
+def test_two_class_names_in_one_purpose_are_not_one_area():
+    code, evidence = classify_program("教育支出及卫生健康支出", "", "expenditure")
+    assert code is None and "several areas" in evidence
+
+
+def test_the_category_after_deng_is_what_the_figure_is():
+    code, evidence = classify_program("上解上级、一般债务还本等转移性支出", "", "expenditure")
+    assert code == "230", evidence
+
+
+CLAUSE_AND_SENTENCE = "安排资金300万元用于中小学校舍维修，配套建设绿化带"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "expected"),
+    [
+        # the sentence names one area and no other
+        ("拨付资金800万元，改善义务教育学校办学条件", (), "205"),
+        # two areas in the sentence: a wrong class is worse than none
+        ("拨付资金800万元，用于农村公路养护和乡镇卫生院改造", (), None),
+        # the figure's own clause speaks before the rest of the sentence
+        (
+            "发放资金260万元，资助学生900人次；拨付资金150万元维修农村公路",
+            (("clause", "发放资金260万元，资助学生900人次"),),
+            "205",
+        ),
+        # a silent sentence: the paragraph, then the title, name the fund
+        ("共计1200万元", (("paragraph", "二、衔接推进乡村振兴补助资金安排情况"), ("title", "")), "213"),
+        ("共计1200万元", (("paragraph", "共计1200万元"), ("title", "关于下达农村综合改革转移支付资金的通知")), "213"),
+    ],
+)
+def test_context_ladder(sentence, context, expected):
+    code, evidence = classify_program(None, sentence, "allocation", context)
+    assert code == expected, evidence
+    if expected is None:
+        assert evidence.startswith("not one area:") and "several areas" in evidence
+
+
+def test_a_no_area_word_in_the_paragraph_says_nothing_of_the_figure():
+    """绩效评价 (evaluated volumes) rules out a class in the figure's sentence, not in its paragraph."""
+    paragraph = "开展重点绩效评价，涉及资金4.05亿元。压减农村供水项目资金540万元。"
+    code, evidence = classify_program("资金", "共计1200万元", "allocation", (("paragraph", paragraph),))
+    assert code == "213", evidence
+    code, evidence = classify_program("资金", "开展重点绩效评价，涉及资金4.05亿元", "allocation")
+    assert code is None and evidence.startswith("not one area:"), evidence
+
+
+def test_a_generic_word_of_the_clause_picks_among_the_areas_a_sentence_names():
+    sentence = "安排企业各类扶持资金2亿元，推动企业加大科技创新、技改投入"
+    code, evidence = classify_program("扶持资金", sentence, "allocation", (("clause", "安排企业各类扶持资金2亿元"),))
+    assert code == "215" and "picks one of" in evidence, evidence
+
+
+def test_an_increment_names_its_area_itself():
+    sentence = "全县教育支出3.2亿元，比上年增加1500万元"
+    assert classify_program(None, sentence, "other")[0] is None
+    assert classify_program("教育支出", sentence, "other")[0] == "205"
+
+
+def test_a_part_takes_its_total_class():
+    text = "2024年安排衔接推进乡村振兴补助资金2600万元，其中：种植基地项目1500万元，冷链仓储项目1100万元。"
+    codes = {a.amount_text: (a.function_code, a.function_evidence) for a in extract_document(text).amounts}
+    assert codes["2600万元"][0] == "213"
+    assert codes["1500万元"][0] == "213" and codes["1500万元"][1].startswith("total's class"), codes
+
+
+def test_a_total_named_by_its_context_takes_its_parts_class_or_none():
+    # the wider context (用于…老旧小区改造) describes the part, not the received total
+    text = "今年以来累计争取上级各类资金4.2亿元，其中新增专项债券资金1.6亿元，用于老旧小区改造。"
+    codes = {a.amount_text: (a.function_code, a.function_evidence) for a in extract_document(text).amounts}
+    assert codes["4.2亿元"][0] is None and "a total whose parts" in codes["4.2亿元"][1], codes
+    text = "县财政下达资金900万元，其中高标准农田建设600万元、农田水利设施300万元。"
+    codes = {a.amount_text: a.function_code for a in extract_document(text).amounts}
+    assert codes == {"900万元": "213", "600万元": "213", "300万元": "213"}
+
+
+def test_a_wider_level_naming_one_of_the_areas_settles_a_conflict():
+    sentence = "省级资金1.4亿元，主要用于脱贫人口稳岗就业"
+    context = (("clause", sentence), ("title", "关于下达衔接推进乡村振兴补助资金的通知"))
+    code, evidence = classify_program("省级资金", sentence, "allocation", context)
+    assert code == "213" and "picks one of" in evidence, evidence
+    context = (("clause", sentence), ("title", "关于下达部门预算资金的通知"))
+    assert classify_program("省级资金", sentence, "allocation", context)[0] is None

@@ -89,3 +89,122 @@ def test_a_part_keeps_its_own_verb():
     measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
     assert measures["3.2亿元"] == "allocation"
     assert measures["1.1亿元"] == "expenditure"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # the kind of money named right before the amount decides, whatever verb governs the clause
+        ("全年一般公共预算收入完成8.2亿元，加上级补助收入21.4亿元", "21.4亿元", "transfer_in"),
+        ("加上年结转1.3亿元、调入资金2.6亿元，收入总计33.5亿元", "33.5亿元", "revenue"),
+        ("加上年结转1.3亿元、调入资金2.6亿元，收入总计33.5亿元", "2.6亿元", "other"),
+        ("新增债券转贷收入4.1亿元", "4.1亿元", "financing"),
+        ("安排预算稳定调节基金2100万元", "2100万元", "other"),
+        ("减去上解上级支出3120万元", "3120万元", "expenditure"),
+        ("县级财政总收入26.7亿元", "26.7亿元", "revenue"),
+        # an increment is not the money itself, even when its comparison is in an earlier sentence
+        ("一是非税收入增加860万元", "860万元", "other"),
+        ("政府性基金收入短收2300万元", "2300万元", "other"),
+        # budgets are allocations, or revenue when the segment budgets revenue
+        ("全年一般公共预算年初预算卫生健康支出3.8亿元", "3.8亿元", "allocation"),
+        ("税收收入完成5.1亿元，完成年初预算5.4亿元的94.4%", "5.4亿元", "revenue"),
+        # a plan to use money allocates it
+        ("拟使用上级衔接资金2860万元，用于产业发展", "2860万元", "allocation"),
+        # a standard per village or per site
+        ("每个美丽乡村示范村奖补50万元", "50万元", "per_capita"),
+        ("每年安排500万元用于职业技能培训", "500万元", "allocation"),
+        # 争取 is money received from above; 保障 right before the figure is a noun
+        ("争取农村公路提档升级项目资金3600万元", "3600万元", "transfer_in"),
+        ("为300名困境儿童发放基本生活保障215万元", "215万元", "expenditure"),
+    ],
+)
+def test_head_of_the_amount(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+RECEIVED_BY_SOURCE = "全年到位衔接资金8500万元，其中中央资金5200万元、省级资金2400万元、县级资金900万元"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # by-source list of money received: the higher levels sent it, the lowest level is the own share
+        (RECEIVED_BY_SOURCE, "2400万元", "transfer_in"),
+        (RECEIVED_BY_SOURCE, "900万元", "allocation"),
+        # the same list under money passed on: the verb frame decides
+        ("现将衔接资金600万元下达给你们，其中中央资金420万元、省级资金180万元", "420万元", "allocation"),
+    ],
+)
+def test_funds_named_by_level(text, figure, expected):
+    start = text.index(figure)
+    assert measure_of(text, start, start + len(figure), [clause_start(text, 0, start), 0], 0, 0).measure == expected
+
+
+def test_items_of_a_list_take_the_verb_that_opens_it():
+    text = "本次拨付各镇的救助资金，包含低保补助210万元；特困供养补助85万元；临时救助补助30万元。"
+    for figure in ("210万元", "85万元", "30万元"):
+        start = text.index(figure)
+        cl = clause_start(text, 0, start)
+        segment = max(text.rfind("；", 0, start) + 1, 0)
+        assert measure_of(text, start, start + len(figure), [cl, segment], segment, 0).measure == "expenditure"
+
+
+def test_a_heading_verb_frames_the_items_under_it():
+    text = "二、补助资金安排项目情况\n1.高标准农田配套项目320万元。\n2.村级道路硬化项目180万元。\n"
+    measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert measures == {"320万元": "allocation", "180万元": "allocation"}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # a bare 预算 right before the figure is the budget of the segment's subject
+        ("非税收入2600万元，完成预算3100万元的83.9%", "3100万元", "revenue"),
+        ("卫生健康支出1.9亿元，完成预算2.1亿元的90.5%", "2.1亿元", "allocation"),
+        # exceeding a year's figure by an amount is an increment
+        ("全年教育支出4.6亿元，超2023年教育支出2100万元", "2100万元", "other"),
+    ],
+)
+def test_budget_and_increment_heads(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_a_sum_with_no_cue_takes_the_measure_its_parts_share():
+    text = "省财政厅下达我县衔接资金1800万元；市财政局下达我县衔接资金600万元。以上两笔资金共计2400万元，均已到位。"
+    measures = {a.amount_text: (a.measure, a.is_total) for a in extract_document(text).amounts}
+    assert measures["2400万元"] == ("transfer_in", True), measures
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # 保障 inside a benefit's or a class's name is no verb
+        ("发放城乡居民最低生活保障金4100万元", "4100万元", "expenditure"),
+        ("住房保障支出0.7亿元", "0.7亿元", "expenditure"),
+        ("发放补贴资金2.6亿元，其中：城乡居民最低生活保障0.8亿元，特困人员救助供养金0.2亿元", "0.2亿元", "expenditure"),
+        # money applied for is not received
+        ("全县申报专项债券项目6个，申报资金7.2亿元", "7.2亿元", "other"),
+    ],
+)
+def test_names_and_applications(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_a_funds_share_of_a_project_investment_is_allocated():
+    text = "滨河路改造工程总投资2.4亿元，其中财政资金8000万元。"
+    measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert measures == {"2.4亿元": "investment", "8000万元": "allocation"}
+
+
+def test_an_increment_is_of_the_figure_before_it():
+    text = "全年农林水支出3.9亿元，同比增长6.1%，较上年增支2260万元。"
+    rows = {a.amount_text: a for a in extract_document(text).amounts}
+    assert rows["2260万元"].measure == "other"
+    assert rows["2260万元"].function_code == "213", rows["2260万元"].function_evidence
+
+
+def test_a_standard_names_only_its_own_clause():
+    text = "按每人每年180元标准为低收入人口代缴医疗保险费，共代缴296万元"
+    assert measure(text, "180元") == "per_capita"
+    assert measure(text, "296万元") != "per_capita"
+    assert measure("生均公用经费标准由650元分别提高到720元、700元", "700元") == "per_capita"

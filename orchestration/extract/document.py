@@ -17,7 +17,7 @@ from orchestration.extract import beneficiaries as beneficiaries_mod
 from orchestration.extract import percents as percents_mod
 from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
-from orchestration.extract.measures import measure_in, measure_of
+from orchestration.extract.measures import INHERITABLE_STRENGTHS, measure_in, measure_of
 from orchestration.extract.records import (
     Amount,
     Article,
@@ -50,14 +50,60 @@ def _locate(
     return locality, evidence
 
 
-def _classify(program: str | None, sentence: str, measure: str) -> tuple[str | None, str]:
+def _classify(
+    program: str | None, sentence: str, measure: str, context: tuple[tuple[str, str], ...] = ()
+) -> tuple[str | None, str]:
     from orchestration.extract.functions import classify_program
 
-    code, evidence = classify_program(program, sentence, measure)
+    code, evidence = classify_program(program, sentence, measure, context)
     return code or None, evidence
 
 
 CUE_LOOKBACK = 400
+
+
+# evidence of a class read off the figure's own purpose phrase (not its context)
+_OWN_EVIDENCE_RE = re.compile(r"^(?:not one area: )?keyword ")
+
+
+def _inherit_function(rows: list[Amount]) -> None:
+    """A part whose own purpose phrase names no area takes the class its total's purpose names."""
+    by_start = {r.char_start: r for r in rows}
+    for _ in range(2):  # nested lists: a heading may itself inherit from its total
+        for row in rows:
+            parent = by_start.get(row.parent_char_start) if row.parent_char_start is not None else None
+            if parent is None or parent.function_code is None or _OWN_EVIDENCE_RE.match(row.function_evidence or ""):
+                continue
+            if row.measure in NO_FUNCTION_MEASURES or not (
+                _OWN_EVIDENCE_RE.match(parent.function_evidence or "")
+                or (parent.function_evidence or "").startswith("total's class")
+            ):
+                continue
+            row.function_code = parent.function_code
+            row.function_evidence = f"total's class {parent.function_code} ({parent.function_evidence})"
+    _totals_from_parts(rows, by_start)
+
+
+def _totals_from_parts(rows: list[Amount], by_start: dict[int, Amount]) -> None:
+    """A total whose own purpose phrase names no area: the wider context describes its parts, so it
+    takes their class when they all share one, and none when they differ or one has none."""
+    parts: dict[int, list[Amount]] = {}
+    for row in rows:
+        if row.parent_char_start is not None and row.parent_char_start in by_start:
+            parts.setdefault(row.parent_char_start, []).append(row)
+    for start, children in parts.items():
+        total = by_start[start]
+        evidence = total.function_evidence or ""
+        if total.measure in NO_FUNCTION_MEASURES or _OWN_EVIDENCE_RE.match(evidence) or evidence.startswith("total's"):
+            continue
+        codes = {c.function_code for c in children}
+        if len(codes) == 1 and None not in codes:
+            total.function_code = codes.pop()
+            total.function_evidence = f"parts' class {total.function_code} (context: {evidence})"
+        else:
+            named = ", ".join(sorted(str(c) for c in codes))
+            total.function_code = None
+            total.function_evidence = f"not one area: a total whose parts have classes {named} (context: {evidence})"
 
 
 class _Body:
@@ -81,6 +127,15 @@ class _Body:
         """Year for a figure at ``pos`` whose sentence and paragraph name none: its section's, else the article's."""
         section = years.section_year(self.headings, pos)
         return section if section is not None else article_year
+
+    def heading_before(self, pos: int) -> str:
+        """The nearest section heading before pos's paragraph (a short line that ends no sentence), or ""."""
+        _, pi = self.sentence_at(pos)
+        for p in reversed(self.paras[:pi]):
+            line = self.text[p.start : p.end]
+            if len(line) <= HEADING_MAX_LEN and "\n" not in line and line[-1] not in "。！？；;：:":
+                return line
+        return ""
 
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
@@ -116,6 +171,7 @@ class _Body:
         return sent
 
 
+HEADING_MAX_LEN = 40
 _NL_RE = re.compile(r"\s*\n\s*")
 _PURPOSE_NEXT_RE = re.compile(r"[，,](?:主要|专项|全部|重点)?(?:用于|支持)")
 _COMPARISON_RE = re.compile(r"比|较|同比")
@@ -194,13 +250,15 @@ def _amounts(
     items: list[Item] = []
     rows: list[Amount] = []
     cues = []
+    contexts: list[tuple[tuple[str, str], ...]] = []  # the figure's clause, paragraph and title
     prev_end = -1
     for m in money:
         sent, pi = body.sentence_at(m.start)
         seg = body.segment_at(m.start)
         cl = clause_start(text, seg.start, m.start)
         w1 = max(cl, prev_end) if prev_end >= seg.start else cl
-        cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start)
+        headings = tuple(h for h in (body.heading_before(m.start), title) if h)
+        cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start, sent.start, headings)
         cues.append(cue)
         verb_cue = cue.strength == "verb" and cue.cue_end is not None and w1 <= cue.cue_end <= m.start
         pre_lo = cue.cue_end if verb_cue else w1
@@ -215,7 +273,7 @@ def _amounts(
         if program is None and rows and rows[-1].sentence_start == sent.start and prev_end >= seg.start:
             program = rows[-1].program_name  # list continuation: 由770元提高到870元、840元
         if (
-            cue.strength == "tier"
+            cue.strength in ("tier", "head")
             and cue.measure == "other"
             and rows
             and rows[-1].sentence_start == sent.start
@@ -232,6 +290,16 @@ def _amounts(
         cue_start = max(sent.start, m.start - CUE_LOOKBACK)
         year = years.amount_year(text, cue_start, m.start, m.end, body.default_year(m.start, default_year), earlier)
         sentence = body.sentence_text(sent)
+        figure_clause = _strip_nl(text[max(prev_end, sent.start) : aft_end])
+        paragraph = body.paras[pi]
+        contexts.append(
+            (
+                ("clause", figure_clause),
+                ("segment", _strip_nl(text[seg.start : seg.end])),
+                ("paragraph", text[paragraph.start : paragraph.end]),
+                ("title", title),
+            )
+        )
         measure = cue.measure
         is_cell = m.text[-1:] != "元"
         if is_cell and cue.strength == "none":
@@ -262,14 +330,19 @@ def _amounts(
         if item.parent is not None:
             parent = rows[item.parent]
             row.parent_char_start = parent.char_start
-            if cue.strength in ("none", "noun") and cue.measure != parent.measure:
+            # a fund's share of a project's total investment is an allocation (README: project scale)
+            share_of_investment = parent.measure == "investment" and cue.measure == "allocation"
+            if cue.strength in INHERITABLE_STRENGTHS and cue.measure != parent.measure and not share_of_investment:
                 row.measure = parent.measure
+    _measure_from_parts(rows, items, cues)
+    for row, context in zip(rows, contexts, strict=True):
         if row.amount_text[-1:] != "元":
             # a table cell: its row label is a recipient, the caption says what the money is for
             cap = tables.caption(text, row.char_start, body_start)
             row.function_code, row.function_evidence = _classify(cap or title, f"{cap}{title}", row.measure)
         else:
-            row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure)
+            row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure, context)
+    _inherit_function(rows)
     return rows
 
 
@@ -307,6 +380,23 @@ def _place_amounts(text: str, rows: list[Amount], article: Article) -> None:
         row.locality_evidence = f"article: {article.locality_evidence}"
         if len(named) > 1:  # 定远县、凤阳县各500万元: the figure is no single unit's
             row.locality_evidence += "; clause names several units: " + "、".join(r.surface for r in named.values())
+
+
+def _measure_from_parts(rows: list[Amount], items: list[Item], cues: list) -> None:
+    """A total with no strong cue of its own (以上两笔资金共计…) takes the measure its parts share
+    when each part has a strong cue of its own (下达我区…): the sum is of money of that kind."""
+    parts: dict[int, list[int]] = {}
+    for i, item in enumerate(items):
+        if item.parent is not None:
+            parts.setdefault(item.parent, []).append(i)
+    for total, children in parts.items():
+        if cues[total].strength not in INHERITABLE_STRENGTHS:
+            continue
+        if any(cues[i].strength in INHERITABLE_STRENGTHS for i in children):
+            continue
+        measures = {rows[i].measure for i in children}
+        if len(measures) == 1:
+            rows[total].measure = measures.pop()
 
 
 def _table_totals(text: str, items: list[Item]) -> None:

@@ -3,6 +3,9 @@
 Data files (edit these, not the code):
 
 * ``data/function_classes.csv`` (code,name): the 类 list of the 2021+ classification.
+* ``data/function_items.csv`` (name,function_code,level,note): the official 款/项 names under each 类
+  and their common wordings; they rank as keywords of priority ITEM_PRIORITY unless the keyword file
+  lists the same word.
 * ``data/function_keywords.csv`` (keyword,function_code,priority,note): keyword -> class. Every keyword
   contained in the text is a hit; the highest ``priority`` wins, then the longest keyword. An empty
   ``function_code`` marks words that make an amount *not* the spending of one functional area
@@ -23,6 +26,8 @@ from pathlib import Path
 DATA_DIR = Path(__file__).with_name("data")
 CLASSES_FILE = DATA_DIR / "function_classes.csv"
 KEYWORDS_FILE = DATA_DIR / "function_keywords.csv"
+ITEMS_FILE = DATA_DIR / "function_items.csv"
+ITEM_PRIORITY = 85  # an official 款/项 name: above area words, below class names
 
 # measures whose amounts are never the spending of one functional area
 NON_SPENDING_MEASURES = {
@@ -33,6 +38,8 @@ NON_SPENDING_MEASURES = {
     "financing": "financing/loan",
     "revenue": "revenue",
 }
+# measures whose area can only come from the figure's own purpose phrase, never from its context
+OWN_PHRASE_ONLY_MEASURES = {"other": "an increment, carry-over or volume names its area itself or has none"}
 # no-code keywords below this priority are generic: the sentence may still name one area
 WEAK_EXCLUSION_PRIORITY = 60
 # in an investment sentence these mean project/fund investment volumes, not fiscal outlays
@@ -66,6 +73,13 @@ def _keywords() -> tuple[_Keyword, ...]:
         if code is not None and code not in classes:
             raise ValueError(f"{KEYWORDS_FILE.name}: unknown function_code {code!r} for {r['keyword']!r}")
         out.append(_Keyword(r["keyword"].strip(), code, int(r["priority"]), (r.get("note") or "").strip()))
+    listed = {k.keyword for k in out}
+    for r in _read_csv(ITEMS_FILE):
+        name, code = r["name"].strip(), r["function_code"].strip()
+        if code not in classes:
+            raise ValueError(f"{ITEMS_FILE.name}: unknown function_code {code!r} for {name!r}")
+        if name not in listed:
+            out.append(_Keyword(name, code, ITEM_PRIORITY, f"{r['level'].strip()} name"))
     # best first: priority, then length
     out.sort(key=lambda k: (-k.priority, -len(k.keyword)))
     return tuple(out)
@@ -138,6 +152,10 @@ def _keyword_index() -> _KeywordIndex:
 
 UNMAPPED = "unmapped: "  # spending whose area no keyword names: list these in a warehouse check
 NOT_ONE_AREA = "not one area: "  # deliberately empty: aggregates, per-capita figures, thresholds, …
+# area keywords at or above this priority name one area; below it they are generic (产业, 农村, 绿化)
+SPECIFIC_PRIORITY = 60
+# class names and official 款/项 names: two of them in one purpose phrase are two areas
+CLASS_NAME_PRIORITY = 95
 
 
 def _verdict(kw: _Keyword, where: str) -> tuple[str | None, str]:
@@ -147,38 +165,171 @@ def _verdict(kw: _Keyword, where: str) -> tuple[str | None, str]:
     return kw.code, f"{where}keyword {kw.keyword} -> {kw.code}"
 
 
-def classify_program(program_name: str | None, sentence: str, measure: str) -> tuple[str | None, str]:
+@functools.lru_cache(maxsize=4096)
+def keyword_hits(text: str) -> tuple[_Keyword, ...]:
+    """Keywords in ``text``, best first, none inside a better one's occurrence (医疗救助 hides 救助)."""
+    index = _keyword_index()
+    candidates = sorted(
+        (rank, kw) for c in set(text) & index.by_first.keys() for rank, kw in index.by_first[c] if kw.keyword in text
+    )
+    taken: list[tuple[int, int]] = []
+    hits: list[_Keyword] = []
+    for _, kw in candidates:
+        free = False
+        for m in re.finditer(re.escape(kw.keyword), text):
+            if not any(m.start() < e and s < m.end() for s, e in taken):
+                taken.append((m.start(), m.end()))
+                free = True
+        if free:
+            hits.append(kw)
+    return tuple(hits)
+
+
+@dataclass(frozen=True)
+class _Areas:
+    """What one piece of text says about areas: the specific classes it names, a strong no-area word."""
+
+    specific: dict[str, _Keyword]  # code -> best keyword naming it (priority >= SPECIFIC_PRIORITY)
+    generic: dict[str, _Keyword]  # code -> best generic keyword
+    exclusion: _Keyword | None  # best no-code keyword of priority >= WEAK_EXCLUSION_PRIORITY
+
+
+def _areas(text: str | None) -> _Areas:
+    specific: dict[str, _Keyword] = {}
+    generic: dict[str, _Keyword] = {}
+    exclusion = None
+    for kw in keyword_hits(text or ""):
+        if kw.code is None:
+            if kw.priority >= WEAK_EXCLUSION_PRIORITY and exclusion is None:
+                exclusion = kw
+        elif kw.priority >= SPECIFIC_PRIORITY:
+            specific.setdefault(kw.code, kw)
+        else:
+            generic.setdefault(kw.code, kw)
+    return _Areas(specific, generic, exclusion)
+
+
+def _conflict(where: str, kws: list[_Keyword]) -> tuple[None, str]:
+    named = ", ".join(f"{k.keyword} -> {k.code}" for k in kws)
+    return None, f"{NOT_ONE_AREA}{where}names several areas ({named})"
+
+
+NARROWER_THAN_SENTENCE = ("clause", "segment")
+# levels so far from the figure that a no-area word there (民生, 绩效评价) is about other figures
+_WIDE_LEVELS = ("paragraph ", "title ")
+
+
+def _one_area(text: str, where: str) -> tuple[str | None, str, set[str]] | None:
+    """(code, evidence, codes in conflict) of one context level, or None when it names no area."""
+    areas = _areas(text)
+    if where in _WIDE_LEVELS:
+        areas = _Areas(areas.specific, areas.generic, None)
+    if len(areas.specific) > 1:
+        return (*_conflict(where, list(areas.specific.values())), set(areas.specific))
+    if areas.specific:
+        kw = next(iter(areas.specific.values()))
+        if areas.exclusion is not None and areas.exclusion.priority > kw.priority:
+            return (*_conflict(where, [kw, areas.exclusion]), {kw.code})
+        return (*_verdict(kw, where), set())
+    if areas.exclusion is not None:
+        return (*_verdict(areas.exclusion, where), set())
+    return None
+
+
+def _settle(
+    conflicting: set[str], evidence: str, near_generic: list[_Keyword], wider: list[tuple[str, str]]
+) -> tuple[str | None, str]:
+    """A level naming several areas: a generic word of the figure's phrase or clause, or a wider level
+    (paragraph, title) naming one area, that agrees with one of them picks it; else empty."""
+    tie_break = next((kw for kw in near_generic if kw.code in conflicting), None)
+    if tie_break is not None:
+        return tie_break.code, f"generic keyword {tie_break.keyword} -> {tie_break.code} picks one of: {evidence}"
+    for where, text in wider:
+        verdict = _one_area(text, f"{where} ")
+        if verdict is not None and verdict[0] in conflicting and not verdict[2]:
+            return verdict[0], f"{verdict[1]} picks one of: {evidence}"
+    return None, evidence
+
+
+_LIST_CATEGORY_RE = re.compile(r"等([^、，,等]{2,})$")
+
+
+def _category_of_list(program: str) -> str:
+    """``上解上级、债务还本等转移性支出``: the category after 等 is what the figure is, when it names an area."""
+    program = program.strip()
+    m = _LIST_CATEGORY_RE.search(program)
+    if m and _areas(m.group(1)).specific:
+        return m.group(1)
+    return program
+
+
+def classify_program(
+    program_name: str | None,
+    sentence: str,
+    measure: str,
+    context: tuple[tuple[str, str], ...] = (),
+) -> tuple[str | None, str]:
     """(类 code or None, evidence) for an amount with this purpose, sentence and measure.
 
-    None for amounts that are not the spending of one functional area: non-spending measures
-    (procurement, saving, threshold, per_capita, financing, revenue), project or fund investment
-    volumes, and purposes matching a no-code keyword (民生支出, 一般公共预算支出, 国有资产, ...).
-    The program name decides first; the sentence is a lower-confidence fallback (evidence starts
-    with ``sentence``). Evidence of an empty code starts with ``not one area:`` when the emptiness
-    is deliberate and with ``unmapped:`` when no keyword matched (``(None, "unmapped: no keyword
-    matched")``): spending of an unknown area, to be listed by a check and added to the keyword data.
+    Evidence ladder, strongest first (a weak hint never overrides a strong one):
+
+    1. the measure: None for amounts that are not the spending of one functional area
+       (procurement, saving, threshold, per_capita, financing, revenue) and investment volumes;
+    2. the purpose phrase (program name): its best specific keyword (class, 款/项 name, area word),
+       or a no-code keyword (民生支出, 一般公共预算支出); two class names -> empty; a figure of measure
+       ``other`` (increment, carry-over, volume managed) has no further evidence;
+    3. the context levels, narrowest first (``context``: (level name, text) pairs: the figure's clause,
+       its ；-segment, its paragraph, the title; ``sentence`` comes after clause and segment): the first level
+       naming any area decides if it names one area and no other; when it names several, a generic
+       word of the purpose phrase or clause (企业, 产业), or a wider level naming one area, that agrees
+       with one of them picks it, else the figure is left empty (conflict);
+    4. a generic word of the purpose phrase or clause, then the sentence's best generic word when it
+       outranks the others.
+
+    Evidence of an empty code starts with ``not one area:`` when the emptiness is deliberate and
+    with ``unmapped:`` when no keyword matched: spending of an unknown area, to be listed by a
+    check and added to the keyword data. Evidence from a context level starts with its name.
     """
     measure = (measure or "").strip()
     if measure in NON_SPENDING_MEASURES:
         return None, f"{NOT_ONE_AREA}measure {measure}: {NON_SPENDING_MEASURES[measure]}"
-    program = (program_name or "").strip()
+    program = _category_of_list(program_name or "")
     sentence = sentence or ""
-    kw = best_keyword(program)
+    areas = _areas(program)
+    best = best_keyword(program)
     if measure == "investment":
         m = _INVESTMENT_VOLUME_RE.search(program) or _INVESTMENT_VOLUME_RE.search(sentence)
-        if m and not (kw is not None and kw.code is not None and kw.priority >= 80):
+        if m and not (best is not None and best.code is not None and best.priority >= 80):
             return None, f"{NOT_ONE_AREA}investment volume ({m.group(0)})"
-    if kw is not None:
-        if kw.code is None and kw.priority < WEAK_EXCLUSION_PRIORITY:
-            # a generic word (上级补助, 转移支付, 基本建设): the sentence may still name the area
-            skw = best_keyword(sentence, skip_weak_exclusions=True)
-            if skw is not None and skw.code is not None:
-                code, evidence = _verdict(skw, "sentence ")
-                return code, f"{evidence} (program word {kw.keyword} is generic)"
-        return _verdict(kw, "")
-    if program and measure == "investment":
+    if len({kw.code for kw in areas.specific.values() if kw.priority >= CLASS_NAME_PRIORITY}) > 1:
+        return _conflict("", [kw for kw in areas.specific.values() if kw.priority >= CLASS_NAME_PRIORITY])
+    if best is not None and (
+        best.code is None and best.priority >= WEAK_EXCLUSION_PRIORITY or best.code in areas.specific
+    ):
+        return _verdict(best, "")
+    if program and measure == "investment" and not areas.generic:
         return None, f"{UNMAPPED}investment in a project without an area keyword"
-    kw = best_keyword(sentence)
-    if kw is not None:
-        return _verdict(kw, "sentence ")
+    if measure in OWN_PHRASE_ONLY_MEASURES:
+        return None, f"{NOT_ONE_AREA}measure {measure}: {OWN_PHRASE_ONLY_MEASURES[measure]}"
+    # generic words nearest the figure: the purpose phrase's, then its clause's
+    near_generic = list(areas.generic.values()) + [
+        kw for kw in _areas(context[0][1] if context else "").generic.values() if kw.code not in areas.generic
+    ]
+    narrow = [level for level in context if level[0] in NARROWER_THAN_SENTENCE]
+    levels = narrow + [("sentence", sentence)] + [level for level in context if level not in narrow]
+    for k, (where, text) in enumerate(levels):
+        verdict = _one_area(text, f"{where} ")
+        if verdict is None:
+            continue
+        code, evidence, conflicting = verdict
+        if conflicting:
+            return _settle(conflicting, evidence, near_generic, levels[k + 1 :])
+        if best is not None and best.code is None:
+            return code, f"{evidence} (program word {best.keyword} is generic)"
+        return code, evidence
+    if near_generic:
+        return _verdict(near_generic[0], "generic ")
+    generic = list(_areas(sentence).generic.values())
+    if generic and (len(generic) == 1 or generic[0].priority > generic[1].priority):
+        return _verdict(generic[0], "sentence generic ")
     return None, f"{UNMAPPED}no keyword matched"

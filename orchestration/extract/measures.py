@@ -1,17 +1,24 @@
 """Measure of an amount (allocation, expenditure, investment, …) from the words that govern it.
 
-The cue words live in ``data/measure_keywords.json``. Context windows are tried from the narrowest
-(text since the previous amount in the clause) to the widest (the semicolon segment of the
-sentence up to the amount); in the first window holding any cue:
+The cue words live in ``data/measure_keywords.json``. Evidence is taken from the strongest kind
+first, and from the narrowest context first:
 
-* a *tier* cue (per-capita, year-on-year increment, higher-level transfer, saving, loan, asset,
-  revenue, procurement) anywhere in the window decides;
-* else the governing *verb* nearest before the amount (安排 -> allocation, 拨付 -> expenditure …);
-* else the *noun* nearest before the amount (支出 -> expenditure, 资金 -> allocation …).
+1. a per-unit suffix (``元/人``) or a threshold (限额标准提高到…) in the amount's segment;
+2. the *head*: the kind of money named right before the amount in its own clause (收入总计,
+   上级补助收入, 调入资金, an increment 增加/减收, …), then a fund named by its government level
+   (中央资金, 省级资金) in a by-source list of money received: money received from above;
+3. context windows from the narrowest (text since the previous amount in the clause) to the widest
+   (the semicolon segment up to the amount); in the first window holding any cue, a *tier* cue
+   (per-capita, transfer, saving, loan, asset, revenue, procurement) anywhere in the window decides,
+   else the governing *verb* nearest before the amount, else a budget word (年初预算, 调整预算:
+   allocation, or revenue when the segment budgets revenue), else a *noun* that names a measure (支出);
+4. the *verb frame*: the allocation or spending verb that governs the sentence's list before the
+   amount (下达各县的资金，包含A…；B…: every item is allocated);
+5. the allocation or spending verb of the nearest section heading, then of the title (资金安排项目情况);
+6. a weak noun (资金, 补助) in the windows.
 
-A threshold (限额标准提高到…) is recognised on the whole segment; a per-unit suffix (``元/人``)
-makes a per-capita figure. Amounts with no cue at all get the default (``other``) with strength
-"none", so that a part of a total can take the total's measure instead.
+Amounts with no cue at all get the default (``other``) with strength "none", so that a part of a
+total can take the total's measure instead (as can parts whose measure came from step 4–6).
 """
 
 from __future__ import annotations
@@ -25,33 +32,57 @@ from pathlib import Path
 from orchestration.extract.amounts import per_unit_suffix
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
+# cues that name one figure (or one clause's list) only: never carried past another clause's amount
+ONE_FIGURE_MEASURES = ("investment", "per_capita")
+_MONEY_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千)?元")
+_SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+# strengths a part of a total gives up for its total's measure
+INHERITABLE_STRENGTHS = ("none", "noun", "frame", "heading")
 
 
 @dataclass(frozen=True)
 class MeasureCue:
     measure: str
-    strength: str  # tier | verb | noun | none
+    strength: str  # head | tier | verb | budget | noun | frame | heading | none
     cue_start: int | None  # offset of the cue word in the text (None when no cue)
     cue_end: int | None
 
 
 @dataclass(frozen=True)
 class _Rules:
+    heads: tuple[tuple[str, re.Pattern], ...]
+    budget: re.Pattern
+    budget_revenue: re.Pattern
+    source_levels: tuple[re.Pattern, ...]
+    source_noun: str
+    receipt: re.Pattern
     tiers: tuple[tuple[str, re.Pattern], ...]
     threshold: re.Pattern
     verbs: tuple[tuple[str, re.Pattern], ...]
+    frame_verbs: tuple[tuple[str, re.Pattern], ...]
     nouns: tuple[tuple[str, re.Pattern], ...]
+    weak_nouns: tuple[tuple[str, re.Pattern], ...]
     default: str
 
 
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
+    filler = data["head_filler"]
+    verbs = tuple((m, re.compile(p)) for m, p in data["verbs"])
     return _Rules(
+        heads=tuple((m, re.compile(f"(?:{p}){filler}")) for m, p in data["heads"]),
+        budget=re.compile(data["budget"]),
+        budget_revenue=re.compile(data["budget_revenue"]),
+        source_levels=tuple(re.compile(f"(?:{p})") for p in data["source_levels"]),
+        source_noun=data["source_noun"],
+        receipt=re.compile(data["receipt"]),
         tiers=tuple((m, re.compile(p)) for m, p in data["tiers"]),
         threshold=re.compile(data["threshold"]),
-        verbs=tuple((m, re.compile(p)) for m, p in data["verbs"]),
+        verbs=verbs,
+        frame_verbs=tuple((m, p) for m, p in verbs if m in data["frame_measures"]),
         nouns=tuple((m, re.compile(p)) for m, p in data["nouns"]),
+        weak_nouns=tuple((m, re.compile(p)) for m, p in data["weak_nouns"]),
         default=data["default"],
     )
 
@@ -65,7 +96,7 @@ def _nearest(window: str, table) -> tuple[str, int, int] | None:
     return best
 
 
-def _in_window(window: str, base: int) -> MeasureCue | None:
+def _in_window(window: str, base: int, segment: str = "") -> MeasureCue | None:
     r = rules()
     for measure, pat in r.tiers:
         hits = list(pat.finditer(window))
@@ -75,17 +106,82 @@ def _in_window(window: str, base: int) -> MeasureCue | None:
     hit = _nearest(window, r.verbs)
     if hit:
         return MeasureCue(hit[0], "verb", base + hit[1], base + hit[2])
+    cue = _budget(window, base, segment or window)
+    if cue is not None:
+        return cue
     hit = _nearest(window, r.nouns)
     if hit:
         return MeasureCue(hit[0], "noun", base + hit[1], base + hit[2])
     return None
 
 
-def measure_of(text: str, start: int, end: int, windows: list[int], segment_start: int) -> MeasureCue:
+def _head(window: str, base: int) -> MeasureCue | None:
+    """The kind of money the phrase right before the amount names (收入总计, 调入资金, 增收 …)."""
+    for measure, pat in rules().heads:
+        m = pat.search(window)
+        if m:
+            return MeasureCue(measure, "head", base + m.start(), base + m.end())
+    return None
+
+
+def _budget(window: str, base: int, segment: str) -> MeasureCue | None:
+    """A budget figure (年初预算, 调整预算) is allocated money, or revenue when it budgets revenue."""
+    r = rules()
+    hits = list(r.budget.finditer(window))
+    if not hits:
+        return None
+    m = hits[-1]
+    subjects = re.findall(r"收入|支出", segment)
+    measure = "revenue" if subjects and r.budget_revenue.fullmatch(subjects[-1]) else "allocation"
+    return MeasureCue(measure, "budget", base + m.start(), base + m.end())
+
+
+def _level(name: str) -> int | None:
+    for rank, pat in enumerate(rules().source_levels):
+        if pat.fullmatch(name):
+            return rank
+    return None
+
+
+def _received_source(window: str, base: int, sentence: str) -> MeasureCue | None:
+    """A fund named by its level (中央资金18889万元，省级资金…，区级资金…): all but the lowest level
+    named in the (whole) sentence sent the money down; 中央 always did. Not when a verb governs the window."""
+    r = rules()
+    levels = "|".join(p.pattern for p in r.source_levels)
+    m = re.search(f"({levels}){r.source_noun}\\s*$", window)
+    if not m or _nearest(window, r.verbs):
+        return None
+    if _nearest(sentence, r.frame_verbs) and not r.receipt.search(sentence):
+        return None  # a by-source list of money passed on (下达给你们…其中中央资金): the frame decides
+    rank = _level(m.group(1))
+    named = [_level(n) for n in re.findall(f"({levels}){r.source_noun}", sentence)]
+    lowest = max((n for n in named if n is not None), default=rank)
+    if rank == 0 or (rank is not None and rank < lowest):
+        return MeasureCue("transfer_in", "head", base + m.start(), base + m.end())
+    return None
+
+
+def _names_an_earlier_figure(text: str, cue: MeasureCue, start: int) -> bool:
+    """The cue governs an amount of an earlier clause (a list in one clause shares it: 由770元提高到870元、840元)."""
+    between = text[cue.cue_end or start : start]
+    money = _MONEY_RE.search(between)
+    return money is not None and bool(re.search(r"[，,；;]", between[money.end() :]))
+
+
+def measure_of(
+    text: str,
+    start: int,
+    end: int,
+    windows: list[int],
+    segment_start: int,
+    sentence_start: int | None = None,
+    headings: tuple[str, ...] = (),
+) -> MeasureCue:
     """Measure of the amount text[start:end].
 
     ``windows`` are candidate window starts, narrowest first (e.g. previous amount end, clause
-    start, segment start); each window runs up to ``start``.
+    start, segment start); each window runs up to ``start``. ``sentence_start`` opens the verb frame
+    (defaults to the segment); ``headings`` are the nearest section heading and the title, in that order.
     """
     if per_unit_suffix(text, end):
         return MeasureCue("per_capita", "tier", end, end + 2)
@@ -94,18 +190,42 @@ def measure_of(text: str, start: int, end: int, windows: list[int], segment_star
     if th:
         m = th[-1]
         return MeasureCue("threshold", "tier", segment_start + m.start(), segment_start + m.end())
+    narrow = windows[0] if windows else segment_start
+    sentence_start = segment_start if sentence_start is None else sentence_start
+    head_window = text[narrow:start]
+    stop = _SENTENCE_END_RE.search(text, end)
+    sentence = text[sentence_start : stop.start() if stop else len(text)]
+    cue = _head(head_window, narrow) or _received_source(head_window, narrow, sentence)
+    if cue is not None:
+        return cue
     seen = set()
     for lo in windows:
         if lo in seen or lo > start:
             continue
         seen.add(lo)
-        cue = _in_window(text[lo:start], lo)
+        cue = _in_window(text[lo:start], lo, segment)
+        if cue is not None and cue.measure in ONE_FIGURE_MEASURES and _names_an_earlier_figure(text, cue, start):
+            continue  # 总投资X，其中财政资金Y; 每人200元…，共代缴Z: the cue names only the figure right after it
         if cue is not None:
             return cue
+    hit = _nearest(text[sentence_start:start], rules().frame_verbs)
+    if hit:
+        return MeasureCue(hit[0], "frame", sentence_start + hit[1], sentence_start + hit[2])
+    for heading in headings:
+        hit = _nearest(heading, rules().frame_verbs)
+        if hit:
+            return MeasureCue(hit[0], "heading", None, None)
+    for lo in sorted(seen, reverse=True):
+        hit = _nearest(text[lo:start], rules().weak_nouns)
+        if hit:
+            return MeasureCue(hit[0], "noun", lo + hit[1], lo + hit[2])
     return MeasureCue(rules().default, "none", None, None)
 
 
 def measure_in(window: str) -> str | None:
     """Measure named by the cue words of a free-standing phrase (a table caption, a title), or None."""
     cue = _in_window(window, 0)
-    return cue.measure if cue is not None else None
+    if cue is None:
+        hit = _nearest(window, rules().weak_nouns)
+        return hit[0] if hit else None
+    return cue.measure
