@@ -27,6 +27,7 @@ from orchestration.extract.records import (
     Ratio,
     SkippedSpan,
 )
+from orchestration.extract.sources import SourceMetadata
 from orchestration.extract.text_units import Span, clause_end, clause_start, paragraphs, segments, sentences
 from orchestration.extract.totals import Item, find_totals
 
@@ -111,7 +112,8 @@ def _strip_nl(s: str) -> str:
     return _NL_RE.sub("", s) if "\n" in s else s
 
 
-def extract_document(text: str) -> Extraction:
+def extract_document(text: str, source: SourceMetadata | None = None) -> Extraction:
+    """All facts of ``text``; ``source`` is what the page it came from says (used where the text is silent)."""
     programs.load()
     out = Extraction()
     spans = segment(text)
