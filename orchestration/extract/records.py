@@ -61,6 +61,12 @@ class Amount:
     function_evidence: str = ""
     # unit of a table cell given once in the table's header (万元): amount_yuan = amount_text x this unit
     header_unit: str | None = None
+    # a table cell's row label (高明乡, 合计) and column header (月发放金额(元)) as written; None outside tables
+    table_row: str | None = None
+    table_column: str | None = None
+    in_title: bool = False  # stated in the article's title or headline
+    # char_start of the body figure a headline figure repeats (same value): never count both
+    repeats_char_start: int | None = None
 
 
 @dataclass
