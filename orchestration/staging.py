@@ -115,6 +115,12 @@ BATCH_SCHEMAS: dict[str, pa.Schema] = {
             ("period", _str),
             # a table cell's unit from its header (万元) when amount_text is a bare number
             ("header_unit", _str),
+            # a table cell's row label and column header (NULL outside tables)
+            ("table_row", _str),
+            ("table_column", _str),
+            # stated in a title/headline; the body figure (char_start) it repeats, never counted twice
+            ("in_title", _bool),
+            ("repeats_char_start", _int),
         ]
     ),
     "ratios": pa.schema(

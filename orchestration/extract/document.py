@@ -160,6 +160,7 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         money.sort(key=lambda m: m.start)
         frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
         rows = _amounts(text, no, body, money, default_year, frame, a.title, cells)
+        _link_table_totals_to_prose(rows, cells)
         out.amounts.extend(_headline_amounts(text, no, a, all_money, money_starts, default_year, frame, rows))
         out.amounts.extend(rows)
         out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year, frame, rows))
@@ -199,6 +200,16 @@ def _headline_amounts(
             row.repeats_char_start = same.char_start
             row.fiscal_year, row.period = same.fiscal_year, same.period
     return rows
+
+
+def _link_table_totals_to_prose(rows: list[Amount], cells: dict[int, tables.TableCell]) -> None:
+    """A table's 合计/总计 cell stating a running-text figure's value again repeats that figure."""
+    prose = [r for r in rows if r.char_start not in cells]
+    for row in rows:
+        cell = cells.get(row.char_start)
+        if cell is not None and cell.is_total_row:
+            same = next((p for p in prose if p.amount_yuan == row.amount_yuan), None)
+            row.repeats_char_start = same.char_start if same is not None else None
 
 
 def _amounts(

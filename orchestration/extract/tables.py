@@ -57,12 +57,17 @@ class _Line:
     start: int
     end: int
     cells: tuple[_Cell, ...]
-    has_separator: bool
+    separators: int  # cell separators (tabs, |) on the line
 
     @property
     def is_rule(self) -> bool:
         """A line of bare separators (``||||||||``): a scraped empty row."""
-        return not self.cells and self.has_separator
+        return not self.cells and self.separators >= 2
+
+    @property
+    def is_empty_cell(self) -> bool:
+        """A line holding only its cell's separator (`` |``): an empty cell of a table scraped one cell per line."""
+        return not self.cells and self.separators == 1
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def is_unit_name(label: str) -> bool:
 def _cells(text: str, start: int, end: int) -> _Line:
     cells = []
     pos = start
-    has_separator = False
+    separators = 0
     for m in [*_SEPARATOR_RE.finditer(text, start, end), None]:
         piece_end = m.start() if m else end
         piece = text[pos:piece_end]
@@ -101,20 +106,20 @@ def _cells(text: str, start: int, end: int) -> _Line:
             s = pos + len(piece) - len(piece.lstrip())
             cells.append(_Cell(s, s + len(stripped), stripped))
         if m:
-            has_separator = has_separator or m.group(0)[0] in "|｜\t"
+            separators += m.group(0)[0] in "|｜\t"
             pos = m.end()
-    return _Line(start, end, tuple(cells), has_separator)
+    return _Line(start, end, tuple(cells), separators)
 
 
 def _table_line(line: _Line) -> bool:
     """A line that can be part of a table: short cells, no prose."""
-    if line.is_rule or HEADER_RE.search(text_of(line)):
+    if line.is_rule or line.is_empty_cell or HEADER_RE.search(text_of(line)):
         return True
     if len(line.cells) == 1 and CAPTION_RE.search(line.cells[0].text) and not _PROSE_RE.search(line.cells[0].text):
         return True
     if not line.cells or any(len(c.text) > MAX_CELL_LEN or _PROSE_RE.search(c.text) for c in line.cells):
         return False
-    return len(line.cells) >= 2 or line.has_separator or not re.search(r"[:：]", line.cells[0].text)
+    return len(line.cells) >= 2 or line.separators > 0 or not re.search(r"[:：]", line.cells[0].text)
 
 
 def text_of(line: _Line) -> str:
@@ -130,7 +135,7 @@ def _blocks(text: str, start: int, end: int) -> list[list[_Line]]:
         nl = text.find("\n", pos, end)
         line_end = nl if nl >= 0 else end
         line = _cells(text, pos, line_end)
-        if line.cells or line.is_rule:
+        if line.cells or line.separators:
             if _table_line(line):
                 current.append(line)
             else:
@@ -162,6 +167,8 @@ def _rows_one_cell_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[
     for line in lines:
         if line.is_rule or HEADER_RE.search(text_of(line)) or CAPTION_RE.search(text_of(line)):
             stream.append(None)
+        elif line.is_empty_cell:
+            stream.append(_Cell(line.start, line.start, ""))
         else:
             stream.extend(line.cells)
     first_number = next((i for i, c in enumerate(stream) if c is not None and c.is_number), None)
@@ -175,12 +182,12 @@ def _rows_one_cell_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[
     if width < 2:
         return [], []
     rows = [body[k : k + width] for k in range(0, len(body), width)]
-    if all(not row[0].is_number for row in rows):
+    if all(row[0].text and not row[0].is_number for row in rows):
         return header, rows
     # cells missing somewhere: a row starts at each label, its cells keep their order
     rows = []
     for c in body:
-        if not c.is_number or not rows:
+        if (c.text and not c.is_number) or not rows:
             rows.append([c])
         else:
             rows[-1].append(c)
@@ -239,7 +246,7 @@ def table_cells(text: str, start: int, end: int) -> list[TableCell]:
             label = ""
             for col, cell in enumerate(row):
                 if not cell.is_number:
-                    label = cell.text
+                    label = cell.text or label
                     continue
                 if col == 0:
                     continue  # a row's first cell is its label (or a sequence number)
