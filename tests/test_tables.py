@@ -82,6 +82,24 @@ def test_blank_line_cells_with_a_unit_line_and_two_sides():
     ]
 
 
+def test_a_sequence_number_column_and_a_total_row_without_one():
+    cells = ["序号", "县区", "分配金额（万元）", "1", "甲县", "1200", "2", "乙县", "800", "合计", "", "2000"]
+    one_cell_per_line = "".join(f"{c} |\n" for c in cells)
+    rows = [
+        "序号 | 县区 | 分配金额（万元） | 备注",
+        "1 | 甲县 | 1200 | 新建",
+        "2 | 乙县 | 800 | 改建",
+        "合计 | | 2000 |",
+    ]
+    one_row_per_line = "\n".join(rows)
+    for text in (one_cell_per_line, one_row_per_line):
+        assert [(t, label, yuan) for t, label, _, yuan, _ in _cells(text)] == [
+            ("1200", "甲县", Decimal(12000000)),
+            ("800", "乙县", Decimal(8000000)),
+            ("2000", "合计", Decimal(20000000)),
+        ]
+
+
 def test_counts_rates_years_and_changes_are_never_money():
     text = (
         "项目 | 年度 | 受益户数(户) | 金额(万元) | 比上年增减(万元) | 增长(%)\n"

@@ -35,6 +35,7 @@ HEADER_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]\s*(?P<uni
 # the unit a column header states: 金额(万元), (元/人/月), 资金（亿元）
 COLUMN_UNIT_RE = re.compile(r"[(（]\s*(?P<unit>万亿|亿|万|千)?元(?P<per>\s*[/／][^)）]*)?\s*[)）]")
 _SEPARATOR_RE = re.compile(r"\t|[|｜]|\u3000|[ \u00a0]{2,}")
+_CELL_SEPARATORS = "|｜\t"  # separators that stand for a column (an empty cell between two is a cell)
 NUMBER_CELL_RE = re.compile(rf"^-?{ARABIC}$")
 _YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}")
 _PROSE_RE = re.compile(r"[。；;！？!?]|[，,](?![0-9]{3})")  # a thousands separator is not prose
@@ -56,8 +57,9 @@ class _Cell:
 class _Line:
     start: int
     end: int
-    cells: tuple[_Cell, ...]
+    cells: tuple[_Cell, ...]  # the non-empty cells
     separators: int  # cell separators (tabs, |) on the line
+    slots: tuple[_Cell, ...] = ()  # the cells with the empty ones between separators, in their columns
 
     @property
     def is_rule(self) -> bool:
@@ -96,19 +98,26 @@ def is_unit_name(label: str) -> bool:
 
 def _cells(text: str, start: int, end: int) -> _Line:
     cells = []
+    slots = []
     pos = start
     separators = 0
+    before = ""  # the separator before the current piece
     for m in [*_SEPARATOR_RE.finditer(text, start, end), None]:
         piece_end = m.start() if m else end
         piece = text[pos:piece_end]
         stripped = piece.strip()
+        after = m.group(0)[0] if m else ""
         if stripped:
             s = pos + len(piece) - len(piece.lstrip())
             cells.append(_Cell(s, s + len(stripped), stripped))
+            slots.append(cells[-1])
+        elif slots and before and after and before in _CELL_SEPARATORS and after in _CELL_SEPARATORS:
+            slots.append(_Cell(pos, pos, ""))  # an empty cell between two separators keeps its column
         if m:
-            separators += m.group(0)[0] in "|｜\t"
+            separators += after in _CELL_SEPARATORS
             pos = m.end()
-    return _Line(start, end, tuple(cells), separators)
+            before = after
+    return _Line(start, end, tuple(cells), separators, tuple(slots))
 
 
 def _table_line(line: _Line) -> bool:
@@ -161,8 +170,29 @@ def _column_unit(header: str, table_unit: str | None) -> tuple[str | None, bool]
     return table_unit, False
 
 
+def _kind(cell: _Cell) -> str:
+    return "" if not cell.text else ("number" if cell.is_number else "text")
+
+
+def _consistent(rows: list[list[_Cell]]) -> bool:
+    """Every row has the first row's text and number cells in the same columns (an empty cell fits both).
+
+    The first column is not compared: it holds a sequence number or a label, and a 合计 row puts its label there.
+    """
+    pattern = [_kind(c) for c in rows[0]]
+    return all(
+        all(not _kind(c) or not pattern[k] or _kind(c) == pattern[k] for k, c in enumerate(row) if k > 0)
+        for row in rows[1:]
+    )
+
+
 def _rows_one_cell_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[_Cell]]]:
-    """(header, rows) of a table scraped one cell per line; rows rebuilt from the header's width."""
+    """(header, rows) of a table scraped one cell per line.
+
+    The header is the run of text cells after the last boundary (rule, unit line, caption) before the first
+    number; its width is the one that cuts the cells after it into rows of one pattern (a text label, or a
+    sequence number, in the same columns). A width whose rows start with a text label is preferred.
+    """
     stream: list[_Cell | None] = []  # None: a boundary (rule line, unit line, caption)
     for line in lines:
         if line.is_rule or HEADER_RE.search(text_of(line)) or CAPTION_RE.search(text_of(line)):
@@ -172,26 +202,22 @@ def _rows_one_cell_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[
         else:
             stream.extend(line.cells)
     first_number = next((i for i, c in enumerate(stream) if c is not None and c.is_number), None)
-    if first_number is None or first_number < 1 or stream[first_number - 1] is None:
+    if first_number is None:
         return [], []
-    label_at = first_number - 1
-    header_from = max((i for i in range(label_at) if stream[i] is None), default=-1) + 1
-    header = [c for c in stream[header_from:label_at] if c is not None]
-    body = [c for c in stream[label_at:] if c is not None]
-    width = len(header)
-    if width < 2:
+    header_from = max((i for i in range(first_number) if stream[i] is None), default=-1) + 1
+    next_boundary = next((i for i in range(first_number, len(stream)) if stream[i] is None), len(stream))
+    cells = [c for c in stream[header_from:next_boundary] if c is not None]
+    texts_before = first_number - header_from
+    best: tuple[bool, int] | None = None
+    for width in range(2, texts_before + 1):
+        rows = [cells[k : k + width] for k in range(width, len(cells), width)]
+        if rows and _consistent(rows):
+            labelled = _kind(rows[0][0]) == "text"
+            best = max(best or (labelled, width), (labelled, width))
+    if best is None:
         return [], []
-    rows = [body[k : k + width] for k in range(0, len(body), width)]
-    if all(row[0].text and not row[0].is_number for row in rows):
-        return header, rows
-    # cells missing somewhere: a row starts at each label, its cells keep their order
-    rows = []
-    for c in body:
-        if (c.text and not c.is_number) or not rows:
-            rows.append([c])
-        else:
-            rows[-1].append(c)
-    return header, [row for row in rows if len(row) <= width]
+    width = best[1]
+    return cells[:width], [cells[k : k + width] for k in range(width, len(cells), width)]
 
 
 def _rows_one_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[_Cell]]]:
@@ -201,10 +227,10 @@ def _rows_one_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[_Cell
     for line in lines:
         if line.is_rule or HEADER_RE.search(text_of(line)):
             continue
-        cells = list(line.cells)
+        cells = list(line.slots)
         if any(c.is_number for c in cells):
             rows.append(cells)
-        elif not rows and len(cells) >= 2:
+        elif not rows and len(line.cells) >= 2:
             header = cells
     return header, rows
 
