@@ -100,6 +100,18 @@ def test_a_sequence_number_column_and_a_total_row_without_one():
         ]
 
 
+def test_the_table_unit_stated_in_the_label_column_header():
+    cells = ["科目（单位：万元）", "预算数", "执行数", "农林水支出", "100", "90", "交通运输支出", "50", "40"]
+    one_row_per_line = "\n".join("\t".join(cells[k : k + 3]) for k in range(0, len(cells), 3))
+    for text in ("".join(f"{c} |\n" for c in cells), one_row_per_line):
+        assert [(t, label, column, yuan) for t, label, column, yuan, _ in _cells(text)] == [
+            ("100", "农林水支出", "预算数", Decimal(1000000)),
+            ("90", "农林水支出", "执行数", Decimal(900000)),
+            ("50", "交通运输支出", "预算数", Decimal(500000)),
+            ("40", "交通运输支出", "执行数", Decimal(400000)),
+        ]
+
+
 def test_counts_rates_years_and_changes_are_never_money():
     text = (
         "项目 | 年度 | 受益户数(户) | 金额(万元) | 比上年增减(万元) | 增长(%)\n"

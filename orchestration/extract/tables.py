@@ -32,6 +32,8 @@ CAPTION_RE = re.compile(_WORDS["captions"])
 UNIT_NAME_RE = re.compile(_WORDS["unit_suffixes"])
 
 HEADER_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]\s*(?P<unit>万亿|亿|万|千)?元")
+# a line that only states the table's unit (单位：万元, （单位：元）), not a header cell holding it
+UNIT_LINE_RE = re.compile(rf"^[(（]?\s*{HEADER_RE.pattern}\s*[)）]?$")
 # the unit a column header states: 金额(万元), (元/人/月), 资金（亿元）
 COLUMN_UNIT_RE = re.compile(r"[(（]\s*(?P<unit>万亿|亿|万|千)?元(?P<per>\s*[/／][^)）]*)?\s*[)）]")
 _SEPARATOR_RE = re.compile(r"\t|[|｜]|\u3000|[ \u00a0]{2,}")
@@ -195,7 +197,7 @@ def _rows_one_cell_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[
     """
     stream: list[_Cell | None] = []  # None: a boundary (rule line, unit line, caption)
     for line in lines:
-        if line.is_rule or HEADER_RE.search(text_of(line)) or CAPTION_RE.search(text_of(line)):
+        if line.is_rule or UNIT_LINE_RE.match(text_of(line)) or CAPTION_RE.search(text_of(line)):
             stream.append(None)
         elif line.is_empty_cell:
             stream.append(_Cell(line.start, line.start, ""))
@@ -225,7 +227,7 @@ def _rows_one_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[_Cell
     header: list[_Cell] = []
     rows: list[list[_Cell]] = []
     for line in lines:
-        if line.is_rule or HEADER_RE.search(text_of(line)):
+        if line.is_rule or UNIT_LINE_RE.match(text_of(line)):
             continue
         cells = list(line.slots)
         if any(c.is_number for c in cells):
@@ -278,7 +280,7 @@ def table_cells(text: str, start: int, end: int) -> list[TableCell]:
                     continue  # a row's first cell is its label (or a sequence number)
                 column_header = header[col].text if col < len(header) else ""
                 unit, per_unit = units[col] if col < len(units) else (table_unit, False)
-                if unit is None or cell.text.startswith("-") or text[cell.end : cell.end + 1] in "%％":
+                if unit is None or cell.text.startswith("-") or text.startswith(("%", "％"), cell.end):
                     continue
                 if not column_header and _YEAR_RE.fullmatch(cell.text):
                     continue  # a year in a table without headers
