@@ -157,3 +157,14 @@ def test_rules_signatures_and_attachment_captions_do_not_split_the_article():
     assert len(arts) == 1
     assert "|" not in arts[0].title
     assert arts[0].body_end == len(WEB_TABLE_NOTICE)
+
+
+def test_a_per_person_column_holds_standards_unless_it_names_a_payout():
+    cells = ["村", "补助标准(元/亩)", "发放金额(元/人)", "上岗村", "95", "1900", "下岗村", "95", "2850"]
+    text = "".join(f"{c} |\n" for c in cells)
+    assert [(t, per_unit) for t, _, _, _, per_unit in _cells(text)] == [
+        ("95", True),
+        ("1900", False),
+        ("95", True),
+        ("2850", False),
+    ]

@@ -30,6 +30,7 @@ NOT_MONEY_HEADER_RE = re.compile(_WORDS["not_money"])
 TOTAL_LABEL_RE = re.compile(_WORDS["total_labels"])
 CAPTION_RE = re.compile(_WORDS["captions"])
 UNIT_NAME_RE = re.compile(_WORDS["unit_suffixes"])
+PAYOUT_RE = re.compile(_WORDS["payout_words"])
 
 HEADER_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]\s*(?P<unit>万亿|亿|万|千)?元")
 # a line that only states the table's unit (单位：万元, （单位：元）), not a header cell holding it
@@ -166,7 +167,8 @@ def _column_unit(header: str, table_unit: str | None) -> tuple[str | None, bool]
         rest = header[: stated.start()] + header[stated.end() :]
         if NOT_MONEY_HEADER_RE.search(rest):
             return None, False
-        return (stated.group("unit") or "") + "元", bool(stated.group("per"))
+        is_rate = bool(stated.group("per")) and not PAYOUT_RE.search(rest)
+        return (stated.group("unit") or "") + "元", is_rate
     if table_unit is None or NOT_MONEY_HEADER_RE.search(header) or re.search(r"[(（][^)）]*[)）]", header):
         return None, False  # no unit, a count, a rate, or a header naming another unit: (户), (%)
     return table_unit, False
