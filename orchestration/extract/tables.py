@@ -41,7 +41,7 @@ _SEPARATOR_RE = re.compile(r"\t|[|｜]|\u3000|[ \u00a0]{2,}")
 _CELL_SEPARATORS = "|｜\t"  # separators that stand for a column (an empty cell between two is a cell)
 NUMBER_CELL_RE = re.compile(rf"^-?{ARABIC}$")
 _YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}")
-_PROSE_RE = re.compile(r"[。；;！？!?]|[，,](?![0-9]{3})")  # a thousands separator is not prose
+_PROSE_RE = re.compile(r"[。；;！？!?]|[，,](?![0-9０-９]{3})")  # a thousands separator is not prose
 MAX_CELL_LEN = 30
 
 
@@ -146,9 +146,11 @@ def _blocks(text: str, start: int, end: int) -> list[list[_Line]]:
     while pos < end:
         nl = text.find("\n", pos, end)
         line_end = nl if nl >= 0 else end
-        line = _cells(text, pos, line_end)
-        if line.cells or line.separators:
-            if _table_line(line):
+        # a sentence is never a table line (most lines of a bulletin): skip cutting it into cells
+        prose = _PROSE_RE.search(text, pos, line_end) and "单位" not in text[pos:line_end]
+        line = None if prose else _cells(text, pos, line_end)
+        if line is None or line.cells or line.separators:
+            if line is not None and _table_line(line):
                 current.append(line)
             else:
                 if current:
