@@ -129,6 +129,12 @@ BATCH_SCHEMAS: dict[str, pa.Schema] = {
             # how locality_code was decided: a recipient named in the figure's clause, or the article's
             # locality (batches written before it was recorded lack it: read as NULL)
             ("locality_evidence", _str),
+            # a table cell's row label and column header (NULL outside tables)
+            ("table_row", _str),
+            ("table_column", _str),
+            # stated in a title/headline; the body figure (char_start) it repeats, never counted twice
+            ("in_title", _bool),
+            ("repeats_char_start", _int),
         ]
     ),
     "ratios": pa.schema(

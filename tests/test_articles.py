@@ -50,3 +50,19 @@ def test_seed_column_segmentation():
     arts = segment(text)
     assert len(arts) == 9
     assert all(text[a.title_start :].startswith(a.title) for a in arts)
+
+
+def test_table_rows_and_page_furniture_are_never_titles():
+    # a scraped table (a rule row, one cell per line) inside a column article and page metadata rows
+    # above a report: every line from the first title on stays inside an article
+    column = (
+        "湖南新化：兜牢困难群众基本生活\n\n湖南省娄底市新化县财政局 | 刘芳\n\n本月发放救助资金如下表。\n"
+        "救助资金发放表 |\n||||||\n乡镇 |\n发放金额(元) |\n桑梓镇 |\n5200 |\n洋溪镇 |\n4800 |\n"
+        "广西融水：做好民生实事\n\n广西柳州市融水县财政局 | 韦明\n\n融水县安排民生资金300万元。"
+    )
+    arts = segment(column)
+    assert [a.title for a in arts] == ["湖南新化：兜牢困难群众基本生活", "广西融水：做好民生实事"]
+    assert arts[0].body_end == arts[1].title_start
+    report = "信息分类 | 财政预决算 | 发文日期 | |\n文号 | 发布机构 | ||\n一、预算执行情况\n全年支出完成5.2亿元。"
+    arts = segment(report)
+    assert len(arts) == 1 and "|" not in arts[0].title and arts[0].title_start == 0

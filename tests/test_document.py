@@ -12,7 +12,7 @@ def test_money_outside_bodies_is_skipped():
     )
     ex = extract_document(text)
     assert [a.amount_text for a in ex.amounts] == ["100万元"]
-    assert [(s.span_text, s.reason) for s in ex.skipped] == [("500元", "outside article body")]
+    assert [(s.span_text, s.reason) for s in ex.skipped] == [("500元", "outside every article")]
     assert ex.amounts[0].fiscal_year == 2022
     assert ex.amounts[0].measure == "allocation"
 

@@ -85,8 +85,18 @@ def parse_author(line: str) -> tuple[str, str | None] | None:
     return None
 
 
+# A table row or page furniture: a cell line ending in a separator (高明乡 |), a rule (||||||||), a
+# metadata row (文号 | 发布机构 | ||), or a line with fewer than two CJK characters.
+TABLE_ROW_RE = re.compile(r"[|｜]\s*$|[|｜]\s*[|｜]|^[^\u4e00-\u9fff]*(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*)?$")
+
+
 def _short_line(s: str) -> bool:
-    return 4 <= len(s) <= MAX_TITLE_LEN and not SENTENCE_PUNCT_RE.search(s) and not ENUM_RE.match(s)
+    return (
+        4 <= len(s) <= MAX_TITLE_LEN
+        and not SENTENCE_PUNCT_RE.search(s)
+        and not ENUM_RE.match(s)
+        and not TABLE_ROW_RE.search(s)
+    )
 
 
 def _is_title(lines: list[_Line], i: int) -> bool:

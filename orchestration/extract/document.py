@@ -191,16 +191,17 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
     dated = years.document_year(text)
     if dated is None and source is not None:
         dated = source.published_year
-    body_ranges = [(a.body_start, a.body_end) for a in spans]
 
-    # money-like spans outside every body are skipped (preface, titles, author lines)
+    # an article runs from its title to the end of its body; money-like spans outside every article
+    # (an editor's preface before the first title) are skipped and say so
     all_money, rejected = amounts_mod.find_money(text)
     money_starts = [m.start for m in all_money]
-    body_starts = [s for s, _ in body_ranges]
+    article_ranges = [(a.title_start, a.body_end) for a in spans]
+    article_starts = [s for s, _ in article_ranges]
     for m in all_money:
-        k = bisect.bisect_right(body_starts, m.start) - 1
-        if k < 0 or m.end > body_ranges[k][1]:
-            out.skipped.append(SkippedSpan(m.start, m.end, m.text, "outside article body"))
+        k = bisect.bisect_right(article_starts, m.start) - 1
+        if k < 0 or m.end > article_ranges[k][1]:
+            out.skipped.append(SkippedSpan(m.start, m.end, m.text, "outside every article"))
     for r in rejected:
         out.skipped.append(SkippedSpan(r.start, r.end, r.text, r.reason))
 
@@ -226,15 +227,65 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         lo = bisect.bisect_left(money_starts, a.body_start)
         hi = bisect.bisect_left(money_starts, a.body_end)
         money = [m for m in all_money[lo:hi] if m.end <= a.body_end]
-        money += tables.header_unit_amounts(text, a.body_start, a.body_end, money)
+        taken = {(m.start, m.end) for m in money}
+        cells = {c.money.start: c for c in tables.table_cells(text, a.body_start, a.body_end)}
+        money += [c.money for c in cells.values() if (c.money.start, c.money.end) not in taken]
         money.sort(key=lambda m: m.start)
         frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
-        rows = _amounts(text, no, body, money, default_year, frame, a.body_start, a.title)
+        rows = _amounts(text, no, body, money, default_year, frame, a.title, cells)
+        _link_table_totals_to_prose(rows, cells)
         _place_amounts(text, rows, out.articles[-1])
+        headline = _headline_amounts(text, no, a, all_money, money_starts, default_year, frame, rows)
+        _place_amounts(text, headline, out.articles[-1])
+        out.amounts.extend(headline)
         out.amounts.extend(rows)
         out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year, frame, rows))
         out.beneficiaries.extend(_beneficiaries(text, no, body, a.body_start, a.body_end, default_year, rows))
     return out
+
+
+def _headline_amounts(
+    text: str,
+    no: int,
+    article,
+    all_money: list,
+    money_starts: list[int],
+    default_year: int | None,
+    frame: str | None,
+    body_rows: list[Amount],
+) -> list[Amount]:
+    """Figures of the title and the lines before the body (市财政局下达资金5.73亿元…), read like body figures.
+
+    A title figure is marked ``in_title``; one whose value a body figure states again repeats that figure
+    (``repeats_char_start``), so that the two are never counted both.
+    """
+    lo = bisect.bisect_left(money_starts, article.title_start)
+    hi = bisect.bisect_left(money_starts, article.body_start)
+    money = [m for m in all_money[lo:hi] if m.end <= article.body_start]
+    if not money:
+        return []
+    head = _Body(text, article.title_start, article.body_start)
+    rows = _amounts(text, no, head, money, default_year, frame, article.title)
+    title_end = article.title_start + len(article.title)
+    body_text_rows = sorted(body_rows, key=lambda r: r.header_unit is not None)  # running text before table cells
+    for row in rows:
+        row.in_title = row.char_start < title_end
+        same = next((b for b in body_text_rows if b.amount_yuan == row.amount_yuan), None)
+        if same is not None:
+            # the same figure: the body's sentence is the stronger evidence of its year and period
+            row.repeats_char_start = same.char_start
+            row.fiscal_year, row.period = same.fiscal_year, same.period
+    return rows
+
+
+def _link_table_totals_to_prose(rows: list[Amount], cells: dict[int, tables.TableCell]) -> None:
+    """A table's 合计/总计 cell stating a running-text figure's value again repeats that figure."""
+    prose = [r for r in rows if r.char_start not in cells]
+    for row in rows:
+        cell = cells.get(row.char_start)
+        if cell is not None and cell.is_total_row:
+            same = next((p for p in prose if p.amount_yuan == row.amount_yuan), None)
+            row.repeats_char_start = same.char_start if same is not None else None
 
 
 def _amounts(
@@ -244,8 +295,8 @@ def _amounts(
     money: list,
     default_year: int | None,
     frame: str | None = None,
-    body_start: int = 0,
     title: str = "",
+    cells: dict[int, tables.TableCell] | None = None,
 ) -> list[Amount]:
     items: list[Item] = []
     rows: list[Amount] = []
@@ -289,7 +340,7 @@ def _amounts(
         # sentence would otherwise cost time quadratic in its length.
         cue_start = max(sent.start, m.start - CUE_LOOKBACK)
         year = years.amount_year(text, cue_start, m.start, m.end, body.default_year(m.start, default_year), earlier)
-        sentence = body.sentence_text(sent)
+        sentence, sentence_start = body.sentence_text(sent), sent.start
         figure_clause = _strip_nl(text[max(prev_end, sent.start) : aft_end])
         paragraph = body.paras[pi]
         contexts.append(
@@ -301,14 +352,23 @@ def _amounts(
             )
         )
         measure = cue.measure
-        is_cell = m.text[-1:] != "元"
-        if is_cell and cue.strength == "none":
-            # a table cell: the caption (…资金分配表) or the title (关于下达…的通知) names the measure
-            cap = tables.caption(text, m.start, body_start)
-            measure = measure_in(cap) or measure_in(title) or measure
-        rows.append(Amount(no, m.start, m.end, m.text, m.yuan, sentence, sent.start, year, program, None, measure))
-        rows[-1].period = periods.period_of(text, cue_start, m.start, earlier, frame, measure)
-        rows[-1].header_unit = m.header_unit or None
+        cell = (cells or {}).get(m.start)
+        if cell is not None:
+            # a table cell: its row is its sentence, its row label and column header say what it is; a
+            # rate column (元/人/月) holds standards; else the column header, the caption (…资金分配表) or
+            # the title (关于下达…的通知) names the measure
+            sentence, sentence_start = text[cell.row_start : cell.row_end], cell.row_start
+            program = _cell_program(cell)
+            if cell.per_unit:
+                measure = "per_capita"
+            elif cue.strength == "none":
+                measure = measure_in(cell.column_header) or measure_in(cell.caption) or measure_in(title) or measure
+        row = Amount(no, m.start, m.end, m.text, m.yuan, sentence, sentence_start, year, program, None, measure)
+        row.period = periods.period_of(text, cue_start, m.start, earlier, frame, measure)
+        row.header_unit = m.header_unit or None
+        if cell is not None:
+            row.table_row, row.table_column = cell.row_label, cell.column_header
+        rows.append(row)
         items.append(
             Item(
                 m.start,
@@ -319,12 +379,12 @@ def _amounts(
                 pi,
                 _strip_nl(text[w1 : m.start]),
                 measure,
-                table=is_cell,
+                table=cell is not None,
             )
         )
         prev_end = m.end
     find_totals(items, text)
-    _table_totals(text, items)
+    _table_totals(items, [(cells or {}).get(it.start) for it in items])
     for row, item, cue in zip(rows, items, cues, strict=True):
         row.is_total = item.is_total
         if item.parent is not None:
@@ -336,9 +396,10 @@ def _amounts(
                 row.measure = parent.measure
     _measure_from_parts(rows, items, cues)
     for row, context in zip(rows, contexts, strict=True):
-        if row.amount_text[-1:] != "元":
+        cell = (cells or {}).get(row.char_start)
+        if cell is not None:
             # a table cell: its row label is a recipient, the caption says what the money is for
-            cap = tables.caption(text, row.char_start, body_start)
+            cap = cell.caption
             row.function_code, row.function_evidence = _classify(cap or title, f"{cap}{title}", row.measure)
         else:
             row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure, context)
@@ -399,17 +460,24 @@ def _measure_from_parts(rows: list[Amount], items: list[Item], cues: list) -> No
             rows[total].measure = measures.pop()
 
 
-def _table_totals(text: str, items: list[Item]) -> None:
+def _cell_program(cell: tables.TableCell) -> str | None:
+    """A cell's purpose: its row label (unless a place or a total) and its column header without the unit."""
+    column = tables.COLUMN_UNIT_RE.sub("", cell.column_header).strip()
+    label = "" if cell.is_total_row or tables.is_unit_name(cell.row_label) else cell.row_label
+    return f"{label}{column}"[:30] or None
+
+
+def _table_totals(items: list[Item], cells: list[tables.TableCell | None]) -> None:
     """A 合计/总计 row of a table is the total of the cells above it in its column when they sum to it."""
-    cells = [(i, tables.cell_position(text, it.start)) for i, it in enumerate(items) if it.table]
-    for k, (i, (label, col, _)) in enumerate(cells):
-        if not tables.TOTAL_LABEL_RE.match(label) or items[i].is_total:
+    in_table = [(i, c) for i, c in enumerate(cells) if c is not None]
+    for k, (i, cell) in enumerate(in_table):
+        if not cell.is_total_row or items[i].is_total:
             continue
         parts = []
-        for j, (lab, c, _) in reversed(cells[:k]):
-            if tables.TOTAL_LABEL_RE.match(lab):
+        for j, other in reversed(in_table[:k]):
+            if other.is_total_row or other.caption != cell.caption:
                 break
-            if c == col and items[j].parent is None:
+            if other.column == cell.column and items[j].parent is None:
                 parts.append(j)
         if len(parts) >= 2 and sum((items[j].yuan for j in parts), start=items[i].yuan * 0) == items[i].yuan:
             items[i].is_total = True

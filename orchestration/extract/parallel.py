@@ -28,7 +28,8 @@ _ARTICLE_ATTRS = ("article_no", "title", "title_start", "body_start", "body_end"
                   "locality_evidence", "default_year")  # fmt: skip
 _AMOUNT_ATTRS = ("article_no", "char_start", "char_end", "amount_text", "amount_yuan", "sentence", "sentence_start",
                  "fiscal_year", "program_name", "function_code", "measure", "is_total", "parent_char_start",
-                 "function_evidence", "period", "header_unit", "locality_evidence")  # fmt: skip
+                 "function_evidence", "period", "header_unit", "locality_evidence", "table_row", "table_column",
+                 "in_title", "repeats_char_start")  # fmt: skip
 _RATIO_ATTRS = ("article_no", "char_start", "char_end", "percent_text", "value", "kind", "of_what", "sentence",
                 "fiscal_year", "period", "base")  # fmt: skip
 _BENEFICIARY_ATTRS = ("article_no", "char_start", "char_end", "count_text", "value", "unit", "subject", "sentence",

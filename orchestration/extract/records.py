@@ -65,6 +65,12 @@ class Amount:
     # (下达定远县1200万元) inside the article's unit, else the article's own locality
     locality_code: str | None = None
     locality_evidence: str = ""  # how locality_code was decided
+    # a table cell's row label (高明乡, 合计) and column header (月发放金额(元)) as written; None outside tables
+    table_row: str | None = None
+    table_column: str | None = None
+    in_title: bool = False  # stated in the article's title or headline
+    # char_start of the body figure a headline figure repeats (same value): never count both
+    repeats_char_start: int | None = None
 
 
 @dataclass

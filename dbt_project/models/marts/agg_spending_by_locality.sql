@@ -1,7 +1,9 @@
 -- Spending by locality, year, period and function class, rolled up county -> prefecture -> province.
 --
 -- Spending means allocation + expenditure, and only amounts that are not a part of a total (the
--- total already holds its 其中 parts). Period is part of the grain, so a ten-month figure is never
+-- total already holds its 其中 parts), not a repeat of another figure (a headline restating a body
+-- figure, a table's 合计 restating the text), and not a table cell of an article whose running text
+-- states spending (the table details it). Period is part of the grain, so a ten-month figure is never
 -- added to a full-year one. An amount counts in the cell of its own locality and in the cells of
 -- every locality enclosing it (dim_locality.parent_code): a county's parent is its prefecture, or
 -- its province for municipal districts and 省直辖县; a prefecture's parent is its province.
@@ -9,11 +11,25 @@
 -- Money passed on to named units: a part whose locality is not its total's (a prefecture's notice
 -- 下达定远县1200万元) counts for its own unit, and its total keeps only the rest, so the county gets
 -- its money and the prefecture, which encloses both, still counts it once.
-with amounts as (
+with facts as (
+    select * from {{ ref('fct_amount') }}
+),
+
+-- Articles whose running text states spending: their tables detail it (a township's share of the
+-- allocation the notice states), so their cells are not added again.
+articles_with_prose_spending as (
+    select distinct article_id
+    from facts
+    where measure in ('allocation', 'expenditure') and table_row is null
+),
+
+amounts as (
     select amount_id, parent_amount_id, locality_code, fiscal_year, period, function_code, amount_yuan
-    from {{ ref('fct_amount') }}
+    from facts
     where measure in ('allocation', 'expenditure')
         and locality_code is not null
+        and repeats_amount_id is null
+        and (table_row is null or article_id not in (select article_id from articles_with_prose_spending))
 ),
 
 passed_on as (

@@ -25,7 +25,12 @@ renamed as (
         -- Batches extracted before periods were recorded read as NULL: say 'unknown' rather than
         -- guess 'full_year', so an old ten-month figure is never summed as a whole year.
         coalesce(period, 'unknown') as period,
-        header_unit
+        header_unit,
+        table_row,
+        table_column,
+        -- batches extracted before headlines were read hold no title figures
+        coalesce(in_title, false) as in_title,
+        repeats_char_start
     from source
 )
 
