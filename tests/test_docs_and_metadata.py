@@ -71,6 +71,6 @@ def test_publishing_reports_a_preview_in_the_ui(seed_build, entry):
     text = materialization.metadata[entry].value
     assert text.count("\n") >= 2
     if entry == "spending_by_province":
-        assert "| province | period |" in text and "江苏省" in text
+        assert "| province | year | period |" in text and "江苏省" in text
     if entry == "newest_amounts":
         assert "amount_text" in text and "period" in text

@@ -11,7 +11,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.freshness import ledger_state
 from orchestration.resources import WarehouseResource
-from orchestration.summary import markdown_table, newest_amounts, spending_by_province
+from orchestration.summary import SPENDING_BY_PROVINCE_HEADER, markdown_table, newest_amounts, spending_by_province
 from orchestration.warehouse.project import dbt_project
 from orchestration.warehouse.publish import build_lock, publish_database, relation_row_counts
 
@@ -130,8 +130,6 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "row_counts": dg.MetadataValue.md("\n".join(f"- {t}: {n}" for t, n in counts.items())),
             "dagster/row_count": counts.get("fct_amount", 0),
             "newest_amounts": dg.MetadataValue.md(markdown_table(header, newest)),
-            "spending_by_province": dg.MetadataValue.md(
-                markdown_table(["province", "period", "amounts", "allocation + expenditure (yuan)"], by_province)
-            ),
+            "spending_by_province": dg.MetadataValue.md(markdown_table(SPENDING_BY_PROVINCE_HEADER, by_province)),
         }
     )

@@ -1,17 +1,17 @@
 -- Spending by locality, year, period and function class, rolled up county -> prefecture -> province.
 --
--- Spending means allocation + expenditure, and only amounts that are not a part of a total (the
--- total already holds its 其中 parts). Period is part of the grain, so a ten-month figure is never
--- added to a full-year one. An amount counts in the cell of its own locality and in the cells of
--- every locality enclosing it (dim_locality.parent_code): a county's parent is its prefecture, or
--- its province for municipal districts and 省直辖县; a prefecture's parent is its province.
--- Amounts without a locality cannot be placed and are left out.
+-- Which figures may be added is decided once, in int_spendable_amounts (fct_amount.spending_role):
+-- class figures fill the cells of their class; a locality's stated total (its figure over several
+-- classes, e.g. 一般公共预算支出) fills the cell with function_code NULL, at most one per locality, year
+-- and period, so that it stands beside the class cells and is never added to them. Year and period are
+-- part of the grain, so a ten-month figure is never added to a full-year one. An amount counts in the
+-- cell of its own locality and in the cells of every locality enclosing it (dim_locality.parent_code):
+-- a county's parent is its prefecture, or its province for municipal districts and 省直辖县; a
+-- prefecture's parent is its province.
 with spending as (
     select amount_id, locality_code, fiscal_year, period, function_code, amount_yuan
     from {{ ref('fct_amount') }}
-    where measure in ('allocation', 'expenditure')
-        and parent_amount_id is null
-        and locality_code is not null
+    where spending_role in ('class', 'stated_total')
 ),
 
 localities as (
