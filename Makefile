@@ -52,7 +52,7 @@ eval: install
 	$(BIN)/python -m orchestration.extract.evaluation --gold $(GOLD)
 
 ui: install
-	mkdir -p "$(DAGSTER_HOME)"
+	$(BIN)/python -m orchestration.instance
 	$(BIN)/dagster dev -w workspace.yaml
 
 # The data dictionary: dbt's docs site (models, columns, tests, lineage) with the catalog read from the

@@ -13,10 +13,13 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+from rich.console import Console
 
 from orchestration.definitions import defs
 from orchestration.freshness import stale_reason
+from orchestration.instance import ensure_dagster_home
 from orchestration.jobs import refresh_warehouse_job
+from orchestration.progress import refresh_with_progress_display
 from orchestration.resources import WarehouseResource, warehouse_resources
 from orchestration.settings import WarehousePaths
 from orchestration.summary import summarize
@@ -75,23 +78,27 @@ def write_report(path: Path, report: dict) -> None:
 
 
 def refresh_job() -> dg.JobDefinition:
-    return defs.get_job_def(refresh_warehouse_job.name)
+    return defs.resolve_job_def(refresh_warehouse_job.name)
 
 
 def execute_refresh(
-    instance: dg.DagsterInstance, run_id: str | None = None, paths: WarehousePaths | None = None
+    instance: dg.DagsterInstance,
+    run_id: str | None = None,
+    paths: WarehousePaths | None = None,
+    tags: dict[str, str] | None = None,
 ) -> tuple[dg.ExecuteInProcessResult, list[str], list[str]]:
     """Run the refresh job in this process; returns the result, failed checks and outcome lines.
 
     ``paths`` overrides the inbox and warehouse the definitions were loaded with (the ``fiscal``
-    command line passes its own); ``run_id`` lets a caller follow the run's events while it runs.
+    command line passes its own); ``run_id`` lets a caller follow the run's events while it runs;
+    ``tags`` show in the Dagster UI which command started the run and for which files.
     """
     resources = None
     if paths is not None:
         warehouse = WarehouseResource(bulletins_dir=str(paths.bulletins_dir), warehouse_dir=str(paths.warehouse_dir))
         resources = warehouse_resources(warehouse)
     result = refresh_job().execute_in_process(
-        instance=instance, run_config=QUIET, raise_on_error=False, run_id=run_id, resources=resources
+        instance=instance, run_config=QUIET, raise_on_error=False, run_id=run_id, resources=resources, tags=tags
     )
     checks = result.get_asset_check_evaluations()
 
@@ -116,10 +123,16 @@ def execute_refresh(
     return result, failed, lines
 
 
-def refresh(report_json: Path | None = None) -> bool:
+def run_tags(source: str, reason: str) -> dict[str, str]:
+    """What the Dagster UI shows for a run started outside it: the command and why it ran."""
+    return {"source": source, "reason": reason[:200]}
+
+
+def refresh(report_json: Path | None = None, reason: str = "forced") -> bool:
     instance = dg.DagsterInstance.get()  # $DAGSTER_HOME, so the run shows up in `make ui`
-    result, failed, lines = execute_refresh(instance)
-    print("\n".join(lines))
+    paths = WarehousePaths.from_env()
+    console = Console(highlight=False)
+    result, failed = refresh_with_progress_display(instance, paths, console, run_tags("make run", reason))
     if report_json:
         write_report(report_json, run_report(instance, result.run_id, result.success and not failed, failed))
     return result.success and not failed
@@ -130,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="refresh even if the warehouse is current")
     parser.add_argument("--report-json", type=Path, help="write run id, success and per-step wall seconds here")
     args = parser.parse_args(argv)
+    ensure_dagster_home()
     paths = WarehousePaths.from_env()
     reason = stale_reason(paths)
     if reason is None and not args.force:
@@ -139,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             write_report(args.report_json, {**run_report(dg.DagsterInstance.get(), None, True, []), "skipped": True})
     else:
         print(f"refreshing: {reason or 'forced'}")
-        ok = refresh(args.report_json)
+        ok = refresh(args.report_json, reason or "forced")
     if paths.published_database.exists():
         print(summarize(str(paths.published_database)))
     print(outcome_line(paths, ok))

@@ -1,6 +1,6 @@
 """`fiscal`: the warehouse from the command line.
 
-    fiscal query SQL [--csv PATH | --parquet PATH] [--limit N]   read-only SQL on the published warehouse
+    fiscal query SQL [--csv PATH | --parquet PATH | --json] [--limit N]   read-only SQL on the published warehouse
     fiscal add FILE... [--no-refresh]                            check bulletins, put them in the inbox, refresh
     fiscal status                                                files by status, last refresh, failing checks
     fiscal explain AMOUNT_ID                                     a figure, its sentence, and how it was decided
@@ -13,48 +13,36 @@ ever open the published ``warehouse.duckdb``, read-only: the build database belo
 from __future__ import annotations
 
 import argparse
-import contextlib
+import json
 import logging
+import math
 import os
 import shutil
 import sys
-import threading
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from orchestration.ingest.decode import decode_bulletin
 from orchestration.ingest.inbox import MAX_BULLETIN_BYTES, bulletin_id_for
+from orchestration.instance import dagster_home, ensure_dagster_home
+from orchestration.progress import progress_bar
 from orchestration.provenance import figure_in_sentence
-from orchestration.settings import PROJECT_ROOT, WarehousePaths
+from orchestration.settings import WarehousePaths
 from orchestration.summary import set_aside
 from orchestration.warehouse.publish import read_outcome
 
 DEFAULT_LIMIT = 50
-# What each step of the refresh job does, in the words the progress display shows.
-STEP_WORDS = {
-    "raw_bulletins": "reading the inbox",
-    "reference_tables": "writing reference tables",
-    "extracted_facts": "extracting facts",
-    "warehouse_models": "building and testing the dbt models",
-    "published_warehouse": "publishing warehouse.duckdb",
-    "provenance_report": "writing the provenance report",
-}
 
 
 class CliError(Exception):
     """A problem the user can fix; printed without a traceback."""
-
-
-def dagster_home() -> Path:
-    return Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster_home")
 
 
 def _published(paths: WarehousePaths) -> Path:
@@ -70,21 +58,40 @@ def _connect(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(_published(paths)), read_only=True)
 
 
+def exact_number(value: float | Decimal) -> str:
+    """Every digit the value holds, with thousands separators and never an exponent.
+
+    A float prints as its shortest exact decimal (``repr``), so 17402.0 / 1e4-style results keep their
+    digits: ``1.74e+04`` would lose them.
+    """
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        value = Decimal(repr(value))
+    return format(value, ",f")
+
+
 def _cell(value) -> Text:
     if value is None:
         return Text("NULL", style="dim")
-    if isinstance(value, Decimal):
-        return Text(format(value, ",f"))
-    if isinstance(value, float):
-        return Text(f"{value:,.4g}")
+    if isinstance(value, Decimal | float):
+        return Text(exact_number(value))
     return Text(str(value))
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
 def render_table(columns: list[str], rows: list[tuple], title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False, header_style="bold")
+    """A table that fits the terminal (80 columns too): numbers never wrap, text folds within its column."""
+    table = Table(title=title, show_lines=False, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for i, name in enumerate(columns):
-        numeric = any(isinstance(r[i], int | float | Decimal) and not isinstance(r[i], bool) for r in rows)
-        table.add_column(name, justify="right" if numeric else "left", overflow="fold")
+        numeric = any(_is_number(r[i]) for r in rows)
+        if numeric:
+            table.add_column(name, justify="right", no_wrap=True)
+        else:
+            table.add_column(name, justify="left", overflow="fold")
     for row in rows:
         table.add_row(*(_cell(v) for v in row))
     return table
@@ -110,19 +117,46 @@ def cmd_query(args: argparse.Namespace, console: Console) -> int:
                 rows = con.execute(count_sql, [str(export)]).fetchone()[0]
             console.print(f"wrote {rows} row(s) to {export}")
             return 0
+        if args.json:
+            return _print_json(con, args, console)
+        limit = DEFAULT_LIMIT if args.limit is None else args.limit
         with console.status("running query …"):
             cursor = con.execute(args.sql)
             if cursor.description is None:
                 console.print("done (the statement returns no rows)")
                 return 0
             columns = [d[0] for d in cursor.description]
-            rows = cursor.fetchmany(args.limit + 1)
-    shown = rows[: args.limit]
+            rows = cursor.fetchmany(limit + 1)
+    shown = rows[:limit]
     console.print(render_table(columns, shown))
-    if len(rows) > args.limit:
-        console.print(f"[dim]first {args.limit} rows shown; --limit N shows more, --csv/--parquet exports all[/dim]")
+    if len(rows) > limit:
+        console.print(f"[dim]first {limit} rows shown; --limit N shows more, --csv/--parquet/--json give all[/dim]")
     else:
         console.print(f"[dim]{len(shown)} row(s)[/dim]")
+    return 0
+
+
+def _json_value(value):
+    """Decimals as strings (exact: JSON numbers are read as floats), dates as ISO text, the rest as is."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    return value
+
+
+def _print_json(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, console: Console) -> int:
+    """Every row (or --limit N) as a JSON array of objects on stdout, nothing else: for scripts."""
+    cursor = con.execute(args.sql)
+    if cursor.description is None:
+        print("[]")
+        return 0
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall() if args.limit is None else cursor.fetchmany(args.limit)
+    records = [{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+    print(json.dumps(records, ensure_ascii=False, indent=1, default=str))
     return 0
 
 
@@ -166,8 +200,8 @@ def cmd_add(args: argparse.Namespace, console: Console) -> int:
     paths = WarehousePaths.from_env()
     paths.bulletins_dir.mkdir(parents=True, exist_ok=True)
     known = known_bulletins(paths)
-    copied, refused = 0, 0
-    with _progress(console) as progress:
+    copied, refused, added = 0, 0, []
+    with progress_bar(console) as progress:
         task = progress.add_task("checking bulletins", total=len(args.files))
         for path in args.files:
             reason = check_bulletin(path)
@@ -177,6 +211,7 @@ def cmd_add(args: argparse.Namespace, console: Console) -> int:
             else:
                 placed, what = place_in_inbox(path, paths.bulletins_dir)
                 copied += placed
+                added += [path.name] if placed else []
                 refused += what.startswith("refused")
                 mark = "[green]✓[/green]" if placed else ("[red]✗[/red]" if what.startswith("refused") else "·")
                 same = known.get(bulletin_id_for(decode_bulletin(path.read_bytes()).text))
@@ -186,32 +221,20 @@ def cmd_add(args: argparse.Namespace, console: Console) -> int:
     console.print(f"{copied} added, {refused} refused, inbox {paths.bulletins_dir}")
     ok = refused == 0
     if args.no_refresh:
-        console.print(
-            "not refreshed (--no-refresh): run `fiscal add` again, `make run`, or let the sensor pick them up"
-        )
+        if copied:
+            console.print(
+                "not refreshed (--no-refresh): run `make run`, or let the sensor under `make ui` pick them up"
+            )
+        else:
+            console.print("nothing added, so nothing to refresh")
         return 0 if ok else 1
-    return 0 if refresh_with_progress(paths, console) and ok else 1
+    return 0 if refresh_with_progress(paths, console, added) and ok else 1
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        redirect_stdout=False,
-        redirect_stderr=False,
-    )
+def refresh_with_progress(paths: WarehousePaths, console: Console, files: list[str] | None = None) -> bool:
+    """Refresh as ``make run`` does (recorded in the Dagster instance), with one progress display.
 
-
-def refresh_with_progress(paths: WarehousePaths, console: Console) -> bool:
-    """Refresh as ``make run`` does (recorded in the Dagster instance) with a bar over the job's steps.
-
-    The run executes here; a thread follows its step events in the instance's event log. dbt's own
-    output goes to ``build/last_refresh.log`` instead of the terminal.
+    dbt's own output goes to ``build/last_refresh.log`` instead of the terminal (orchestration.progress).
     """
     from orchestration.freshness import stale_reason  # imports the extractor: only when refreshing
 
@@ -223,53 +246,18 @@ def refresh_with_progress(paths: WarehousePaths, console: Console) -> bool:
     with console.status("loading the pipeline …"):
         import dagster as dg
 
-        from orchestration.build import execute_refresh, refresh_job
+        from orchestration.build import run_tags
+        from orchestration.progress import refresh_with_progress_display
 
-        home = dagster_home()
-        home.mkdir(parents=True, exist_ok=True)
-        os.environ["DAGSTER_HOME"] = str(home)
+        ensure_dagster_home()
         instance = dg.DagsterInstance.get()
-        total = len(refresh_job().graph.nodes)
-    run_id = str(uuid.uuid4())  # chosen here, so the follower can read this run's events as they come
-    log_path = paths.warehouse_dir / "build" / "last_refresh.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    done = threading.Event()
-
-    def follow(progress: Progress, task) -> None:
-        step_events = {
-            dg.DagsterEventType.STEP_START,
-            dg.DagsterEventType.STEP_SUCCESS,
-            dg.DagsterEventType.STEP_FAILURE,
-        }
-        while not done.wait(0.5):
-            started, finished = [], set()
-            try:
-                entries = instance.all_logs(run_id, of_type=step_events)
-            except Exception:  # the event log may be busy for a moment: the bar just waits
-                continue
-            for entry in entries:
-                if entry.dagster_event.event_type == dg.DagsterEventType.STEP_START:
-                    started.append(entry.step_key)
-                else:
-                    finished.add(entry.step_key)
-            running = [s for s in started if s not in finished]
-            words = STEP_WORDS.get(running[-1], f"check {running[-1]}") if running else "starting"
-            progress.update(task, completed=len(finished), description=words)
-
-    with _progress(console) as progress, open(log_path, "w") as log:
-        task = progress.add_task("starting", total=total)
-        follower = threading.Thread(target=follow, args=(progress, task), daemon=True)
-        follower.start()
-        try:
-            with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-                _, failed, lines = execute_refresh(instance, run_id=run_id, paths=paths)
-        finally:
-            done.set()
-            follower.join()
-    for line in lines:
-        console.print(escape(line))
-    succeeded = lines[0].endswith("succeeded") and not failed
+    tags = run_tags("fiscal add", reason)
+    if files:
+        tags["files"] = ", ".join(files)[:1000]
+    result, failed = refresh_with_progress_display(instance, paths, console, tags)
+    succeeded = result.success and not failed
     if not succeeded:
+        log_path = paths.warehouse_dir / "build" / "last_refresh.log"
         console.print(f"[red]refresh failed[/red]: the last good warehouse stays published; dbt's output: {log_path}")
     return succeeded
 
@@ -406,6 +394,9 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     if a["parent_amount_id"]:
         line("part of", f"{a['parent_text']} ({a['parent_program'] or ''}) [{a['parent_amount_id']}]")
     line("is total", f"yes, of {a['part_count']} part(s)" if a["is_total"] else "no")
+    added_as = {"class": "a class figure", "stated_total": "the stated total of its locality, year and period"}
+    line("added up as", added_as.get(a.get("spending_role"), "not added"))
+    line("  because", a.get("spending_note") or "no spending note (a warehouse built before spending roles)")
     if a["is_source_removed"]:
         line("note", "its file has left the inbox; the fact is kept until purged")
     console.print(grid)
@@ -413,28 +404,101 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
 
 
 # main ----------------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fiscal", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+HELP_EPILOG = """\
+where things are (environment variables, as for `make`):
+  BULLETINS_DIR   the inbox of bulletin .txt files (default: seeds/ of the project)
+  WAREHOUSE_DIR   the warehouse folder (default: warehouse/ of the project); queries read
+                  $WAREHOUSE_DIR/warehouse.duckdb, read-only; the report is $WAREHOUSE_DIR/report/index.html
+  DAGSTER_HOME    the Dagster instance that records refreshes and checks (default: .dagster_home/)
 
-    query = commands.add_parser("query", help="run read-only SQL against the published warehouse")
-    query.add_argument("sql", help="the SQL, e.g. \"from agg_spending_by_locality where locality_level = 'province'\"")
+the tables (fct_amount, agg_spending_by_locality, dim_locality, ...) and their columns are described in
+the README's "Tables" section and in the data dictionary `make docs` builds ($WAREHOUSE_DIR/docs/
+static_index.html). Spending you may add up: fct_amount.spending_role, or agg_spending_by_locality.
+
+examples:
+  fiscal query "from agg_spending_by_locality where locality_level = 'province'"
+  fiscal query "select spending_role, spending_note, amount_text from fct_amount" --json
+  fiscal add ~/Downloads/bulletin.txt
+  fiscal explain 2a0b6745affabbff:640-645
+"""
+
+ADD_DESCRIPTION = """\
+Check bulletins, copy them into the inbox (BULLETINS_DIR) and refresh the warehouse.
+
+Each FILE is a bulletin as plain text with a .txt name, in UTF-8 (with or without BOM), GB18030/GBK or
+UTF-16, at most 64 MiB. A file that would be quarantined (binary, garbled, empty, not .txt) is refused
+with the reason; a file is never copied over a different file of the same name in the inbox. The
+refresh then runs like `make run`: a progress display, then the run's result; dbt's log goes to
+$WAREHOUSE_DIR/build/last_refresh.log.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fiscal",
+        description="The fiscal bulletin warehouse from the command line: query it, add bulletins, see its state.",
+        epilog=HELP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    query = commands.add_parser(
+        "query",
+        help="run read-only SQL against the published warehouse",
+        description="Run SQL (DuckDB dialect) read-only against $WAREHOUSE_DIR/warehouse.duckdb and print a table. "
+        "Numbers print exactly, with thousands separators.",
+        epilog=HELP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    query.add_argument("sql", metavar="SQL", help='the SQL, e.g. "from agg_spending_by_locality limit 5"')
     out = query.add_mutually_exclusive_group()
     out.add_argument("--csv", type=Path, metavar="PATH", help="write every row to a CSV file")
     out.add_argument("--parquet", type=Path, metavar="PATH", help="write every row to a Parquet file")
-    query.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help=f"rows to show (default {DEFAULT_LIMIT})")
+    out.add_argument(
+        "--json",
+        action="store_true",
+        help="print every row (or --limit N) as a JSON array of objects, decimals as exact strings, for scripts",
+    )
+    query.add_argument(
+        "--limit", type=int, metavar="N", help=f"rows to show (default {DEFAULT_LIMIT}; --json: all rows)"
+    )
     query.set_defaults(handler=cmd_query)
 
-    add = commands.add_parser("add", help="check bulletins, copy them into the inbox, refresh")
-    add.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    add.add_argument("--no-refresh", action="store_true", help="only place the files in the inbox")
+    add = commands.add_parser(
+        "add",
+        help="check bulletins, copy them into the inbox, refresh",
+        description=ADD_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="a bulletin text file (*.txt); several allowed"
+    )
+    add.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="only place the files in the inbox (`make run` or the sensor refreshes)",
+    )
     add.set_defaults(handler=cmd_add)
 
-    status = commands.add_parser("status", help="files by status, quarantine reasons, last refresh, failing checks")
+    status = commands.add_parser(
+        "status",
+        help="files by status, quarantine reasons, last refresh, failing checks",
+        description="Files by status (loaded, duplicate, quarantined and why, removed), the last refresh, whether "
+        "the warehouse is current, and the failing checks recorded in the Dagster instance (DAGSTER_HOME).",
+    )
     status.set_defaults(handler=cmd_status)
 
-    explain = commands.add_parser("explain", help="a figure's sentence, locality, program, class and their evidence")
-    explain.add_argument("amount_id", help="fct_amount.amount_id, e.g. 2a0b6745affabbff:120-126")
+    explain = commands.add_parser(
+        "explain",
+        help="a figure's sentence, locality, program, class and their evidence",
+        description="One figure of fct_amount: its sentence with the figure marked, its bulletin and offsets, how "
+        "its locality, program, class, year and period were decided, and whether it is added up.",
+    )
+    explain.add_argument(
+        "amount_id",
+        metavar="AMOUNT_ID",
+        help="fct_amount.amount_id (bulletin_id:start-end), e.g. 2a0b6745affabbff:120-126",
+    )
     explain.set_defaults(handler=cmd_explain)
     return parser
 

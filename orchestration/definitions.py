@@ -28,6 +28,9 @@ defs = dg.Definitions(
     sensors=[inbox_sensor],
     schedules=[nightly_refresh_schedule],
     resources=warehouse_resources(WarehouseResource.from_env()),
+    # "Materialize all" in the UI then takes the path refresh_warehouse takes (one process, no per-step
+    # Python and dbt start-up) instead of the default multiprocess executor's.
+    executor=dg.in_process_executor,
 )
 
 

@@ -38,12 +38,16 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def ledger_fingerprint(paths: WarehousePaths) -> dict[str, str]:
+    """The inbox as the last refresh's ingest saw it, in inbox_fingerprint's form ({} before any)."""
+    ledger = StagingStore(paths.staging_dir).read_ledger("bulletin_files")
+    return {r["source_file"]: f"{r['bytes']}:{r['mtime_ns']}" for r in ledger if r["removed_at"] is None}
+
+
 def ledger_state(paths: WarehousePaths) -> dict[str, str]:
     """What a publish records: the inbox as the ingest ledger last saw it (not as it is now, since
     a file may have arrived during the run), and the code version."""
-    ledger = StagingStore(paths.staging_dir).read_ledger("bulletin_files")
-    fingerprint = {r["source_file"]: f"{r['bytes']}:{r['mtime_ns']}" for r in ledger if r["removed_at"] is None}
-    return {"inbox_digest": fingerprint_digest(fingerprint), "code_version": code_version()}
+    return {"inbox_digest": fingerprint_digest(ledger_fingerprint(paths)), "code_version": code_version()}
 
 
 def stale_reason(paths: WarehousePaths) -> str | None:

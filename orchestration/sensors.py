@@ -1,11 +1,8 @@
 """Notice new, changed and removed bulletins in the inbox and refresh the warehouse."""
 
-import hashlib
-import json
-
 import dagster as dg
 
-from orchestration.freshness import inbox_fingerprint
+from orchestration.freshness import fingerprint_digest, inbox_fingerprint, ledger_fingerprint
 from orchestration.jobs import refresh_warehouse_job
 from orchestration.resources import WarehouseResource
 
@@ -34,27 +31,37 @@ def refresh_in_progress(instance: dg.DagsterInstance) -> bool:
     return bool(runs)
 
 
+def files_tag(changes: dict[str, list[str]], limit: int = 20) -> str:
+    """The changed files for a run's tags: the first ``limit`` names, then how many more."""
+    names = [f"{name} ({kind})" for kind, files in changes.items() for name in files]
+    more = f", … {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
 @dg.sensor(
     job=refresh_warehouse_job,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Refreshes the warehouse when bulletins are added to, changed in or removed from the inbox.",
+    description="Refreshes the warehouse when the inbox differs from what the last refresh ingested "
+    "(new, changed or removed bulletins).",
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
-    # The cursor (kept by Dagster across restarts) is the fingerprint the last refresh saw.
+    # Changes are measured against the ingest ledger (what the warehouse has seen), so the first tick
+    # after `make ui` starts launches nothing when `make run` already took the inbox in. The cursor is
+    # only the digest of the inbox state last requested: a failed run is not retried every minute.
     if refresh_in_progress(context.instance):
-        # The cursor stays put, so the changes are picked up once the running refresh has finished.
         return dg.SkipReason("a refresh is already queued or running")
-    before = json.loads(context.cursor) if context.cursor else {}
     after = inbox_fingerprint(warehouse.paths)
-    changes = inbox_changes(before, after)
+    changes = inbox_changes(ledger_fingerprint(warehouse.paths), after)
     if not any(changes.values()):
-        return dg.SkipReason(f"no change among {len(after)} bulletin file(s)")
-    state = json.dumps(after, sort_keys=True)
-    context.update_cursor(state)
+        return dg.SkipReason(f"the warehouse has seen all {len(after)} bulletin file(s) as they are")
+    digest = fingerprint_digest(after)
+    if context.cursor == digest:
+        return dg.SkipReason(f"a refresh was already requested for this inbox (state {digest}); see its run")
+    context.update_cursor(digest)
     summary = ", ".join(f"{len(files)} {kind}" for kind, files in changes.items() if files)
     context.log.info("inbox changed: %s", summary)
     return dg.RunRequest(
-        run_key=hashlib.sha256(state.encode()).hexdigest()[:16],
-        tags={"inbox_changes": summary},
+        run_key=digest,
+        tags={"source": "inbox_sensor", "inbox_changes": summary, "files": files_tag(changes)},
     )

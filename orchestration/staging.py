@@ -316,6 +316,14 @@ class StagingStore:
             if path.name != PLACEHOLDER:
                 yield path.name.removeprefix("batch-").split(".")[0], path
 
+    def live_row_count(self, table: str, live_batch_ids: set[str]) -> int:
+        """Rows of ``table`` in the live batches, from the Parquet footers (no data is read)."""
+        return sum(
+            pq.ParquetFile(path).metadata.num_rows
+            for batch_id, path in self._batch_files(table)
+            if batch_id in live_batch_ids
+        )
+
     def iter_batch_rows(
         self, table: str, wanted: Mapping[str, str], key: str = "bulletin_id", chunk_rows: int = 256
     ) -> Iterator[dict]:

@@ -12,20 +12,41 @@ import duckdb
 
 from orchestration.settings import WarehousePaths
 
-# Spending by province and period. Only allocation and expenditure are spending, a breakdown's parts
-# are already inside their total, and figures of different periods (a year, ten months, a plan) are
-# never added together.
+# What may be added up is decided once, in dbt (int_spendable_amounts -> fct_amount.spending_role ->
+# agg_spending_by_locality): class figures add up within one year and period; a locality's stated total
+# (its figure over several classes) stands beside the sum of its class figures, never added to it.
+
+# Per locality, year and period: the stated total and the sum of the class figures, side by side.
+LOCALITY_TOTALS_SQL = """
+    select
+        locality_code,
+        fiscal_year,
+        period,
+        sum(own_total_yuan) filter (where function_code is null) as stated_total_yuan,
+        sum(own_total_yuan) filter (where function_code is not null) as class_sum_yuan,
+        count(*) filter (where function_code is not null) as classes
+    from agg_spending_by_locality
+    where own_amount_count > 0
+    group by all
+"""
+
+# Per province, year and period: the sum of the class figures of the province and every locality in it,
+# and how many localities state a total (those totals are not summed: a prefecture's total may hold its
+# counties').
 SPENDING_BY_PROVINCE_SQL = """
     select
-        coalesce(l.province, '(unknown)') as province,
-        a.period,
-        count(*) as amounts,
-        coalesce(sum(a.amount_yuan) filter (
-            where a.measure in ('allocation', 'expenditure') and a.parent_amount_id is null
-        ), 0) as spending_yuan
-    from fct_amount a left join dim_locality l using (locality_code)
-    group by all order by spending_yuan desc, province, a.period
+        locality_name as province,
+        fiscal_year,
+        period,
+        sum(amount_count) filter (where function_code is not null) as class_figures,
+        sum(total_yuan) filter (where function_code is not null) as class_sum_yuan,
+        coalesce(sum(amount_count) filter (where function_code is null), 0) as stated_totals
+    from agg_spending_by_locality
+    where locality_level = 'province'
+    group by all
+    order by province, fiscal_year desc, period
 """
+SPENDING_BY_PROVINCE_HEADER = ("province", "year", "period", "class figures", "sum of classes (yuan)", "stated totals")
 
 # The amounts of the bulletins that arrived or changed last (bulletin_files records when).
 NEWEST_AMOUNTS_SQL = """
@@ -44,8 +65,28 @@ NEWEST_AMOUNTS_SQL = """
 
 
 def spending_by_province(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """(province, period, amounts, spending_yuan) rows, largest spending first."""
+    """Rows of SPENDING_BY_PROVINCE_HEADER, by province, newest year first."""
     return con.execute(SPENDING_BY_PROVINCE_SQL).fetchall()
+
+
+def locality_totals(con: duckdb.DuckDBPyConnection, locality_codes: Sequence[str]) -> dict[str, list[dict]]:
+    """locality_code -> its (fiscal_year, period, stated_total_yuan, class_sum_yuan, classes) rows, newest first."""
+    cursor = con.execute(
+        f"select * from ({LOCALITY_TOTALS_SQL}) where locality_code in (select unnest(?)) "
+        "order by locality_code, fiscal_year desc, period <> 'full_year', period",
+        [list(locality_codes)],
+    )
+    names = [d[0] for d in cursor.description]
+    totals: dict[str, list[dict]] = {}
+    for row in cursor.fetchall():
+        record = dict(zip(names, row, strict=True))
+        totals.setdefault(record["locality_code"], []).append(record)
+    return totals
+
+
+def yuan(value) -> str:
+    """A decimal amount of yuan, exactly, with thousands separators; an empty cell when there is none."""
+    return "" if value is None else f"{value:,.2f}"
 
 
 def newest_amounts(con: duckdb.DuckDBPyConnection, limit: int = 10) -> tuple[list[str], list[tuple]]:
@@ -86,6 +127,9 @@ def summarize(database: str) -> str:
             " (select count(*) from fct_ratio)"
         ).fetchone()
         by_province = spending_by_province(con)
+        unplaced = con.execute(
+            "select count(*) from fct_amount where measure in ('allocation', 'expenditure') and spending_role is null"
+        ).fetchone()[0]
     lines = [
         f"warehouse: {database}",
         "bulletins: "
@@ -93,8 +137,13 @@ def summarize(database: str) -> str:
         + (f" (and {removed} file(s) removed from the inbox, facts kept)" if removed else ""),
         *(f"  {status} {name}: {reason}" for name, status, reason in not_in),
         f"articles: {articles}   amounts: {amounts}   ratios: {ratios}",
-        "by province and period: allocation + expenditure in yuan (parts of a total not counted twice), amounts found",
-        *(f"  {yuan:>20,.2f}  {n:>5}  {province}  {period}" for province, period, n, yuan in by_province),
+        "spending by province, year and period: the sum of class figures (a part of a total counted within it,",
+        "never beside it; years and periods never mixed) and how many localities state their own total",
+        *(
+            f"  {yuan(class_sum):>20}  {n or 0:>4} figures  {totals:>2} stated totals  {province} {year} {period}"
+            for province, year, period, n, class_sum, totals in by_province
+        ),
+        f"allocation/expenditure figures added nowhere: {unplaced} (fct_amount.spending_note says why)",
     ]
     return "\n".join(lines)
 

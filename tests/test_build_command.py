@@ -32,3 +32,11 @@ def test_build_command_publishes_the_warehouse_and_prints_a_summary(tmp_path):
         assert con.execute("select count(*) from fct_amount").fetchone()[0] > 0
     # The run is recorded in the Dagster instance, so the UI shows it.
     assert any((tmp_path / "dagster_home").iterdir())
+    # Quiet: dbt's log and any warning go to a file named on the terminal; Dagster's instance config
+    # (telemetry off) is written on first use, so no notice about a missing one.
+    log = tmp_path / "warehouse" / "build" / "last_refresh.log"
+    assert f"dbt's log and warnings: {log}" in done.stdout and "PASS=" in log.read_text(encoding="utf-8")
+    assert done.stderr == "", done.stderr[-3000:]
+    for noise in ("Warning", "telemetry", "dagster instance configuration", "START sql", "starting"):
+        assert noise not in done.stdout
+    assert "enabled: false" in (tmp_path / "dagster_home" / "dagster.yaml").read_text(encoding="utf-8")

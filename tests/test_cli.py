@@ -1,6 +1,7 @@
 """The `fiscal` command line against real warehouses: the seed build, and a copy that takes a new bulletin."""
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -84,6 +85,67 @@ def test_query_is_read_only_and_reports_errors(env, capsys):
     assert code == 1 and "no_such_table" in err
 
 
+def test_query_prints_every_digit_with_separators_and_no_exponent(env, capsys):
+    sql = (
+        "select 17402.0::double as wan, 123456789.12::decimal(24, 2) as yuan, 0.00001::double as tiny, "
+        "1.5e20::double as huge, 2022 as year"
+    )
+    code, out, _ = run(capsys, "query", sql)
+    assert code == 0
+    for shown in ("17,402.0", "123,456,789.12", "0.00001", "150,000,000,000,000,000,000", "2022"):
+        assert shown in out
+    assert "e+" not in out and "e-" not in out
+
+
+def test_query_json_gives_every_row_exactly_for_scripts(env, capsys):
+    sql = "select i, i * 1000.5::decimal(24, 2) as yuan, 'x' || i as label from range(60) t(i) order by i"
+    code, out, _ = run(capsys, "query", sql, "--json")
+    assert code == 0
+    rows = json.loads(out)  # nothing but the JSON on stdout
+    assert len(rows) == 60 > cli.DEFAULT_LIMIT
+    assert rows[59] == {"i": 59, "yuan": "59029.50", "label": "x59"}
+    code, out, _ = run(capsys, "query", sql, "--json", "--limit", "2")
+    assert len(json.loads(out)) == 2
+
+
+def test_query_tables_fit_an_80_column_terminal(env, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    sql = (
+        "select amount_id, amount_yuan, locality_code, period, sentence from fct_amount "
+        "order by length(sentence) desc limit 3"
+    )
+    code, out, _ = run(capsys, "query", sql)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    with duckdb.connect(str(env.published_database), read_only=True) as con:
+        largest = con.execute(f"select max(amount_yuan) from ({sql})").fetchone()[0]
+    assert f"{largest:,.2f}" in out  # a number is never wrapped
+
+
+def test_help_lets_someone_use_fiscal_without_the_readme(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    for needed in ("BULLETINS_DIR", "WAREHOUSE_DIR", "DAGSTER_HOME", "Tables", "make docs", "spending_role"):
+        assert needed in out
+    with pytest.raises(SystemExit):
+        cli.main(["add", "--help"])
+    out = capsys.readouterr().out
+    assert "FILE" in out and ".txt" in out and "GB18030" in out and "last_refresh.log" in out
+
+
+def test_add_without_refresh_says_so_only_when_something_was_added(env, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETINS_DIR", str(tmp_path / "inbox"))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    _, out, _ = run(capsys, "add", "--no-refresh", str(empty))
+    assert "nothing added, so nothing to refresh" in out and "not refreshed" not in out
+    good = tmp_path / "good.txt"
+    good.write_text(NEW_BULLETIN, encoding="utf-8")
+    _, out, _ = run(capsys, "add", "--no-refresh", str(good))
+    assert "not refreshed (--no-refresh)" in out
+
+
 def test_query_without_a_warehouse_says_what_to_do(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("WAREHOUSE_DIR", str(tmp_path / "empty"))
     code, _, err = run(capsys, "query", "select 1")
@@ -106,7 +168,17 @@ def test_explain_shows_the_sentence_and_how_each_field_was_decided(env, capsys):
     assert f"«{amount_text}»" in out  # the figure marked inside its sentence
     assert code in out and evidence in out
     assert parent in out and period in out
-    for label in ("sentence", "bulletin", "locality", "program", "function class", "measure", "year", "period"):
+    for label in (
+        "sentence",
+        "bulletin",
+        "locality",
+        "program",
+        "function class",
+        "measure",
+        "year",
+        "period",
+        "added up as",
+    ):
         assert label in out
 
 

@@ -79,6 +79,26 @@ def test_publishing_reports_a_preview_in_the_ui(seed_build, entry):
     text = materialization.metadata[entry].value
     assert text.count("\n") >= 2
     if entry == "spending_by_province":
-        assert "| province | period |" in text and "江苏省" in text
+        assert "| province | year | period |" in text and "江苏省" in text
     if entry == "newest_amounts":
         assert "amount_text" in text and "period" in text
+
+
+def test_the_docs_open_on_an_overview_of_the_marts_and_how_to_add_up_spending():
+    text = (DBT_PROJECT_DIR / "models" / "overview.md").read_text(encoding="utf-8")
+    assert text.startswith("{% docs __overview__ %}") and text.rstrip().endswith("{% enddocs %}")
+    assert [mart for mart in model_docs("marts") if f"`{mart}`" not in text] == []
+    assert "spending_role" in text and "stated_total" in text
+
+
+def test_extract_assets_report_their_total_rows_and_a_preview_of_the_new_ones(seed_build):
+    paths, result = seed_build
+    materializations = {
+        m.asset_key.to_user_string(): m for m in result.asset_materializations_for_node("extracted_facts")
+    }
+    amounts = materializations["extracted_amounts"].metadata
+    with duckdb.connect(str(paths.published_database), read_only=True) as con:
+        in_warehouse = con.execute("select count(*) from fct_amount").fetchone()[0]
+    assert amounts["dagster/row_count"].value == amounts["rows_added"].value == in_warehouse  # a first build
+    preview = amounts["preview"].value
+    assert "amount_text" in preview and preview.count("\n") == 1 + 5  # header, rule, five rows

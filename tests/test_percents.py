@@ -42,6 +42,12 @@ def test_lower_bound_qualifier_in_description():
         ("送审金额21.59亿元，核减0.65亿元，核减率为3.01%。", "送审金额"),
         # A share's whole stops before the words that cap it.
         ("PPP项目各年财政支出占一般公共预算最高比例均控制在10%以内。", "一般公共预算"),
+        # ...and before 的比重 and what follows it, a figure the whole is given with, or a bracket.
+        ("全年卫生健康支出9.8亿元，占财政支出的比重超过一成(10.4%)。", "财政支出"),
+        ("税收收入累计完成3.1亿元，占年初预算4.2亿元的73.8%。", "年初预算"),
+        # The nearest 占 names the whole; a bare 占比 names none.
+        ("教育支出占比提高，农林水支出占全县一般公共预算支出的14.6%。", "一般公共预算支出"),
+        ("安排产业发展资金8600万元，占比61.2%。", None),
     ],
 )
 def test_base_of_rates_and_capped_shares(text, base):

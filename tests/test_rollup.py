@@ -1,7 +1,7 @@
 """Periods reach the facts, and the spending roll-up reconciles with the facts below it.
 
-The roll-up is recomputed here in Python from fct_amount and dim_locality, independently of the
-SQL in agg_spending_by_locality, on the real seed build.
+The roll-up is recomputed here in Python from fct_amount (its spending_role: what may be added) and
+dim_locality, independently of the SQL in agg_spending_by_locality, on the real seed build.
 """
 
 from collections import Counter, defaultdict
@@ -15,9 +15,9 @@ from orchestration.extract.records import PERIODS
 from orchestration.staging import PLACEHOLDER, StagingStore
 
 SPENDING = """
-    select a.locality_code, a.fiscal_year, a.period, a.function_code, a.amount_yuan
+    select a.locality_code, a.fiscal_year, a.period, a.function_code, a.addable_yuan
     from fct_amount a
-    where a.measure in ('allocation', 'expenditure') and a.parent_amount_id is null and a.locality_code is not null
+    where a.spending_role is not null
 """
 
 

@@ -1,6 +1,5 @@
 """The inbox sensor and the nightly schedule, evaluated through Dagster's testing APIs."""
 
-import json
 import os
 
 import dagster as dg
@@ -8,9 +7,12 @@ import duckdb
 import pytest
 
 from orchestration.definitions import defs
+from orchestration.ingest.inbox import list_inbox
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import nightly_refresh_schedule
-from orchestration.sensors import inbox_changes, inbox_sensor
+from orchestration.sensors import files_tag, inbox_changes, inbox_sensor
+from orchestration.settings import WarehousePaths
+from orchestration.staging import StagingStore
 
 
 def evaluate(instance, inbox, tmp_path, cursor):
@@ -19,16 +21,32 @@ def evaluate(instance, inbox, tmp_path, cursor):
     return inbox_sensor.evaluate_tick(context)
 
 
-def test_sensor_requests_a_refresh_only_when_the_inbox_changes(inbox, tmp_path):
+def record_ingest(inbox, tmp_path) -> None:
+    """What a refresh's ingest leaves behind: the bulletin_files ledger holding the inbox as it is."""
+    store = StagingStore(WarehousePaths(inbox, tmp_path / "warehouse").staging_dir)
+    store.write_ledger(
+        "bulletin_files",
+        [{"source_file": e.source_file, "bytes": e.bytes, "mtime_ns": e.mtime_ns} for e in list_inbox(inbox)],
+    )
+
+
+def test_sensor_requests_a_refresh_only_when_the_inbox_differs_from_the_ledger(inbox, tmp_path):
     with dg.instance_for_test() as instance:
         (inbox / "a.txt").write_text("某县：安排资金100万元。", encoding="utf-8")
         first = evaluate(instance, inbox, tmp_path, None)
         assert len(first.run_requests) == 1
-        assert first.run_requests[0].tags["inbox_changes"] == "1 new"
-        assert json.loads(first.cursor).keys() == {"a.txt"}
+        tags = first.run_requests[0].tags
+        assert tags["inbox_changes"] == "1 new" and tags["files"] == "a.txt (new)" and tags["source"] == "inbox_sensor"
+        assert len(first.cursor) == 16 and "a.txt" not in first.cursor  # a digest, not the file list
 
-        unchanged = evaluate(instance, inbox, tmp_path, first.cursor)
-        assert unchanged.run_requests == [] and unchanged.skip_message
+        # Requested once: a run that failed is not launched again every minute for the same inbox.
+        again = evaluate(instance, inbox, tmp_path, first.cursor)
+        assert again.run_requests == [] and "already requested" in again.skip_message
+
+        # The refresh ingested the inbox: a sensor starting afresh (no cursor) has nothing to do.
+        record_ingest(inbox, tmp_path)
+        fresh = evaluate(instance, inbox, tmp_path, None)
+        assert fresh.run_requests == [] and "has seen all 1" in fresh.skip_message
 
         (inbox / "b.txt").write_text("某县：安排资金200万元。", encoding="utf-8")
         (inbox / "a.txt").write_text("某县：安排资金150万元。", encoding="utf-8")
@@ -37,9 +55,16 @@ def test_sensor_requests_a_refresh_only_when_the_inbox_changes(inbox, tmp_path):
         assert changed.run_requests[0].tags["inbox_changes"] == "1 new, 1 changed"
         assert changed.run_requests[0].run_key != first.run_requests[0].run_key
 
+        record_ingest(inbox, tmp_path)
         (inbox / "b.txt").unlink()
         removed = evaluate(instance, inbox, tmp_path, changed.cursor)
         assert removed.run_requests[0].tags["inbox_changes"] == "1 removed"
+
+
+def test_files_tag_names_the_first_files_and_counts_the_rest():
+    changes = {"new": [f"{i}.txt" for i in range(25)], "changed": ["x.txt"], "removed": []}
+    assert files_tag(changes).endswith("19.txt (new), … 6 more")
+    assert files_tag({"new": [], "changed": ["x.txt"], "removed": ["y.txt"]}) == "x.txt (changed), y.txt (removed)"
 
 
 def test_inbox_changes_classifies_files():
@@ -100,7 +125,7 @@ def test_a_sensor_request_runs_the_refresh_on_a_real_instance(inbox, tmp_path):
         job = dg.Definitions(
             assets=ALL_ASSETS, asset_checks=warehouse_checks, jobs=[refresh_warehouse_job],
             resources=warehouse_resources(warehouse),
-        ).get_job_def("refresh_warehouse")  # fmt: skip
+        ).resolve_job_def("refresh_warehouse")  # fmt: skip
         (inbox / "兰考.txt").write_text("河南兰考：2021年，县财政安排教育资金120万元。\n", encoding="utf-8")
         tick = evaluate(instance, inbox, tmp_path, None)
         [request] = tick.run_requests
@@ -112,3 +137,9 @@ def test_a_sensor_request_runs_the_refresh_on_a_real_instance(inbox, tmp_path):
             assert con.execute("select amount_text from fct_amount").fetchall() == [("120万元",)]
         # With the refresh done, the sensor's next tick finds nothing new.
         assert evaluate(instance, inbox, tmp_path, tick.cursor).run_requests == []
+
+
+def test_materialize_all_takes_the_refresh_jobs_single_process_path():
+    """The UI's "Materialize all" runs the implicit asset job: in one process, like refresh_warehouse."""
+    implicit = defs.resolve_implicit_global_asset_job_def()
+    assert implicit.executor_def == dg.in_process_executor == defs.resolve_job_def("refresh_warehouse").executor_def

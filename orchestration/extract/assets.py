@@ -17,6 +17,7 @@ from orchestration.ingest.inbox import LOADED
 from orchestration.locks import ledger_lock
 from orchestration.resources import WarehouseResource
 from orchestration.staging import FACT_TABLES, StagingStore, TupleBatchWriter, new_batch_id, now
+from orchestration.summary import markdown_table
 
 EXTRACTED_KEYS = {table: dg.AssetKey(f"extracted_{table}") for table in FACT_TABLES}
 EXTRACTION_LEDGER = dg.AssetKey("extraction_ledger")
@@ -30,6 +31,9 @@ _DESCRIPTIONS = {
     "beneficiaries": "Counts of beneficiaries (惠及1.43万人次, 26731户): value, unit, subject, linked amount.",
     "skipped_spans": "Money-like spans deliberately not taken as amounts, each with the reason.",
 }
+
+
+PREVIEW_ROWS = 5
 
 
 @dg.multi_asset(
@@ -70,9 +74,11 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             table: TupleBatchWriter(store, table, batch_id, ROW_COLUMNS[table], rows_per_part=ROWS_PER_PART)
             for table in FACT_TABLES
         }
+        previews: dict[str, list[tuple]] = {table: [] for table in FACT_TABLES}  # first new rows, for the UI
         texts = ((row["bulletin_id"], row["text"]) for row in store.iter_batch_rows("texts", todo))
         for bulletin_id, rows, error in extract_many(texts, total=len(todo)):
             for table, table_rows in rows.items():
+                previews[table].extend(table_rows[: PREVIEW_ROWS - len(previews[table])])
                 writers[table].add(table_rows)
             extractions[bulletin_id] = {
                 "bulletin_id": bulletin_id,
@@ -91,11 +97,22 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         live = {e["batch_id"] for e in extractions.values()}
         for table in FACT_TABLES:
             store.collect_garbage(table, live)
+        totals = {table: store.live_row_count(table, live) for table in FACT_TABLES}
 
     if failures:
         context.log.warning("extractor failed on %d bulletin(s)", len(failures))
     for table, key in EXTRACTED_KEYS.items():
-        yield dg.MaterializeResult(asset_key=key, metadata={"rows_added": writers[table].written, "batch_id": batch_id})
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "dagster/row_count": totals[table],  # every live row, what dbt's staging view reads
+                "rows_added": writers[table].written,
+                "batch_id": batch_id,
+                "preview": dg.MetadataValue.md(
+                    markdown_table(ROW_COLUMNS[table], previews[table]) if previews[table] else "no new rows"
+                ),
+            },
+        )
     yield dg.MaterializeResult(
         asset_key=EXTRACTION_LEDGER,
         metadata={
@@ -106,6 +123,9 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             "failures": dg.MetadataValue.md("\n".join(failures[:50]) or "none"),
         },
     )
+
+
+PREVIEW_ROWS = 5
 
 
 @dg.multi_asset(

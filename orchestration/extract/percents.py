@@ -86,9 +86,11 @@ def describe(before: str, after: str) -> str | None:
     return (s + qual) if s else None
 
 
+# The whole of a share is the noun phrase after its last 占: it ends at 的, 比重/比例, a figure (占预算
+# 101032万元的) or a bracket, never takes them in (占财政支出的比重超七成( -> 财政支出).
 _SHARE_BASE_RE = re.compile(
-    r"占(?:同期|当年|全年|全[县区市])?(?P<b>[^，。；,占]{2,24}?)(?:的)?(?:(?:最高|最低)?(?:比重|比例))?"
-    r"(?:均)?(?:为|达到|达|是|控制在|不超过|不低于)?$"
+    r"占(?:同期|当年|全年|全[县区市])?(?P<b>[^，。；,占的()（）0-9０-９]{2,24}?)"
+    r"(?=的|(?:最高|最低)?(?:比重|比例)|[0-9０-９(（]|(?:均)?(?:为|达到|达|是|控制在|不超过|不低于)?$)"
 )
 _RATE_BASE_RE = re.compile(r"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务)(?:数)?的$")
 # A standing limit (支出红线, 控制在10%以内): a rule, not a figure of the year around it.
@@ -122,9 +124,9 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
             return "上期"
         return "上年"
     if kind == "share":
-        m = _SHARE_BASE_RE.search(before)
-        if m:
-            return m.group("b")
+        wholes = [m.group("b") for m in _SHARE_BASE_RE.finditer(before)]
+        if wholes:
+            return wholes[-1]  # the last 占, the one nearest the figure
         k = sentence_before.rfind("其中")
         if k > 0:
             aggs = _AGGREGATE_RE.findall(sentence_before[:k])

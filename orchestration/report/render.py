@@ -27,10 +27,24 @@ from plotly.offline import get_plotlyjs
 
 from orchestration.locks import file_lock
 from orchestration.provenance import figure_in_sentence
-from orchestration.summary import set_aside, spending_by_province
+from orchestration.summary import (
+    LOCALITY_TOTALS_SQL,
+    SPENDING_BY_PROVINCE_HEADER,
+    locality_totals,
+    set_aside,
+    spending_by_province,
+    yuan,
+)
 
 UNPLACED = "unplaced"  # page of the figures whose locality the extractor could not decide
-SPENDING = ("allocation", "expenditure")
+ADDED_AS = {"class": "class figure", "stated_total": "stated total"}  # fct_amount.spending_role in words
+# How the report adds up, in the words of fct_amount.spending_role (int_spendable_amounts in dbt).
+SPENDING_NOTE = (
+    "Spending = allocation + expenditure. Class figures (one functional class each) are added up within one "
+    "year and one period only; a part of a total is counted within it, never beside it. A locality's stated "
+    "total (its own figure over several classes, e.g. 一般公共预算支出) is shown beside the sum of its class "
+    "figures, never added to it. Figures without a locality, a year or a single period are not added."
+)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 STYLE = """
@@ -103,7 +117,7 @@ def _chart(cells: list[dict], title: str) -> str:
     labels = [f"{year or 'year ?'} · {period_label(period)}" for year, period in groups]
     by_class: dict[str, dict[tuple, float]] = defaultdict(dict)
     for c in cells:
-        name = f"{c['function_code']} {c['function_name'] or ''}".strip() if c["function_code"] else "not one area"
+        name = f"{c['function_code']} {c['function_name'] or ''}".strip() if c["function_code"] else "stated total"
         by_class[name][(c["fiscal_year"] or 0, c["period"])] = float(c["own_total_yuan"]) / 1e4
     # A plain plotly.js spec: building plotly's Python figure objects cost ~5 ms a chart (most of the
     # report's time); the browser draws the same chart from this JSON.
@@ -130,7 +144,8 @@ def _chart(cells: list[dict], title: str) -> str:
 def _figures_table(rows: list[dict], root: str) -> str:
     head = (
         "<table class='figures'><thead><tr><th>figure</th><th>yuan</th><th>year</th><th>period</th>"
-        "<th>measure</th><th>function class</th><th>program</th><th>sentence</th><th>source</th></tr></thead><tbody>"
+        "<th>measure</th><th>added as</th><th>function class</th><th>program</th><th>sentence</th><th>source</th></tr>"
+        "</thead><tbody>"
     )
     body = []
     for r in rows:
@@ -141,6 +156,7 @@ def _figures_table(rows: list[dict], root: str) -> str:
             f"<tr class='figure' id='{_e(r['amount_id'])}'><td>{_e(r['amount_text'])}{part}</td>"
             f"<td class='num'>{r['amount_yuan']:,.2f}</td><td>{_e(r['fiscal_year'])}</td>"
             f"<td title='{_e(r['period'])}'>{_e(period_label(r['period']))}</td><td>{_e(r['measure'])}</td>"
+            f"<td title='{_e(r['spending_note'])}'>{_e(ADDED_AS.get(r['spending_role'], 'not added'))}</td>"
             f"<td>{_e(function)}</td><td>{_e(r['program_name'])}</td>"
             f"<td>{_marked_sentence(r)}</td>"
             f"<td><a href='{_e(link)}'>{_e(r['source_file'])}</a></td></tr>"
@@ -184,23 +200,29 @@ LOCALITY_FIGURES = """
     left join dim_function_class f using (function_code)
     left join dim_locality l using (locality_code)
 """
-# One pass over the figures gives each locality page its fingerprint and its row in the index.
+# One pass over the figures gives each locality page its fingerprint and its row in the index: the
+# locality's newest year and period with its stated total and the sum of its class figures (summary.py).
 LOCALITY_PAGES = f"""
     with figures as ({LOCALITY_FIGURES}),
     pages as (
         select page, sum(hash(figures)::hugeint) as rows_hash, any_value(locality_name) as locality_name,
-            any_value(locality_level) as locality_level, any_value(province) as province, count(*) as figures,
-            coalesce(sum(amount_yuan) filter (where measure in {SPENDING} and parent_amount_id is null), 0)
-                as spending
+            any_value(locality_level) as locality_level, any_value(province) as province, count(*) as figures
         from figures group by page
     ),
     cells as (
         select locality_code as page, sum(hash(c)::hugeint) as cells_hash
         from agg_spending_by_locality c where own_amount_count > 0 group by locality_code
+    ),
+    newest as (
+        select locality_code as page, fiscal_year, period, stated_total_yuan, class_sum_yuan
+        from ({LOCALITY_TOTALS_SQL})
+        qualify row_number() over (
+            partition by locality_code order by fiscal_year desc, period <> 'full_year', period
+        ) = 1
     )
     select page, md5(concat_ws('|', $version, rows_hash, cells_hash)), locality_name, locality_level, province,
-        figures, spending
-    from pages left join cells using (page)
+        figures, newest.fiscal_year, newest.period, newest.stated_total_yuan, newest.class_sum_yuan
+    from pages left join cells using (page) left join newest using (page)
     order by page = $unplaced, page
 """
 BULLETIN_MARKS = """
@@ -274,11 +296,13 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
         stale_bulletins = [p.removeprefix("bulletins/").removesuffix(".html") for p in stale if "bulletins/" in p]
 
         # The index lists every locality: counts for all of them, pages only for the stale ones.
-        for page, _, name, level, province, n, spending in localities:
+        for page, _, name, level, province, n, year, period, stated, classes in localities:
+            when = f"{year} · {period_label(period)}" if period else ""
             index_rows.append(
                 f"<tr class='locality'><td><a href='localities/{_e(page)}.html'>{_e(_locality_title(page, name))}</a>"
-                f"</td><td>{_e(level)}</td><td>{_e(province)}</td>"
-                f"<td class='num'>{n}</td><td class='num'>{spending:,.2f}</td></tr>"
+                f"</td><td>{_e(level)}</td><td>{_e(province)}</td><td class='num'>{n}</td>"
+                f"<td title='{_e(period)}'>{_e(when)}</td><td class='num stated'>{yuan(stated)}</td>"
+                f"<td class='num classes'>{yuan(classes)}</td></tr>"
             )
             n_figures += n
 
@@ -298,6 +322,7 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
             [stale_localities],
         ):
             cells_by_locality[c["locality_code"]].append(c)
+        totals_by_locality = locality_totals(con, stale_localities)
         cursor = con.execute(
             f"select * from ({LOCALITY_FIGURES}) where page in (select unnest($pages)) "
             "order by page, source_file, char_start",
@@ -310,7 +335,9 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
             figures = list(group)
             relative = f"localities/{code}.html"
             _write_atomically(
-                out_dir / relative, _locality_page(code, figures, cells_by_locality), exists=relative in on_disk
+                out_dir / relative,
+                _locality_page(code, figures, cells_by_locality.get(code, []), totals_by_locality.get(code, [])),
+                exists=relative in on_disk,
             )
             written += 1
 
@@ -323,18 +350,23 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
 
     run_id, published_at = build or (None, None)
     province_rows = "".join(
-        f"<tr><td>{_e(p)}</td><td>{_e(period_label(period))}</td><td class='num'>{n}</td>"
-        f"<td class='num'>{yuan:,.2f}</td></tr>"
-        for p, period, n, yuan in provinces
+        f"<tr class='province'><td>{_e(p)}</td><td>{_e(year)}</td><td title='{_e(period)}'>{_e(period_label(period))}"
+        f"</td><td class='num'>{n or 0}</td><td class='num classes'>{yuan(class_sum)}</td>"
+        f"<td class='num'>{totals}</td></tr>"
+        for p, year, period, n, class_sum, totals in provinces
     )
+    province_head = "".join(f"<th>{_e(h)}</th>" for h in SPENDING_BY_PROVINCE_HEADER)
     index_body = (
         f"<p class='muted'>warehouse published {_e(published_at)} by run {_e(run_id)}. Every figure links to "
-        "its sentence and its place in the bulletin. Spending = allocation + expenditure, parts of a total "
-        "not counted again; figures of different periods are never added together.</p>"
+        "its sentence and its place in the bulletin.</p>"
+        f"<p>{SPENDING_NOTE}</p>"
         "<h2>Localities</h2><table class='localities'><thead><tr><th>locality</th><th>level</th><th>province</th>"
-        f"<th>figures</th><th>spending (yuan)</th></tr></thead><tbody>{''.join(index_rows)}</tbody></table>"
-        "<h2>Spending by province and period</h2><table><thead><tr><th>province</th><th>period</th>"
-        f"<th>figures</th><th>spending (yuan)</th></tr></thead><tbody>{province_rows}</tbody></table>"
+        "<th>figures</th><th>newest year · period</th><th>stated total (yuan)</th><th>sum of classes (yuan)</th>"
+        f"</tr></thead><tbody>{''.join(index_rows)}</tbody></table>"
+        "<h2>Spending by province, year and period</h2><p class='muted'>The class figures of the province and of "
+        "every locality in it; stated totals are counted, not summed (a prefecture's total may hold its "
+        f"counties').</p><table class='provinces'><thead><tr>{province_head}</tr></thead><tbody>{province_rows}"
+        "</tbody></table>"
     )
     if not_in:
         index_body += (
@@ -360,12 +392,31 @@ def _locality_title(code: str, name: str | None) -> str:
     return _locality_name(code, name) if code == UNPLACED else f"{name or code} ({code})"
 
 
-def _locality_page(code: str, figures: list[dict], cells_by_locality: dict[str, list[dict]]) -> str:
+def _totals_table(totals: list[dict]) -> str:
+    """One row per year and period: the stated total and the sum of the class figures, never their sum."""
+    if not totals:
+        return "<p class='muted'>No figure here can be added up (see each figure's spending note).</p>"
+    rows = "".join(
+        f"<tr class='total'><td>{_e(t['fiscal_year'])}</td><td title='{_e(t['period'])}'>"
+        f"{_e(period_label(t['period']))}</td><td class='num stated'>{yuan(t['stated_total_yuan'])}</td>"
+        f"<td class='num classes'>{yuan(t['class_sum_yuan'])}</td><td class='num'>{t['classes']}</td></tr>"
+        for t in totals
+    )
+    return (
+        "<h2>Totals by year and period</h2><table class='totals'><thead><tr><th>year</th><th>period</th>"
+        "<th>stated total (yuan)</th><th>sum of classes (yuan)</th><th>classes</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _locality_page(code: str, figures: list[dict], cells: list[dict], totals: list[dict]) -> str:
     first = figures[0]
     name = _locality_name(code, first["locality_name"])
     body = (
         f"<p>{_e(first['locality_level'] or '')} {_e(first['province'] or '')} · {len(figures)} figures</p>"
-        + _chart(cells_by_locality.get(code, []), f"Allocation + expenditure stated for {name}")
+        + f"<p class='muted'>{SPENDING_NOTE}</p>"
+        + _totals_table(totals)
+        + _chart(cells, f"Spending stated for {name}, by class, year and period")
         + "<h2>Figures</h2>"
         + _figures_table(figures, root="../")
     )

@@ -14,7 +14,13 @@ from orchestration.ingest.inbox import LOADED
 from orchestration.locks import file_lock
 from orchestration.resources import WarehouseResource
 from orchestration.staging import StagingStore
-from orchestration.summary import markdown_table, newest_amounts, set_aside, spending_by_province
+from orchestration.summary import (
+    SPENDING_BY_PROVINCE_HEADER,
+    markdown_table,
+    newest_amounts,
+    set_aside,
+    spending_by_province,
+)
 from orchestration.warehouse.checks import row_check_failures
 from orchestration.warehouse.holds import HoldLedger, dbt_test_failures, too_many
 from orchestration.warehouse.project import dbt_project
@@ -183,8 +189,6 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
                 markdown_table(["file", "status", "reason"], not_in) if not_in else "none"
             ),
             "newest_amounts": dg.MetadataValue.md(markdown_table(header, newest)),
-            "spending_by_province": dg.MetadataValue.md(
-                markdown_table(["province", "period", "amounts", "allocation + expenditure (yuan)"], by_province)
-            ),
+            "spending_by_province": dg.MetadataValue.md(markdown_table(SPENDING_BY_PROVINCE_HEADER, by_province)),
         }
     )

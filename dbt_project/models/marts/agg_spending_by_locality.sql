@@ -1,59 +1,18 @@
 -- Spending by locality, year, period and function class, rolled up county -> prefecture -> province.
 --
--- Spending means allocation + expenditure, and only amounts that are not a part of a total (the
--- total already holds its 其中 parts), not a repeat of another figure (a headline restating a body
--- figure, a table's 合计 restating the text), and not a table cell of an article whose running text
--- states spending (the table details it). Period is part of the grain, so a ten-month figure is never
--- added to a full-year one. An amount counts in the cell of its own locality and in the cells of
--- every locality enclosing it (dim_locality.parent_code): a county's parent is its prefecture, or
--- its province for municipal districts and 省直辖县; a prefecture's parent is its province.
--- Amounts without a locality cannot be placed and are left out.
--- Money passed on to named units: a part whose locality is not its total's (a prefecture's notice
--- 下达定远县1200万元) counts for its own unit, and its total keeps only the rest, so the county gets
--- its money and the prefecture, which encloses both, still counts it once.
-with facts as (
-    select * from {{ ref('fct_amount') }}
-),
-
--- Articles whose running text states spending: their tables detail it (a township's share of the
--- allocation the notice states), so their cells are not added again.
-articles_with_prose_spending as (
-    select distinct article_id
-    from facts
-    where measure in ('allocation', 'expenditure') and table_row is null
-),
-
-amounts as (
-    select amount_id, parent_amount_id, locality_code, fiscal_year, period, function_code, amount_yuan
-    from facts
-    where measure in ('allocation', 'expenditure')
-        and locality_code is not null
-        and repeats_amount_id is null
-        and (table_row is null or article_id not in (select article_id from articles_with_prose_spending))
-),
-
-passed_on as (
-    select part.amount_id, part.parent_amount_id, part.amount_yuan
-    from amounts as part
-    inner join amounts as total on part.parent_amount_id = total.amount_id
-    where part.locality_code <> total.locality_code
-        and total.parent_amount_id is null
-),
-
-spending as (
-    select
-        amounts.amount_id,
-        amounts.locality_code,
-        amounts.fiscal_year,
-        amounts.period,
-        amounts.function_code,
-        amounts.amount_yuan - coalesce(passed.passed_yuan, 0) as amount_yuan
-    from amounts
-    left join (
-        select parent_amount_id, sum(amount_yuan) as passed_yuan from passed_on group by parent_amount_id
-    ) as passed on passed.parent_amount_id = amounts.amount_id
-    where amounts.parent_amount_id is null
-        or amounts.amount_id in (select amount_id from passed_on)
+-- Which figures may be added, and how much of each (addable_yuan: a total less the parts it passes on
+-- to named units of other localities), is decided once, in int_spendable_amounts (fct_amount.spending_role):
+-- class figures fill the cells of their class; a locality's stated total (its figure over several
+-- classes, e.g. 一般公共预算支出) fills the cell with function_code NULL, at most one per locality, year
+-- and period, so that it stands beside the class cells and is never added to them. Year and period are
+-- part of the grain, so a ten-month figure is never added to a full-year one. An amount counts in the
+-- cell of its own locality and in the cells of every locality enclosing it (dim_locality.parent_code):
+-- a county's parent is its prefecture, or its province for municipal districts and 省直辖县; a
+-- prefecture's parent is its province.
+with spending as (
+    select amount_id, locality_code, fiscal_year, period, function_code, addable_yuan as amount_yuan
+    from {{ ref('fct_amount') }}
+    where spending_role in ('class', 'stated_total')
 ),
 
 localities as (

@@ -2,6 +2,10 @@ with amounts as (
     select * from {{ ref('int_amounts_identified') }}
 ),
 
+spending as (
+    select * from {{ ref('int_spendable_amounts') }}
+),
+
 bulletins as (
     select bulletin_id, source_file, is_removed from {{ ref('int_current_bulletins') }}
 ),
@@ -35,9 +39,13 @@ final as (
         amounts.is_total,
         amounts.parent_amount_id,
         amounts.sentence,
-        amounts.sentence_start
+        amounts.sentence_start,
+        spending.spending_role,
+        spending.addable_yuan,
+        spending.spending_note
     from amounts
     inner join bulletins using (bulletin_id)
+    left join spending using (amount_id)
 )
 
 select * from final
