@@ -328,7 +328,7 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
 EXPLAIN_SQL = """
     select a.*,
            l.locality_name, l.locality_level, l.province, l.prefecture,
-           art.title as article_title, art.locality_evidence, art.default_year,
+           art.title as article_title, art.locality_evidence as article_locality_evidence, art.default_year,
            f.function_name,
            parent.amount_text as parent_text, parent.program_name as parent_program,
            (select count(*) from fct_amount p where p.parent_amount_id = a.amount_id) as part_count
@@ -380,7 +380,8 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
         line("locality", f"{a['locality_name']} ({a['locality_code']}, {a['locality_level']}; {where})")
     else:
         line("locality", "not decided")
-    line("  decided by", a["locality_evidence"] or "no evidence recorded for the article")
+    # the figure's own evidence (a recipient named in its clause, or the article's), else the article's
+    line("  decided by", a["locality_evidence"] or a["article_locality_evidence"] or "no evidence recorded")
     line("program", f"{a['program_name'] or '(none)'}" + (f" [{a['program_id']}]" if a["program_id"] else ""))
     line("  decided by", "the purpose words around the figure in its sentence (jieba + rules)")
     function = f"{a['function_code']} {a['function_name'] or ''}" if a["function_code"] else "none (not one area)"
