@@ -2,6 +2,7 @@
 
     fiscal query SQL [--csv PATH | --parquet PATH] [--limit N]   read-only SQL on the published warehouse
     fiscal add FILE... [--no-refresh]                            check bulletins, put them in the inbox, refresh
+        [--url URL] [--published DATE] [--locality NAME] [--title T]  and record where they came from (sources.csv)
     fiscal status                                                files by status, last refresh, failing checks
     fiscal explain AMOUNT_ID                                     a figure, its sentence, and how it was decided
 
@@ -30,6 +31,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
+from orchestration.extract.sources import SOURCES_FILE, SourceMetadata, read_sources, valid_published, write_sources
 from orchestration.ingest.decode import decode_bulletin
 from orchestration.ingest.inbox import MAX_BULLETIN_BYTES, bulletin_id_for
 from orchestration.provenance import figure_in_sentence
@@ -152,6 +154,22 @@ def place_in_inbox(path: Path, inbox: Path) -> tuple[bool, str]:
     return True, f"added as {target.name}"
 
 
+def record_sources(inbox: Path, names: list[str], given: SourceMetadata) -> None:
+    """Set the source metadata of the inbox files ``names`` in the inbox's sources.csv (others kept)."""
+    path = inbox / SOURCES_FILE
+    sources = read_sources(path)
+    for name in names:
+        sources[name] = given
+    write_sources(path, sources)
+
+
+def _source_of(args: argparse.Namespace) -> SourceMetadata | None:
+    given = SourceMetadata(
+        url=args.url or "", published=args.published or "", locality=args.locality or "", title=args.title or ""
+    )
+    return None if given == SourceMetadata() else given
+
+
 def known_bulletins(paths: WarehousePaths) -> dict[str, str]:
     """bulletin_id -> source file of the bulletins already in the published warehouse."""
     if not paths.published_database.exists():
@@ -164,7 +182,12 @@ def cmd_add(args: argparse.Namespace, console: Console) -> int:
     paths = WarehousePaths.from_env()
     paths.bulletins_dir.mkdir(parents=True, exist_ok=True)
     known = known_bulletins(paths)
+    source = _source_of(args)
+    if source is not None and not valid_published(source.published):
+        console.print(f"[red]✗[/red] --published {escape(source.published)}: use YYYY-MM-DD, YYYY-MM or YYYY")
+        return 2
     copied, refused = 0, 0
+    in_inbox: list[str] = []
     with _progress(console) as progress:
         task = progress.add_task("checking bulletins", total=len(args.files))
         for path in args.files:
@@ -175,12 +198,17 @@ def cmd_add(args: argparse.Namespace, console: Console) -> int:
             else:
                 placed, what = place_in_inbox(path, paths.bulletins_dir)
                 copied += placed
+                if not what.startswith("refused"):
+                    in_inbox.append(path.name)
                 refused += what.startswith("refused")
                 mark = "[green]✓[/green]" if placed else ("[red]✗[/red]" if what.startswith("refused") else "·")
                 same = known.get(bulletin_id_for(decode_bulletin(path.read_bytes()).text))
                 note = f" (same text as {same}: it will be counted once, as a duplicate)" if same and placed else ""
                 console.print(f"{mark} {escape(str(path))}: {escape(what)}{escape(note)}")
             progress.advance(task)
+    if source is not None and in_inbox:
+        record_sources(paths.bulletins_dir, in_inbox, source)
+        console.print(f"source recorded for {len(in_inbox)} file(s) in {paths.bulletins_dir / SOURCES_FILE}")
     console.print(f"{copied} added, {refused} refused, inbox {paths.bulletins_dir}")
     ok = refused == 0
     if args.no_refresh:
@@ -337,7 +365,7 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
 EXPLAIN_SQL = """
     select a.*,
            l.locality_name, l.locality_level, l.province, l.prefecture,
-           art.title as article_title, art.locality_evidence, art.default_year,
+           art.title as article_title, art.locality_evidence as article_locality_evidence, art.default_year,
            f.function_name,
            parent.amount_text as parent_text, parent.program_name as parent_program,
            (select count(*) from fct_amount p where p.parent_amount_id = a.amount_id) as part_count
@@ -389,7 +417,8 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
         line("locality", f"{a['locality_name']} ({a['locality_code']}, {a['locality_level']}; {where})")
     else:
         line("locality", "not decided")
-    line("  decided by", a["locality_evidence"] or "no evidence recorded for the article")
+    # the amount's own evidence (a named recipient, or its article's); older rows have only the article's
+    line("  decided by", a["locality_evidence"] or a["article_locality_evidence"] or "no evidence recorded")
     line("program", f"{a['program_name'] or '(none)'}" + (f" [{a['program_id']}]" if a["program_id"] else ""))
     line("  decided by", "the purpose words around the figure in its sentence (jieba + rules)")
     function = f"{a['function_code']} {a['function_name'] or ''}" if a["function_code"] else "none (not one area)"
@@ -425,6 +454,10 @@ def build_parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", help="check bulletins, copy them into the inbox, refresh")
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add.add_argument("--no-refresh", action="store_true", help="only place the files in the inbox")
+    add.add_argument("--url", help="page the files came from (recorded in the inbox's sources.csv)")
+    add.add_argument("--published", help="date the page gives: YYYY-MM-DD, YYYY-MM or YYYY")
+    add.add_argument("--locality", help="unit the text is about, e.g. 辽宁省铁岭市铁岭县 or a 6-digit code")
+    add.add_argument("--title", help="the page title")
     add.set_defaults(handler=cmd_add)
 
     status = commands.add_parser("status", help="files by status, quarantine reasons, last refresh, failing checks")

@@ -93,7 +93,7 @@ def test_explain_shows_the_sentence_and_how_each_field_was_decided(env, capsys):
             "where parent_amount_id is not null and locality_code is not null order by amount_id limit 1"
         ).fetchone()
         evidence = con.execute(
-            "select locality_evidence from dim_article join fct_amount using (article_id) where amount_id = ?",
+            "select locality_evidence from fct_amount where amount_id = ?",
             [amount_id],
         ).fetchone()[0]
     code_, out, _ = run(capsys, "explain", amount_id)
