@@ -2,6 +2,7 @@
 
     fiscal query SQL [--csv PATH | --parquet PATH | --json] [--limit N]   read-only SQL on the published warehouse
     fiscal add FILE... [--no-refresh]                            check bulletins, put them in the inbox, refresh
+        [--url URL] [--published DATE] [--locality NAME] [--title T]  and record where they came from (sources.csv)
     fiscal status                                                files by status, last refresh, failing checks
     fiscal explain AMOUNT_ID                                     a figure, its sentence, and how it was decided
 
@@ -29,6 +30,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from orchestration.extract.sources import SOURCES_FILE, SourceMetadata, read_sources, valid_published, write_sources
 from orchestration.ingest.decode import decode_bulletin
 from orchestration.ingest.inbox import MAX_BULLETIN_BYTES, bulletin_id_for
 from orchestration.instance import dagster_home, ensure_dagster_home
@@ -188,6 +190,22 @@ def place_in_inbox(path: Path, inbox: Path) -> tuple[bool, str]:
     return True, f"added as {target.name}"
 
 
+def record_sources(inbox: Path, names: list[str], given: SourceMetadata) -> None:
+    """Set the source metadata of the inbox files ``names`` in the inbox's sources.csv (others kept)."""
+    path = inbox / SOURCES_FILE
+    sources = read_sources(path)
+    for name in names:
+        sources[name] = given
+    write_sources(path, sources)
+
+
+def _source_of(args: argparse.Namespace) -> SourceMetadata | None:
+    given = SourceMetadata(
+        url=args.url or "", published=args.published or "", locality=args.locality or "", title=args.title or ""
+    )
+    return None if given == SourceMetadata() else given
+
+
 def known_bulletins(paths: WarehousePaths) -> dict[str, str]:
     """bulletin_id -> source file of the bulletins already in the published warehouse."""
     if not paths.published_database.exists():
@@ -200,7 +218,12 @@ def cmd_add(args: argparse.Namespace, console: Console) -> int:
     paths = WarehousePaths.from_env()
     paths.bulletins_dir.mkdir(parents=True, exist_ok=True)
     known = known_bulletins(paths)
+    source = _source_of(args)
+    if source is not None and not valid_published(source.published):
+        console.print(f"[red]✗[/red] --published {escape(source.published)}: use YYYY-MM-DD, YYYY-MM or YYYY")
+        return 2
     copied, refused, added = 0, 0, []
+    in_inbox: list[str] = []
     with progress_bar(console) as progress:
         task = progress.add_task("checking bulletins", total=len(args.files))
         for path in args.files:
@@ -212,12 +235,17 @@ def cmd_add(args: argparse.Namespace, console: Console) -> int:
                 placed, what = place_in_inbox(path, paths.bulletins_dir)
                 copied += placed
                 added += [path.name] if placed else []
+                if not what.startswith("refused"):
+                    in_inbox.append(path.name)
                 refused += what.startswith("refused")
                 mark = "[green]✓[/green]" if placed else ("[red]✗[/red]" if what.startswith("refused") else "·")
                 same = known.get(bulletin_id_for(decode_bulletin(path.read_bytes()).text))
                 note = f" (same text as {same}: it will be counted once, as a duplicate)" if same and placed else ""
                 console.print(f"{mark} {escape(str(path))}: {escape(what)}{escape(note)}")
             progress.advance(task)
+    if source is not None and in_inbox:
+        record_sources(paths.bulletins_dir, in_inbox, source)
+        console.print(f"source recorded for {len(in_inbox)} file(s) in {paths.bulletins_dir / SOURCES_FILE}")
     console.print(f"{copied} added, {refused} refused, inbox {paths.bulletins_dir}")
     ok = refused == 0
     if args.no_refresh:
@@ -479,6 +507,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only place the files in the inbox (`make run` or the sensor refreshes)",
     )
+    add.add_argument("--url", help="page the files came from (recorded in the inbox's sources.csv)")
+    add.add_argument("--published", help="date the page gives: YYYY-MM-DD, YYYY-MM or YYYY")
+    add.add_argument("--locality", help="unit the text is about, e.g. 辽宁省铁岭市铁岭县 or a 6-digit code")
+    add.add_argument("--title", help="the page title")
     add.set_defaults(handler=cmd_add)
 
     status = commands.add_parser(

@@ -11,6 +11,7 @@ from functools import cache
 
 import duckdb
 
+from orchestration.extract.sources import SOURCES_FILE
 from orchestration.extract.version import extractor_version
 from orchestration.ingest.inbox import list_inbox
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
@@ -21,7 +22,12 @@ def inbox_fingerprint(paths: WarehousePaths) -> dict[str, str]:
     """File -> "size:mtime_ns" for every bulletin in the inbox: cheap, no file is read."""
     if not paths.bulletins_dir.is_dir():
         return {}
-    return {entry.source_file: f"{entry.bytes}:{entry.mtime_ns}" for entry in list_inbox(paths.bulletins_dir)}
+    out = {entry.source_file: f"{entry.bytes}:{entry.mtime_ns}" for entry in list_inbox(paths.bulletins_dir)}
+    sources = paths.bulletins_dir / SOURCES_FILE
+    if sources.is_file():  # the bulletins' source metadata: a change re-resolves the bulletins it names
+        stat = sources.stat()
+        out[SOURCES_FILE] = f"{stat.st_size}:{stat.st_mtime_ns}"
+    return out
 
 
 def fingerprint_digest(fingerprint: dict[str, str]) -> str:

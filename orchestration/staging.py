@@ -45,6 +45,11 @@ LEDGER_SCHEMAS: dict[str, pa.Schema] = {
             ("first_seen_at", _time),
             ("changed_at", _time),
             ("removed_at", _time),
+            # what the page the file came from says (the inbox's optional sources.csv; empty when none)
+            ("source_url", _str),
+            ("source_published", _str),
+            ("source_locality", _str),
+            ("source_title", _str),
         ]
     ),
     # Every decoded text ever stored (the raw history), and the batch that holds it.
@@ -55,6 +60,8 @@ LEDGER_SCHEMAS: dict[str, pa.Schema] = {
             ("bulletin_id", _str),
             ("batch_id", _str),
             ("extractor_version", _str),
+            # digest of the source metadata the text was extracted with: a change re-extracts it
+            ("source_digest", _str),
             ("status", _str),
             ("error", _str),
             ("extracted_at", _time),

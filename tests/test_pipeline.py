@@ -87,10 +87,10 @@ def test_bad_input_ends_as_rows_with_a_status_and_reason(seed_build, inbox, tmp_
 
     real_extract = extract_parallel.extract_document
 
-    def extract_or_fail(text):
+    def extract_or_fail(text, source=None):
         if "触发故障" in text:
             raise RuntimeError("simulated extractor bug")
-        return real_extract(text)
+        return real_extract(text, source)
 
     monkeypatch.setattr(extract_parallel, "extract_document", extract_or_fail)
     result = build_warehouse(inbox, tmp_path / "warehouse")

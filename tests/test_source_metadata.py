@@ -60,3 +60,11 @@ def test_read_sources(tmp_path):
     assert sources["a.txt"].published_year == 2021 and sources["a.txt"].published_month == 9
     assert sources["b.txt"].published == "" and sources["b.txt"].title == "某县财政局通知"  # not a date
     assert read_sources(tmp_path / "missing.csv") == {}
+
+
+def test_a_name_several_units_share_stays_empty_until_the_source_decides():
+    text = "2020年，城中区财政局拨付老旧小区改造资金350万元，城中区住建局负责实施。"
+    article, amount = _first(text, None)
+    assert article.locality is None and article.locality_evidence.startswith("ambiguous: 城中区")
+    article, amount = _first(text, SourceMetadata(locality="青海省西宁市城中区"))
+    assert article.locality.code == "630103" and amount.locality_code == "630103"

@@ -11,6 +11,7 @@ import dagster as dg
 from orchestration.extract.functions import function_class_rows
 from orchestration.extract.localities import Gazetteer
 from orchestration.extract.parallel import ROW_COLUMNS, extract_many
+from orchestration.extract.sources import from_ledger, source_digest
 from orchestration.extract.version import extractor_version
 from orchestration.ingest.assets import RAW_BULLETIN_FILES, RAW_BULLETIN_TEXTS
 from orchestration.ingest.inbox import LOADED
@@ -62,11 +63,18 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     with ledger_lock(store.root):
         extractions = {e["bulletin_id"]: e for e in store.read_ledger("extractions")}
         text_batches = {t["bulletin_id"]: t["batch_id"] for t in store.read_ledger("texts")}
-        loaded = {r["bulletin_id"] for r in store.read_ledger("bulletin_files") if r["status"] == LOADED}
+        # each loaded text with the source metadata of its file (sources.csv in the inbox)
+        sources = {
+            r["bulletin_id"]: from_ledger(r) for r in store.read_ledger("bulletin_files") if r["status"] == LOADED
+        }
         todo = {
             bulletin_id: text_batches[bulletin_id]
-            for bulletin_id in loaded
-            if bulletin_id in text_batches and extractions.get(bulletin_id, {}).get("extractor_version") != version
+            for bulletin_id in sources
+            if bulletin_id in text_batches
+            and (
+                extractions.get(bulletin_id, {}).get("extractor_version") != version
+                or (extractions.get(bulletin_id, {}).get("source_digest") or "") != source_digest(sources[bulletin_id])
+            )
         }
         context.log.info("%d bulletin(s) to extract with extractor %s", len(todo), version)
 
@@ -76,7 +84,7 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         }
         previews: dict[str, list[tuple]] = {table: [] for table in FACT_TABLES}  # first new rows, for the UI
         texts = ((row["bulletin_id"], row["text"]) for row in store.iter_batch_rows("texts", todo))
-        for bulletin_id, rows, error in extract_many(texts, total=len(todo)):
+        for bulletin_id, rows, error in extract_many(texts, total=len(todo), sources=sources):
             for table, table_rows in rows.items():
                 previews[table].extend(table_rows[: PREVIEW_ROWS - len(previews[table])])
                 writers[table].add(table_rows)
@@ -84,6 +92,7 @@ def extracted_facts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
                 "bulletin_id": bulletin_id,
                 "batch_id": batch_id,
                 "extractor_version": version,
+                "source_digest": source_digest(sources.get(bulletin_id)),
                 "status": "failed" if error else "ok",
                 "error": error,
                 "extracted_at": now(),

@@ -772,6 +772,14 @@ def locate_article(
             best = None
     if best is not None:
         key, t = best
+        # a name several units share (城中区 of 柳州 and of 西宁) with nothing in the text to choose
+        # between them: a guess would be wrong as often as right, so say so and leave it to the source
+        twins = [k for k, o in counties.items() if k != key and o.surface == t.surface and o.score == t.score]
+        if twins:
+            names = "、".join(
+                f"{u.prefecture or u.province}{u.name} ({u.code})" for u in (gz.unit(*k, y) for k in [key, *twins]) if u
+            )
+            return None, f"ambiguous: {t.surface} may be {names}"
         loc = gz.unit(*key, y)
         assert loc is not None
         return loc, _describe("body", f"{t.surface} x{t.count}", loc)

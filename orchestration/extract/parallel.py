@@ -7,7 +7,7 @@ import os
 import sys
 import traceback
 import types
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from itertools import islice
@@ -16,6 +16,7 @@ from operator import attrgetter
 from orchestration.extract.document import extract_document
 from orchestration.extract.localities import Gazetteer
 from orchestration.extract.records import Extraction
+from orchestration.extract.sources import SourceMetadata
 
 # Below this many bulletins, worker start-up (jieba and the gazetteer load in each) costs more than it saves.
 MIN_BULLETINS_FOR_POOL = 40
@@ -85,16 +86,20 @@ def extraction_rows(bulletin_id: str, extraction: Extraction) -> dict[str, list[
     }  # fmt: skip
 
 
-def extract_bulletin(bulletin_id: str, text: str) -> tuple[dict[str, list[tuple]], str | None]:
+def extract_bulletin(
+    bulletin_id: str, text: str, source: SourceMetadata | None = None
+) -> tuple[dict[str, list[tuple]], str | None]:
     """Rows for one bulletin, or none and the error when the extractor fails on it."""
     try:
-        return extraction_rows(bulletin_id, extract_document(text)), None
+        return extraction_rows(bulletin_id, extract_document(text, source)), None
     except Exception as exc:  # noqa: BLE001 - one bad bulletin must not stop the others
         return {}, "extractor failed: " + traceback.format_exception_only(exc)[-1].strip()
 
 
-def _extract_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, dict[str, list[tuple]], str | None]]:
-    return [(bulletin_id, *extract_bulletin(bulletin_id, text)) for bulletin_id, text in chunk]
+def _extract_chunk(
+    chunk: list[tuple[str, str, SourceMetadata | None]],
+) -> list[tuple[str, dict[str, list[tuple]], str | None]]:
+    return [(bulletin_id, *extract_bulletin(bulletin_id, text, source)) for bulletin_id, text, source in chunk]
 
 
 def _warm_up() -> None:
@@ -119,27 +124,31 @@ def _plain_main() -> Iterator[None]:
 
 
 def extract_many(
-    bulletins: Iterable[tuple[str, str]], total: int, workers: int | None = None
+    bulletins: Iterable[tuple[str, str]],
+    total: int,
+    workers: int | None = None,
+    sources: Mapping[str, SourceMetadata | None] | None = None,
 ) -> Iterator[tuple[str, dict[str, list[tuple]], str | None]]:
     """Yield (bulletin_id, rows, error) for (bulletin_id, text) pairs, in no particular order.
 
-    Texts are pulled lazily and at most two chunks per worker are in flight, so memory stays
-    bounded however large the batch.
+    ``sources``: the source metadata of each bulletin (sources.csv), where there is any. Texts are
+    pulled lazily and at most two chunks per worker are in flight, so memory stays bounded however
+    large the batch.
     """
     workers = workers or min(os.cpu_count() or 1, 8)
+    with_sources = ((bulletin_id, text, (sources or {}).get(bulletin_id)) for bulletin_id, text in bulletins)
     if workers < 2 or total < MIN_BULLETINS_FOR_POOL:
-        for bulletin_id, text in bulletins:
-            yield bulletin_id, *extract_bulletin(bulletin_id, text)
+        for bulletin_id, text, source in with_sources:
+            yield bulletin_id, *extract_bulletin(bulletin_id, text, source)
         return
-    source = iter(bulletins)
     # spawn, not fork: the Dagster step process runs threads, which fork does not copy safely.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
-        first = [chunk for chunk in (list(islice(source, CHUNK)) for _ in range(2 * workers)) if chunk]
+        first = [chunk for chunk in (list(islice(with_sources, CHUNK)) for _ in range(2 * workers)) if chunk]
         with _plain_main():  # the pool starts a worker per submit until it has them all
             pending: set[Future] = {pool.submit(_extract_chunk, chunk) for chunk in first}
         while True:
-            while len(pending) < 2 * workers and (chunk := list(islice(source, CHUNK))):
+            while len(pending) < 2 * workers and (chunk := list(islice(with_sources, CHUNK))):
                 pending.add(pool.submit(_extract_chunk, chunk))
             if not pending:
                 return

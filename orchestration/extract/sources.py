@@ -10,6 +10,7 @@ column but ``file`` may be empty) records the page's URL, its publication date (
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,3 +61,39 @@ def read_sources(path: Path | str) -> dict[str, SourceMetadata]:
                 title=(row.get("title") or "").strip(),
             )
     return out
+
+
+def source_digest(source: SourceMetadata | None) -> str:
+    """A short digest of what the extractor is told about a text ("" when nothing)."""
+    if source is None or source == SourceMetadata():
+        return ""
+    joined = "\x1f".join((source.url, source.published, source.locality, source.title))
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+
+LEDGER_COLUMNS = {"source_url": "url", "source_published": "published", "source_locality": "locality",
+                  "source_title": "title"}  # fmt: skip
+
+
+def ledger_fields(source: SourceMetadata | None) -> dict[str, str | None]:
+    """The bulletin_files ledger columns for a file's source metadata."""
+    return {column: (getattr(source, field) or None) if source else None for column, field in LEDGER_COLUMNS.items()}
+
+
+def from_ledger(row: dict) -> SourceMetadata | None:
+    """The source metadata stored on a bulletin_files ledger row (None when it has none)."""
+    values = {field: row.get(column) or "" for column, field in LEDGER_COLUMNS.items()}
+    return SourceMetadata(**values) if any(values.values()) else None
+
+
+def write_sources(path: Path | str, sources: dict[str, SourceMetadata]) -> None:
+    """Write a sources.csv (rows sorted by file), replacing the file atomically."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(SOURCE_COLUMNS)
+        for name in sorted(sources):
+            s = sources[name]
+            w.writerow([name, s.url, s.published, s.locality, s.title])
+    tmp.replace(path)

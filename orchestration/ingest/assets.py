@@ -4,6 +4,7 @@ from collections import Counter
 
 import dagster as dg
 
+from orchestration.extract.sources import SOURCES_FILE, ledger_fields, read_sources
 from orchestration.ingest.inbox import LOADED, reconcile
 from orchestration.locks import ledger_lock
 from orchestration.resources import WarehouseResource
@@ -52,6 +53,10 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             store_text=lambda row: texts.add([row]),
         )
         texts.flush()
+        # what each file's source page says, from the inbox's optional sources.csv (re-read every run)
+        sources = read_sources(paths.bulletins_dir / SOURCES_FILE)
+        for row in result.ledger:
+            row.update(ledger_fields(sources.get(row["source_file"])))
         stored_at = now()
         texts_ledger += [
             {"bulletin_id": t["bulletin_id"], "batch_id": batch_id, "chars": t["chars"], "stored_at": stored_at}

@@ -40,6 +40,10 @@ current_bulletins as (
         files.source_file,
         files.is_removed,
         files.removed_at,
+        files.source_url,
+        files.source_published,
+        files.source_locality,
+        files.source_title,
         texts.bulletin_text
     from candidates
     inner join files using (source_file)

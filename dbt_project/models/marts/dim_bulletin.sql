@@ -18,6 +18,10 @@ final as (
         length(bulletins.bulletin_text) as text_chars,
         coalesce(articles.article_count, 0) as article_count,
         coalesce(amounts.amount_count, 0) as amount_count,
+        bulletins.source_url,
+        bulletins.source_published,
+        bulletins.source_locality,
+        bulletins.source_title,
         bulletins.bulletin_text
     from bulletins
     left join articles using (bulletin_id)

@@ -16,7 +16,11 @@ renamed as (
         first_seen_at,
         changed_at,
         removed_at,
-        removed_at is not null as is_removed
+        removed_at is not null as is_removed,
+        source_url,
+        source_published,
+        source_locality,
+        source_title
     from source
 )
 
