@@ -1,4 +1,4 @@
-"""`make ui`'s launcher ends every process of dagster dev's group, even those that ignore Ctrl-C."""
+"""`make ui`'s launcher ends every process of dagster dev's group; the refresh progress display's words."""
 
 import subprocess
 import sys
@@ -40,3 +40,13 @@ def test_dagster_devs_supersession_notice_is_filtered_by_message():
 def _only_zombies(group: int) -> bool:
     states = subprocess.run(["ps", "-o", "stat=", "-g", str(group)], capture_output=True, text=True).stdout.split()
     return all(state.startswith("Z") for state in states)
+
+
+def test_the_progress_display_names_the_running_step_and_never_ends_on_starting():
+    from orchestration.progress import step_description
+
+    assert step_description([], set(), 13) == "starting"
+    assert step_description(["raw_bulletins"], set(), 13) == "reading the inbox"
+    assert step_description(["raw_bulletins", "fct_amount_parts_check"], {"raw_bulletins"}, 13).startswith("check ")
+    steps = [f"step_{i}" for i in range(13)]
+    assert step_description(steps, set(steps), 13) == "finishing"
