@@ -52,8 +52,7 @@ eval: install
 	$(BIN)/python -m orchestration.extract.evaluation --gold $(GOLD)
 
 ui: install
-	$(BIN)/python -m orchestration.instance
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/python -m orchestration.ui
 
 # The data dictionary: dbt's docs site (models, columns, tests, lineage) with the catalog read from the
 # build database after a refresh. Under the build lock, so it never meets a refresh half way.

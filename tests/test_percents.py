@@ -69,3 +69,21 @@ def test_base_of_rates_and_capped_shares(text, base):
 def test_a_standing_cap_has_no_year_unless_its_sentence_gives_one(text, year):
     (ratio,) = extract_document(text).ratios
     assert ratio.fiscal_year == year
+
+
+@pytest.mark.parametrize(
+    "text, of_what",
+    [
+        # A clause that starts with 占 takes its subject from the clause of the amount before it.
+        ("全年全县社会保障支出完成12.4亿元，占一般公共预算支出的21.7%。", "社会保障支出占一般公共预算支出"),
+        ("其中教育支出9.6亿元，占财政支出的比重为18.3%。", "教育支出占财政支出的比重"),
+        # A figure that leads its clause is described by the words after it, within the clause.
+        ("坚持过紧日子，70%以上的新增财力用于基层三保，其余用于重点项目。", "新增财力用于基层三保(以上)"),
+        ("压实责任，落实15%支出红线要求，严控新增项目。", "支出红线要求"),
+        # A growth keeps its clause's words.
+        ("税收收入4.3亿元，增长6.2%。", "增长"),
+    ],
+)
+def test_of_what_names_what_the_percentage_measures(text, of_what):
+    (ratio,) = extract_document(text).ratios
+    assert ratio.of_what == of_what

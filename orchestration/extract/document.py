@@ -504,7 +504,6 @@ def _ratios(
         before = _strip_nl(text[cl : p.start])
         after = text[p.end : p.end + 16]
         kind = percents_mod.classify(before, after)
-        of_what = percents_mod.describe(before if len(before) >= 2 else _strip_nl(after), after)
         earlier = body.earlier_in_paragraph(p.start)
         year = years.amount_year(text, sent.start, p.start, p.end, body.default_year(p.start, default_year), earlier)
         if percents_mod.is_standing_cap(before, after) and not years.year_in_sentence(text, sent.start, p.start):
@@ -512,6 +511,12 @@ def _ratios(
         period = periods.period_of(text, sent.start, p.start, earlier, frame, percent=True)
         in_sentence = [a for a in amounts or [] if sent.start <= a.char_start < p.start]
         base = percents_mod.base_of(kind, before, _strip_nl(text[sent.start : p.start]), period, in_sentence)
+        subject = None
+        earlier_clauses = [a for a in in_sentence if a.char_start < cl]
+        if earlier_clauses:  # what the clause of the nearest amount in an earlier clause names before it
+            nearest = earlier_clauses[-1].char_start
+            subject = percents_mod.subject_before(_strip_nl(text[clause_start(text, seg.start, nearest) : nearest]))
+        of_what = percents_mod.describe_percent(before, _strip_nl(after), subject)
         out.append(
             Ratio(no, p.start, p.end, p.text, p.value, kind, of_what, body.sentence_text(sent), year, period, base)
         )

@@ -86,6 +86,36 @@ def describe(before: str, after: str) -> str | None:
     return (s + qual) if s else None
 
 
+_CLAUSE_END_RE = re.compile(r"[，。；,;：:]")
+_QUALIFIER_AFTER_RE = re.compile(r"^\s?(?:以上|以内|左右)?的?")
+
+
+def describe_percent(before: str, after: str, subject: str | None) -> str | None:
+    """``of_what``: what the percentage measures, in the text's words.
+
+    The clause before the figure; when that clause is two characters or fewer (强化10%支出红线,
+    80%以上的财政支出用于民生领域), the figure's own clause after it if it says anything. A description
+    that starts with 占 lost its subject to an earlier clause (民生支出35.9亿元，占一般公共预算支出的
+    81.4%): ``subject``, what that clause names before its amount (subject_before), completes it.
+    """
+    described = describe(before, after)
+    if len(before) <= 2:
+        own_clause = _CLAUSE_END_RE.split(after, maxsplit=1)[0]
+        described = describe(_QUALIFIER_AFTER_RE.sub("", own_clause), after) or described
+    if described and described.startswith("占") and subject:
+        return subject + described
+    return described
+
+
+_SUBJECT_TRAIL_RE = re.compile(r"(?:累计|共计|合计|完成|实现|达到|达|为|是|共|约)+$")
+
+
+def subject_before(clause: str) -> str | None:
+    """What a clause names before its amount: 全年全县民生类支出完成(35.9亿元) -> 民生类支出."""
+    subject = _SUBJECT_TRAIL_RE.sub("", _FILLER_RE.sub("", clause.strip(" ，,"))).replace("“", "").replace("”", "")
+    return subject if len(subject) >= 2 else None
+
+
 # The whole of a share is the noun phrase after its last 占: it ends at 的, 比重/比例, a figure (占预算
 # 101032万元的) or a bracket, never takes them in (占财政支出的比重超七成( -> 财政支出).
 _SHARE_BASE_RE = re.compile(
