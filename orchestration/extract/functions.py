@@ -333,3 +333,46 @@ def classify_program(
     if generic and (len(generic) == 1 or generic[0].priority > generic[1].priority):
         return _verdict(generic[0], "sentence generic ")
     return None, f"{UNMAPPED}no keyword matched"
+
+
+# evidence of a class read off the figure's own purpose phrase (not its context)
+_OWN_EVIDENCE_RE = re.compile(r"^(?:not one area: )?keyword ")
+
+
+def inherit_from_totals(rows: list) -> None:
+    """Classes after the total/part structure is known (rows: ``Amount`` records, changed in place).
+
+    * a part whose own purpose phrase names no area takes the class its total's purpose names;
+    * a total whose own phrase names no area: its wider context describes its parts, so it takes
+      their class when they all share one, and none when they differ or one has none.
+    """
+    by_start = {r.char_start: r for r in rows}
+    for _ in range(2):  # nested lists: a heading may itself inherit from its total
+        for row in rows:
+            parent = by_start.get(row.parent_char_start) if row.parent_char_start is not None else None
+            if parent is None or parent.function_code is None or _OWN_EVIDENCE_RE.match(row.function_evidence or ""):
+                continue
+            parent_evidence = parent.function_evidence or ""
+            if row.measure in NON_SPENDING_MEASURES or not (
+                _OWN_EVIDENCE_RE.match(parent_evidence) or parent_evidence.startswith("total's class")
+            ):
+                continue
+            row.function_code = parent.function_code
+            row.function_evidence = f"total's class {parent.function_code} ({parent_evidence})"
+    parts: dict[int, list] = {}
+    for row in rows:
+        if row.parent_char_start is not None and row.parent_char_start in by_start:
+            parts.setdefault(row.parent_char_start, []).append(row)
+    for start, children in parts.items():
+        total = by_start[start]
+        evidence = total.function_evidence or ""
+        if total.measure in NON_SPENDING_MEASURES or _OWN_EVIDENCE_RE.match(evidence) or evidence.startswith("total's"):
+            continue
+        codes = {c.function_code for c in children}
+        if len(codes) == 1 and None not in codes:
+            total.function_code = codes.pop()
+            total.function_evidence = f"parts' class {total.function_code} (context: {evidence})"
+        else:
+            named = ", ".join(sorted(str(c) for c in codes))
+            total.function_code = None
+            total.function_evidence = f"{NOT_ONE_AREA}a total whose parts have classes {named} (context: {evidence})"

@@ -229,3 +229,33 @@ def measure_in(window: str) -> str | None:
         hit = _nearest(window, rules().weak_nouns)
         return hit[0] if hit else None
     return cue.measure
+
+
+def settle_with_totals(measures: list[str], cues: list[MeasureCue], parents: list[int | None]) -> list[str]:
+    """Measures after the total/part structure is known (``parents[i]``: index of i's total or None).
+
+    * a part with no strong cue of its own takes its total's measure (a 下达 total's items), except a
+      fund's share of a project's total investment, which is allocated (README: project scale);
+    * a total with no strong cue (以上两笔资金共计…) takes the measure its parts share when each part
+      has a strong cue of its own (下达我区…): the sum is of money of that kind.
+    """
+    out = list(measures)
+    for i, parent in enumerate(parents):
+        if parent is None or cues[i].strength not in INHERITABLE_STRENGTHS or out[i] == out[parent]:
+            continue
+        if out[parent] == "investment" and cues[i].measure == "allocation":
+            continue
+        out[i] = out[parent]
+    parts: dict[int, list[int]] = {}
+    for i, parent in enumerate(parents):
+        if parent is not None:
+            parts.setdefault(parent, []).append(i)
+    for total, children in parts.items():
+        if cues[total].strength not in INHERITABLE_STRENGTHS:
+            continue
+        if any(cues[i].strength in INHERITABLE_STRENGTHS for i in children):
+            continue
+        shared = {out[i] for i in children}
+        if len(shared) == 1:
+            out[total] = shared.pop()
+    return out
