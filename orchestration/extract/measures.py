@@ -32,8 +32,11 @@ from pathlib import Path
 from orchestration.extract.amounts import per_unit_suffix
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
-# cues that name one figure (or one clause's list) only: never carried past another clause's amount
-ONE_FIGURE_MEASURES = ("investment", "per_capita")
+# Cues that name one figure (or one clause's list) only, never carried past another clause's amount
+# to a later figure: every tier cue (收入, 每人, 贷款 …) and investment verbs. Allocation and spending
+# verbs do carry over a list (拨付A 100万元，B 200万元).
+ONE_FIGURE_VERB_MEASURES = ("investment",)
+_COMPARISON_BASE_RE = re.compile(r"(?:比|较|与|同比)(?:上年|去年|上一年)?(?:同期)?(?:的)?\s*$")
 _MONEY_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千)?元")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # strengths a part of a total gives up for its total's measure
@@ -198,14 +201,17 @@ def measure_of(
     cue = _head(head_window, narrow) or _received_source(head_window, narrow, sentence)
     if cue is not None:
         return cue
+    # 收入完成X，比上年同期Y: a comparison base is money of the compared figure's kind
+    comparison_base = bool(_COMPARISON_BASE_RE.search(head_window))
     seen = set()
     for lo in windows:
         if lo in seen or lo > start:
             continue
         seen.add(lo)
         cue = _in_window(text[lo:start], lo, segment)
-        if cue is not None and cue.measure in ONE_FIGURE_MEASURES and _names_an_earlier_figure(text, cue, start):
-            continue  # 总投资X，其中财政资金Y; 每人200元…，共代缴Z: the cue names only the figure right after it
+        one_figure = cue is not None and (cue.strength == "tier" or cue.measure in ONE_FIGURE_VERB_MEASURES)
+        if one_figure and not comparison_base and _names_an_earlier_figure(text, cue, start):
+            continue  # 总投资X，其中财政资金Y; 每人200元…，共代缴Z: the cue names only the earlier figure
         if cue is not None:
             return cue
     hit = _nearest(text[sentence_start:start], rules().frame_verbs)
