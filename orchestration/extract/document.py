@@ -71,15 +71,21 @@ class _Body:
         self._segments: dict[tuple[int, int], list[Span]] = {}
         self._earlier: dict[int, list[tuple[int, int]]] = {}
         self._texts: dict[tuple[int, int], str] = {}
+        self._headings: dict[int, str] = {}  # paragraph index -> nearest heading before it
 
     def heading_before(self, pos: int) -> str:
         """The nearest section heading before pos's paragraph (a short line that ends no sentence), or ""."""
         _, pi = self.sentence_at(pos)
-        for p in reversed(self.paras[:pi]):
-            line = self.text[p.start : p.end]
-            if len(line) <= HEADING_MAX_LEN and "\n" not in line and line[-1] not in "。！？；;：:":
-                return line
-        return ""
+        heading = self._headings.get(pi)
+        if heading is None:
+            heading = ""
+            for p in reversed(self.paras[:pi]):
+                line = self.text[p.start : p.end]
+                if len(line) <= HEADING_MAX_LEN and "\n" not in line and line[-1] not in "。！？；;：:":
+                    heading = line
+                    break
+            self._headings[pi] = heading
+        return heading
 
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""

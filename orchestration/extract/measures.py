@@ -39,6 +39,8 @@ ONE_FIGURE_VERB_MEASURES = ("investment",)
 _COMPARISON_BASE_RE = re.compile(r"(?:比|较|与|同比)(?:上年|去年|上一年)?(?:同期)?(?:的)?\s*$")
 _MONEY_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千)?元")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+# the head of an amount stands right before it: characters looked at
+HEAD_REACH = 40
 # strengths a part of a total gives up for its total's measure
 INHERITABLE_STRENGTHS = ("none", "noun", "frame", "heading")
 
@@ -195,7 +197,7 @@ def measure_of(
         return MeasureCue("threshold", "tier", segment_start + m.start(), segment_start + m.end())
     narrow = windows[0] if windows else segment_start
     sentence_start = segment_start if sentence_start is None else sentence_start
-    head_window = text[narrow:start]
+    head_window = text[max(narrow, start - HEAD_REACH) : start]
     stop = _SENTENCE_END_RE.search(text, end)
     sentence = text[sentence_start : stop.start() if stop else len(text)]
     cue = _head(head_window, narrow) or _received_source(head_window, narrow, sentence)
