@@ -210,7 +210,7 @@ def _amounts(
         earlier = body.earlier_in_paragraph(m.start)
         year = years.amount_year(text, sent.start, m.start, m.end, default_year, earlier)
         sentence = body.sentence_text(sent)
-        figure_clause = _strip_nl(text[max(prev_end, sent.start) : aft_end])
+        figure_clause = _strip_nl(text[max(prev_end, cl) : aft_end])
         paragraph = body.paras[pi]
         contexts.append(
             (
