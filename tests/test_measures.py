@@ -208,3 +208,11 @@ def test_a_standard_names_only_its_own_clause():
     assert measure(text, "180元") == "per_capita"
     assert measure(text, "296万元") != "per_capita"
     assert measure("生均公用经费标准由650元分别提高到720元、700元", "700元") == "per_capita"
+
+
+def test_a_kind_named_for_an_earlier_figure_does_not_reach_a_later_clause():
+    text = "根据车辆购置税收入补助地方资金的安排，现下达你们农村公路养护资金3,100万元，其中甲县1,400万元、乙县1,700万元"
+    assert measure(text, "1,700万元") != "revenue"
+    # a comparison base is money of the compared figure's kind
+    text = "全县一般公共预算收入完成52,300万元，比上年同期49,800万元增收2,500万元"
+    assert measure(text, "49,800万元") == "revenue"

@@ -2,9 +2,12 @@
 
 Steps: segment into articles (:mod:`articles`), locate each article (``localities.locate_article``),
 decide the bulletin's and each article's default year (:mod:`years`), then for each body find the
-money spans (:mod:`amounts`), their measure (:mod:`measures`), program (:mod:`programs`), function
-code (``functions.classify_program``), year, and the total/part structure (:mod:`totals`); and the
-percentages (:mod:`percents`). Money-like spans outside any body go to ``skipped``.
+money spans (:mod:`amounts`), their measure (``measures.measure_of``), program
+(``programs.program_for_figure``), year, and the total/part structure (:mod:`totals`), which settles
+measures (``measures.settle_with_totals``); then the function code from the figure's evidence ladder
+(``functions.classify_program``: purpose, clause, segment, sentence, paragraph, title) and its
+total or parts (``functions.inherit_from_totals``); and the percentages (:mod:`percents`).
+Money-like spans outside any body go to ``skipped``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from orchestration.extract import beneficiaries as beneficiaries_mod
 from orchestration.extract import percents as percents_mod
 from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
-from orchestration.extract.measures import INHERITABLE_STRENGTHS, measure_in, measure_of
+from orchestration.extract.functions import inherit_from_totals
+from orchestration.extract.measures import measure_in, measure_of, settle_with_totals
 from orchestration.extract.records import (
     Amount,
     Article,
@@ -28,11 +32,8 @@ from orchestration.extract.records import (
     SkippedSpan,
 )
 from orchestration.extract.sources import SourceMetadata
-from orchestration.extract.text_units import Span, clause_end, clause_start, paragraphs, segments, sentences
+from orchestration.extract.text_units import Span, clause_start, paragraphs, segments, sentences
 from orchestration.extract.totals import Item, find_totals
-
-# Measures whose amounts are never one functional area's spending (gold convention).
-NO_FUNCTION_MEASURES = {"procurement", "saving", "threshold", "per_capita", "financing", "revenue"}
 
 
 def _locate(
@@ -62,50 +63,6 @@ def _classify(
 CUE_LOOKBACK = 400
 
 
-# evidence of a class read off the figure's own purpose phrase (not its context)
-_OWN_EVIDENCE_RE = re.compile(r"^(?:not one area: )?keyword ")
-
-
-def _inherit_function(rows: list[Amount]) -> None:
-    """A part whose own purpose phrase names no area takes the class its total's purpose names."""
-    by_start = {r.char_start: r for r in rows}
-    for _ in range(2):  # nested lists: a heading may itself inherit from its total
-        for row in rows:
-            parent = by_start.get(row.parent_char_start) if row.parent_char_start is not None else None
-            if parent is None or parent.function_code is None or _OWN_EVIDENCE_RE.match(row.function_evidence or ""):
-                continue
-            if row.measure in NO_FUNCTION_MEASURES or not (
-                _OWN_EVIDENCE_RE.match(parent.function_evidence or "")
-                or (parent.function_evidence or "").startswith("total's class")
-            ):
-                continue
-            row.function_code = parent.function_code
-            row.function_evidence = f"total's class {parent.function_code} ({parent.function_evidence})"
-    _totals_from_parts(rows, by_start)
-
-
-def _totals_from_parts(rows: list[Amount], by_start: dict[int, Amount]) -> None:
-    """A total whose own purpose phrase names no area: the wider context describes its parts, so it
-    takes their class when they all share one, and none when they differ or one has none."""
-    parts: dict[int, list[Amount]] = {}
-    for row in rows:
-        if row.parent_char_start is not None and row.parent_char_start in by_start:
-            parts.setdefault(row.parent_char_start, []).append(row)
-    for start, children in parts.items():
-        total = by_start[start]
-        evidence = total.function_evidence or ""
-        if total.measure in NO_FUNCTION_MEASURES or _OWN_EVIDENCE_RE.match(evidence) or evidence.startswith("total's"):
-            continue
-        codes = {c.function_code for c in children}
-        if len(codes) == 1 and None not in codes:
-            total.function_code = codes.pop()
-            total.function_evidence = f"parts' class {total.function_code} (context: {evidence})"
-        else:
-            named = ", ".join(sorted(str(c) for c in codes))
-            total.function_code = None
-            total.function_evidence = f"not one area: a total whose parts have classes {named} (context: {evidence})"
-
-
 class _Body:
     """Paragraph / sentence / segment lookup for one article body."""
 
@@ -121,6 +78,7 @@ class _Body:
         self._segments: dict[tuple[int, int], list[Span]] = {}
         self._earlier: dict[int, list[tuple[int, int]]] = {}
         self._texts: dict[tuple[int, int], str] = {}
+        self._headings: dict[int, str] = {}  # paragraph index -> nearest heading before it
         self.headings = years.section_headings(text, start, end)
 
     def default_year(self, pos: int, article_year: int | None) -> int | None:
@@ -131,11 +89,16 @@ class _Body:
     def heading_before(self, pos: int) -> str:
         """The nearest section heading before pos's paragraph (a short line that ends no sentence), or ""."""
         _, pi = self.sentence_at(pos)
-        for p in reversed(self.paras[:pi]):
-            line = self.text[p.start : p.end]
-            if len(line) <= HEADING_MAX_LEN and "\n" not in line and line[-1] not in "。！？；;：:":
-                return line
-        return ""
+        heading = self._headings.get(pi)
+        if heading is None:
+            heading = ""
+            for p in reversed(self.paras[:pi]):
+                line = self.text[p.start : p.end]
+                if len(line) <= HEADING_MAX_LEN and "\n" not in line and line[-1] not in "。！？；;：:":
+                    heading = line
+                    break
+            self._headings[pi] = heading
+        return heading
 
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
@@ -173,8 +136,6 @@ class _Body:
 
 HEADING_MAX_LEN = 40
 _NL_RE = re.compile(r"\s*\n\s*")
-_PURPOSE_NEXT_RE = re.compile(r"[，,](?:主要|专项|全部|重点)?(?:用于|支持)")
-_COMPARISON_RE = re.compile(r"比|较|同比")
 
 
 def _strip_nl(s: str) -> str:
@@ -301,7 +262,7 @@ def _amounts(
     items: list[Item] = []
     rows: list[Amount] = []
     cues = []
-    contexts: list[tuple[tuple[str, str], ...]] = []  # the figure's clause, paragraph and title
+    contexts: list[tuple[tuple[str, str], ...]] = []  # the figure's clause, segment, paragraph, title
     prev_end = -1
     for m in money:
         sent, pi = body.sentence_at(m.start)
@@ -311,29 +272,10 @@ def _amounts(
         headings = tuple(h for h in (body.heading_before(m.start), title) if h)
         cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start, sent.start, headings)
         cues.append(cue)
-        verb_cue = cue.strength == "verb" and cue.cue_end is not None and w1 <= cue.cue_end <= m.start
-        pre_lo = cue.cue_end if verb_cue else w1
-        pre = _strip_nl(text[pre_lo : m.start])
-        purpose_next = _PURPOSE_NEXT_RE.match(text[m.end : m.end + 6])
-        aft_end = clause_end(text, m.end + 1 if purpose_next else m.end, seg.end)
-        after = _strip_nl(text[m.end : aft_end])
-        program = programs.program_of(pre, after)
-        if program is None and verb_cue:
-            # nothing between the verb and the amount: the program precedes the verb (县财政投资…)
-            program = programs.program_of(_strip_nl(text[w1 : cue.cue_start]), after)
-        if program is None and rows and rows[-1].sentence_start == sent.start and prev_end >= seg.start:
-            program = rows[-1].program_name  # list continuation: 由770元提高到870元、840元
-        if (
-            cue.strength in ("tier", "head")
-            and cue.measure == "other"
-            and rows
-            and rows[-1].sentence_start == sent.start
-            and _COMPARISON_RE.search(pre)
-        ):
-            program = rows[-1].program_name  # 比上年增加1527万元: the increment of the previous figure
-        if programs.is_generic(program) and cl - 1 > seg.start:
-            prev_cl = clause_start(text, seg.start, cl - 1)
-            program = programs.previous_clause_program(_strip_nl(text[prev_cl : cl - 1])) or program
+        previous = rows[-1].program_name if rows and rows[-1].sentence_start == sent.start else None
+        program, aft_end = programs.program_for_figure(
+            text, m.start, m.end, w1, cl, seg, cue, previous, follows_amount=prev_end >= seg.start
+        )
         earlier = body.earlier_in_paragraph(m.start)
         # Year and period cues are read back to the sentence start, but not further than CUE_LOOKBACK
         # characters: a cue that far back is weak evidence, and a bulletin scraped as one endless
@@ -341,7 +283,7 @@ def _amounts(
         cue_start = max(sent.start, m.start - CUE_LOOKBACK)
         year = years.amount_year(text, cue_start, m.start, m.end, body.default_year(m.start, default_year), earlier)
         sentence, sentence_start = body.sentence_text(sent), sent.start
-        figure_clause = _strip_nl(text[max(prev_end, sent.start) : aft_end])
+        figure_clause = _strip_nl(text[max(prev_end, cl) : aft_end])
         paragraph = body.paras[pi]
         contexts.append(
             (
@@ -385,16 +327,13 @@ def _amounts(
         prev_end = m.end
     find_totals(items, text)
     _table_totals(items, [(cells or {}).get(it.start) for it in items])
-    for row, item, cue in zip(rows, items, cues, strict=True):
+    for row, item in zip(rows, items, strict=True):
         row.is_total = item.is_total
         if item.parent is not None:
-            parent = rows[item.parent]
-            row.parent_char_start = parent.char_start
-            # a fund's share of a project's total investment is an allocation (README: project scale)
-            share_of_investment = parent.measure == "investment" and cue.measure == "allocation"
-            if cue.strength in INHERITABLE_STRENGTHS and cue.measure != parent.measure and not share_of_investment:
-                row.measure = parent.measure
-    _measure_from_parts(rows, items, cues)
+            row.parent_char_start = rows[item.parent].char_start
+    settled = settle_with_totals([r.measure for r in rows], cues, [it.parent for it in items])
+    for row, measure in zip(rows, settled, strict=True):
+        row.measure = measure
     for row, context in zip(rows, contexts, strict=True):
         cell = (cells or {}).get(row.char_start)
         if cell is not None:
@@ -403,7 +342,7 @@ def _amounts(
             row.function_code, row.function_evidence = _classify(cap or title, f"{cap}{title}", row.measure)
         else:
             row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure, context)
-    _inherit_function(rows)
+    inherit_from_totals(rows)
     return rows
 
 
@@ -441,23 +380,6 @@ def _place_amounts(text: str, rows: list[Amount], article: Article) -> None:
         row.locality_evidence = f"article: {article.locality_evidence}"
         if len(named) > 1:  # 定远县、凤阳县各500万元: the figure is no single unit's
             row.locality_evidence += "; clause names several units: " + "、".join(r.surface for r in named.values())
-
-
-def _measure_from_parts(rows: list[Amount], items: list[Item], cues: list) -> None:
-    """A total with no strong cue of its own (以上两笔资金共计…) takes the measure its parts share
-    when each part has a strong cue of its own (下达我区…): the sum is of money of that kind."""
-    parts: dict[int, list[int]] = {}
-    for i, item in enumerate(items):
-        if item.parent is not None:
-            parts.setdefault(item.parent, []).append(i)
-    for total, children in parts.items():
-        if cues[total].strength not in INHERITABLE_STRENGTHS:
-            continue
-        if any(cues[i].strength in INHERITABLE_STRENGTHS for i in children):
-            continue
-        measures = {rows[i].measure for i in children}
-        if len(measures) == 1:
-            rows[total].measure = measures.pop()
 
 
 def _cell_program(cell: tables.TableCell) -> str | None:

@@ -239,8 +239,8 @@ def _one_area(text: str, where: str) -> tuple[str | None, str, set[str]] | None:
 def _settle(
     conflicting: set[str], evidence: str, near_generic: list[_Keyword], wider: list[tuple[str, str]]
 ) -> tuple[str | None, str]:
-    """A level naming several areas: a generic word of the figure's phrase or clause, or a wider level
-    (paragraph, title) naming one area, that agrees with one of them picks it; else empty."""
+    """A level naming several areas: a generic word near the figure (phrase, clause, segment, sentence)
+    or a wider level (paragraph, title) naming one area, that agrees with one of them, picks it; else empty."""
     tie_break = next((kw for kw in near_generic if kw.code in conflicting), None)
     if tie_break is not None:
         return tie_break.code, f"generic keyword {tie_break.keyword} -> {tie_break.code} picks one of: {evidence}"
@@ -281,8 +281,8 @@ def classify_program(
     3. the context levels, narrowest first (``context``: (level name, text) pairs: the figure's clause,
        its ；-segment, its paragraph, the title; ``sentence`` comes after clause and segment): the first level
        naming any area decides if it names one area and no other; when it names several, a generic
-       word of the purpose phrase or clause (企业, 产业), or a wider level naming one area, that agrees
-       with one of them picks it, else the figure is left empty (conflict);
+       word near the figure (purpose phrase, clause, segment, sentence: 企业, 产业), or a wider level
+       naming one area, that agrees with one of them picks it, else the figure is left empty (conflict);
     4. a generic word of the purpose phrase or clause, then the sentence's best generic word when it
        outranks the others.
 
@@ -311,11 +311,11 @@ def classify_program(
         return None, f"{UNMAPPED}investment in a project without an area keyword"
     if measure in OWN_PHRASE_ONLY_MEASURES:
         return None, f"{NOT_ONE_AREA}measure {measure}: {OWN_PHRASE_ONLY_MEASURES[measure]}"
-    # generic words nearest the figure: the purpose phrase's, then its clause's
-    near_generic = list(areas.generic.values()) + [
-        kw for kw in _areas(context[0][1] if context else "").generic.values() if kw.code not in areas.generic
-    ]
+    # generic words nearest the figure, nearest first: the purpose phrase's, its clause's, segment's, sentence's
     narrow = [level for level in context if level[0] in NARROWER_THAN_SENTENCE]
+    near_generic = list(areas.generic.values())
+    for _, text in [*narrow, ("sentence", sentence)]:
+        near_generic += [kw for kw in _areas(text).generic.values() if kw not in near_generic]
     levels = narrow + [("sentence", sentence)] + [level for level in context if level not in narrow]
     for k, (where, text) in enumerate(levels):
         verdict = _one_area(text, f"{where} ")
@@ -327,9 +327,55 @@ def classify_program(
         if best is not None and best.code is None:
             return code, f"{evidence} (program word {best.keyword} is generic)"
         return code, evidence
-    if near_generic:
-        return _verdict(near_generic[0], "generic ")
+    if areas.generic:
+        return _verdict(next(iter(areas.generic.values())), "generic ")
+    clause_generic = list(_areas(narrow[0][1]).generic.values()) if narrow else []
+    if clause_generic:
+        return _verdict(clause_generic[0], "clause generic ")
     generic = list(_areas(sentence).generic.values())
     if generic and (len(generic) == 1 or generic[0].priority > generic[1].priority):
         return _verdict(generic[0], "sentence generic ")
     return None, f"{UNMAPPED}no keyword matched"
+
+
+# evidence of a class read off the figure's own purpose phrase (not its context)
+_OWN_EVIDENCE_RE = re.compile(r"^(?:not one area: )?keyword ")
+
+
+def inherit_from_totals(rows: list) -> None:
+    """Classes after the total/part structure is known (rows: ``Amount`` records, changed in place).
+
+    * a part whose own purpose phrase names no area takes the class its total's purpose names;
+    * a total whose own phrase names no area: its wider context describes its parts, so it takes
+      their class when they all share one, and none when they differ or one has none.
+    """
+    by_start = {r.char_start: r for r in rows}
+    for _ in range(2):  # nested lists: a heading may itself inherit from its total
+        for row in rows:
+            parent = by_start.get(row.parent_char_start) if row.parent_char_start is not None else None
+            if parent is None or parent.function_code is None or _OWN_EVIDENCE_RE.match(row.function_evidence or ""):
+                continue
+            parent_evidence = parent.function_evidence or ""
+            if row.measure in NON_SPENDING_MEASURES or not (
+                _OWN_EVIDENCE_RE.match(parent_evidence) or parent_evidence.startswith("total's class")
+            ):
+                continue
+            row.function_code = parent.function_code
+            row.function_evidence = f"total's class {parent.function_code} ({parent_evidence})"
+    parts: dict[int, list] = {}
+    for row in rows:
+        if row.parent_char_start is not None and row.parent_char_start in by_start:
+            parts.setdefault(row.parent_char_start, []).append(row)
+    for start, children in parts.items():
+        total = by_start[start]
+        evidence = total.function_evidence or ""
+        if total.measure in NON_SPENDING_MEASURES or _OWN_EVIDENCE_RE.match(evidence) or evidence.startswith("total's"):
+            continue
+        codes = {c.function_code for c in children}
+        if len(codes) == 1 and None not in codes:
+            total.function_code = codes.pop()
+            total.function_evidence = f"parts' class {total.function_code} (context: {evidence})"
+        else:
+            named = ", ".join(sorted(str(c) for c in codes))
+            total.function_code = None
+            total.function_evidence = f"{NOT_ONE_AREA}a total whose parts have classes {named} (context: {evidence})"

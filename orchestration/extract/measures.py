@@ -32,10 +32,15 @@ from pathlib import Path
 from orchestration.extract.amounts import per_unit_suffix
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
-# cues that name one figure (or one clause's list) only: never carried past another clause's amount
-ONE_FIGURE_MEASURES = ("investment", "per_capita")
+# Cues that name one figure (or one clause's list) only, never carried past another clause's amount
+# to a later figure: every tier cue (收入, 每人, 贷款 …) and investment verbs. Allocation and spending
+# verbs do carry over a list (拨付A 100万元，B 200万元).
+ONE_FIGURE_VERB_MEASURES = ("investment",)
+_COMPARISON_BASE_RE = re.compile(r"(?:比|较|与|同比)(?:上年|去年|上一年)?(?:同期)?(?:的)?\s*$")
 _MONEY_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千)?元")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+# the head of an amount stands right before it: characters looked at
+HEAD_REACH = 40
 # strengths a part of a total gives up for its total's measure
 INHERITABLE_STRENGTHS = ("none", "noun", "frame", "heading")
 
@@ -192,20 +197,23 @@ def measure_of(
         return MeasureCue("threshold", "tier", segment_start + m.start(), segment_start + m.end())
     narrow = windows[0] if windows else segment_start
     sentence_start = segment_start if sentence_start is None else sentence_start
-    head_window = text[narrow:start]
+    head_window = text[max(narrow, start - HEAD_REACH) : start]
     stop = _SENTENCE_END_RE.search(text, end)
     sentence = text[sentence_start : stop.start() if stop else len(text)]
     cue = _head(head_window, narrow) or _received_source(head_window, narrow, sentence)
     if cue is not None:
         return cue
+    # 收入完成X，比上年同期Y: a comparison base is money of the compared figure's kind
+    comparison_base = bool(_COMPARISON_BASE_RE.search(head_window))
     seen = set()
     for lo in windows:
         if lo in seen or lo > start:
             continue
         seen.add(lo)
         cue = _in_window(text[lo:start], lo, segment)
-        if cue is not None and cue.measure in ONE_FIGURE_MEASURES and _names_an_earlier_figure(text, cue, start):
-            continue  # 总投资X，其中财政资金Y; 每人200元…，共代缴Z: the cue names only the figure right after it
+        one_figure = cue is not None and (cue.strength == "tier" or cue.measure in ONE_FIGURE_VERB_MEASURES)
+        if one_figure and not comparison_base and _names_an_earlier_figure(text, cue, start):
+            continue  # 总投资X，其中财政资金Y; 每人200元…，共代缴Z: the cue names only the earlier figure
         if cue is not None:
             return cue
     hit = _nearest(text[sentence_start:start], rules().frame_verbs)
@@ -229,3 +237,33 @@ def measure_in(window: str) -> str | None:
         hit = _nearest(window, rules().weak_nouns)
         return hit[0] if hit else None
     return cue.measure
+
+
+def settle_with_totals(measures: list[str], cues: list[MeasureCue], parents: list[int | None]) -> list[str]:
+    """Measures after the total/part structure is known (``parents[i]``: index of i's total or None).
+
+    * a part with no strong cue of its own takes its total's measure (a 下达 total's items), except a
+      fund's share of a project's total investment, which is allocated (README: project scale);
+    * a total with no strong cue (以上两笔资金共计…) takes the measure its parts share when each part
+      has a strong cue of its own (下达我区…): the sum is of money of that kind.
+    """
+    out = list(measures)
+    for i, parent in enumerate(parents):
+        if parent is None or cues[i].strength not in INHERITABLE_STRENGTHS or out[i] == out[parent]:
+            continue
+        if out[parent] == "investment" and cues[i].measure == "allocation":
+            continue
+        out[i] = out[parent]
+    parts: dict[int, list[int]] = {}
+    for i, parent in enumerate(parents):
+        if parent is not None:
+            parts.setdefault(parent, []).append(i)
+    for total, children in parts.items():
+        if cues[total].strength not in INHERITABLE_STRENGTHS:
+            continue
+        if any(cues[i].strength in INHERITABLE_STRENGTHS for i in children):
+            continue
+        shared = {out[i] for i in children}
+        if len(shared) == 1:
+            out[total] = shared.pop()
+    return out

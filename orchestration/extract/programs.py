@@ -14,6 +14,8 @@ import logging
 import re
 from functools import lru_cache
 
+from orchestration.extract.text_units import Span, clause_end, clause_start
+
 _NUMBER_WORD_RE = re.compile(r"[0-9０-９.．%％]+")
 _FUND_NOUNS = {"资金", "经费", "基金"}
 _FUND_MODIFIERS = {"保障", "配套", "整合", "奖补", "扶持"}
@@ -225,3 +227,54 @@ def previous_clause_program(clause: str) -> str | None:
         return None
     name = _clean(_tail_phrase(name))
     return None if is_generic(name) else name
+
+
+_NEWLINES_RE = re.compile(r"\s*\n\s*")
+# 拨付1000万元，主要用于…: the purpose follows the amount after a comma
+_PURPOSE_NEXT_RE = re.compile(r"[，,](?:主要|专项|全部|重点)?(?:用于|支持)")
+_COMPARISON_RE = re.compile(r"比|较|同比")
+
+
+def _joined(s: str) -> str:
+    return _NEWLINES_RE.sub("", s) if "\n" in s else s
+
+
+def program_for_figure(
+    text: str,
+    start: int,
+    end: int,
+    window_start: int,
+    clause_lo: int,
+    segment: Span,
+    cue,
+    previous_program: str | None,
+    follows_amount: bool,
+) -> tuple[str | None, int]:
+    """(program, end of the figure's clause) for the amount text[start:end].
+
+    ``window_start`` is where the amount's own text begins (the previous amount's end or its
+    clause's start), ``clause_lo`` its comma clause's start, ``cue`` its :class:`MeasureCue`,
+    ``previous_program`` the program of the sentence's previous figure (None when it is the first),
+    ``follows_amount`` whether a previous figure stands in the same ；-segment. Evidence, nearest first:
+    the phrase between the governing verb and the amount, or the purpose after it (用于…); the phrase
+    before the verb; the previous figure's (a list continuation, or the increment 比上年增加X of it);
+    the clause before a generic one (纳入…管理库项目4个，投资额53.22亿元).
+    """
+    verb_cue = cue.strength == "verb" and cue.cue_end is not None and window_start <= cue.cue_end <= start
+    pre = _joined(text[cue.cue_end if verb_cue else window_start : start])
+    purpose_next = _PURPOSE_NEXT_RE.match(text[end : end + 6])
+    after_end = clause_end(text, end + 1 if purpose_next else end, segment.end)
+    after = _joined(text[end:after_end])
+    program = program_of(pre, after)
+    if program is None and verb_cue:
+        # nothing between the verb and the amount: the program precedes the verb (县财政投资…)
+        program = program_of(_joined(text[window_start : cue.cue_start]), after)
+    if program is None and previous_program is not None and follows_amount:
+        program = previous_program  # list continuation: 由770元提高到870元、840元
+    increment = cue.strength in ("tier", "head") and cue.measure == "other" and _COMPARISON_RE.search(pre)
+    if increment and previous_program is not None:
+        program = previous_program  # 比上年增加1527万元: the increment of the previous figure
+    if is_generic(program) and clause_lo - 1 > segment.start:
+        prev_cl = clause_start(text, segment.start, clause_lo - 1)
+        program = previous_clause_program(_joined(text[prev_cl : clause_lo - 1])) or program
+    return program, after_end
