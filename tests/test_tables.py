@@ -142,7 +142,8 @@ def test_a_headline_figure_is_an_amount_repeating_the_body_figure():
     head, body = sorted(ex.amounts, key=lambda a: a.char_start)
     assert head.in_title and not body.in_title
     assert head.repeats_char_start == body.char_start and body.repeats_char_start is None
-    assert head.fiscal_year == body.fiscal_year
+    assert (head.fiscal_year, head.period, head.measure) == (body.fiscal_year, body.period, body.measure)
+    assert head.program_name == body.program_name == "春耕生产资金"
     assert ex.skipped == []
 
 

@@ -196,9 +196,12 @@ def _headline_amounts(
         row.in_title = row.char_start < title_end
         same = next((b for b in body_text_rows if b.amount_yuan == row.amount_yuan), None)
         if same is not None:
-            # the same figure: the body's sentence is the stronger evidence of its year and period
+            # the same figure: the body's sentence is the stronger evidence of what it is (a headline is
+            # terse: 下达资金5.73亿元保障困难群众温暖过春节), so it takes the body figure's reading
             row.repeats_char_start = same.char_start
-            row.fiscal_year, row.period = same.fiscal_year, same.period
+            row.fiscal_year, row.period, row.measure = same.fiscal_year, same.period, same.measure
+            row.program_name, row.function_code = same.program_name, same.function_code
+            row.function_evidence = f"as the body figure it repeats: {same.function_evidence}"
     return rows
 
 
