@@ -169,3 +169,12 @@ def test_a_per_person_column_holds_standards_unless_it_names_a_payout():
         ("95", True),
         ("2850", False),
     ]
+
+
+def test_the_table_unit_in_the_captions_brackets():
+    text = "2024年耕地地力保护补贴资金分配表（万元）\n乡镇\t补贴资金\n东岗乡\t86.4\n西河镇\t102.5\n"
+    assert [(t, label, yuan) for t, label, _, yuan, _ in _cells(text)] == [
+        ("86.4", "东岗乡", Decimal(864000)),
+        ("102.5", "西河镇", Decimal(1025000)),
+    ]
+    assert {c.caption for c in tables.table_cells(text, 0, len(text))} == {"2024年耕地地力保护补贴资金分配表"}

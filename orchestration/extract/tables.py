@@ -35,6 +35,8 @@ PAYOUT_RE = re.compile(_WORDS["payout_words"])
 HEADER_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]\s*(?P<unit>万亿|亿|万|千)?元")
 # a line that only states the table's unit (单位：万元, （单位：元）), not a header cell holding it
 UNIT_LINE_RE = re.compile(rf"^[(（]?\s*{HEADER_RE.pattern}\s*[)）]?$")
+# the unit a caption states in brackets at its end: …资金分配表（万元）
+CAPTION_UNIT_RE = re.compile(r"[(（]\s*(?P<unit>万亿|亿|万|千)?元\s*[)）]\s*$")
 # the unit a column header states: 金额(万元), (元/人/月), 资金（亿元）
 COLUMN_UNIT_RE = re.compile(r"[(（]\s*(?P<unit>万亿|亿|万|千)?元(?P<per>\s*[/／][^)）]*)?\s*[)）]")
 _SEPARATOR_RE = re.compile(r"\t|[|｜]|\u3000|[ \u00a0]{2,}")
@@ -258,6 +260,10 @@ def _caption_and_unit(text: str, block: list[_Line], lo: int) -> tuple[str, str 
             unit = (m.group("unit") or "") + "元"
             s = s[: m.start()].rstrip("（(【[ ")
         if s and CAPTION_RE.search(s):
+            stated = CAPTION_UNIT_RE.search(s)  # …分配表（万元）
+            if stated:
+                unit = (stated.group("unit") or "") + "元"
+                s = s[: stated.start()].rstrip()
             caption = s
     return caption, unit
 
