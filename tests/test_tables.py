@@ -178,3 +178,16 @@ def test_the_table_unit_in_the_captions_brackets():
         ("102.5", "西河镇", Decimal(1025000)),
     ]
     assert {c.caption for c in tables.table_cells(text, 0, len(text))} == {"2024年耕地地力保护补贴资金分配表"}
+
+
+def test_single_space_rows_are_read_only_when_every_column_is_there():
+    text = (
+        "附件：2024年困难残疾人补贴发放表\n乡镇 人数(人) 标准(元/人/月) 发放金额(元)\n"
+        "东关镇 12 80 960\n西河乡 20 80 1600\n合计 32 2560\n\n县财政局 2024年3月5日 印发\n"
+    )
+    assert [(t, label, column) for t, label, column, _, _ in _cells(text)] == [
+        ("80", "东关镇", "标准(元/人/月)"),
+        ("960", "东关镇", "发放金额(元)"),
+        ("80", "西河乡", "标准(元/人/月)"),
+        ("1600", "西河乡", "发放金额(元)"),
+    ]  # the 合计 row lacks a cell: whether 2560 is a standard or a payout cannot be told

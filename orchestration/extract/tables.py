@@ -45,6 +45,7 @@ NUMBER_CELL_RE = re.compile(rf"^-?{ARABIC}$")
 _YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}")
 _PROSE_RE = re.compile(r"[。；;！？!?]|[，,](?![0-9０-９]{3})")  # a thousands separator is not prose
 MAX_CELL_LEN = 30
+SPACED_TOKEN_LEN = 15  # a token of a single-space separated row
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class _Line:
     cells: tuple[_Cell, ...]  # the non-empty cells
     separators: int  # cell separators (tabs, |) on the line
     slots: tuple[_Cell, ...] = ()  # the cells with the empty ones between separators, in their columns
+    spaced: bool = False  # cells separated by single spaces: an empty cell leaves no trace
 
     @property
     def is_rule(self) -> bool:
@@ -122,7 +124,19 @@ def _cells(text: str, start: int, end: int) -> _Line:
             separators += after in _CELL_SEPARATORS
             pos = m.end()
             before = after
+    if len(cells) == 1:
+        spaced = _spaced_cells(cells[0])
+        if spaced:
+            return _Line(start, end, spaced, 0, spaced, spaced=True)
     return _Line(start, end, tuple(cells), separators, tuple(slots))
+
+
+def _spaced_cells(cell: _Cell) -> tuple[_Cell, ...]:
+    """A row whose cells a single space separates (高明乡 78 94 386 36284): three or more short tokens, no prose."""
+    tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", cell.text)]
+    if len(tokens) < 3 or any(len(t) > SPACED_TOKEN_LEN for _, t in tokens) or _PROSE_RE.search(cell.text):
+        return ()
+    return tuple(_Cell(cell.start + k, cell.start + k + len(t), t) for k, t in tokens)
 
 
 def _table_line(line: _Line) -> bool:
@@ -237,6 +251,8 @@ def _rows_one_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[_Cell
             continue
         cells = list(line.slots)
         if any(c.is_number for c in cells):
+            if line.spaced and header and len(cells) != len(header):
+                continue  # a single-space row short of a cell: which column is empty cannot be told
             rows.append(cells)
         elif not rows and len(line.cells) >= 2:
             header = cells
