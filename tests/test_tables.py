@@ -191,3 +191,15 @@ def test_single_space_rows_are_read_only_when_every_column_is_there():
         ("80", "西河乡", "标准(元/人/月)"),
         ("1600", "西河乡", "发放金额(元)"),
     ]  # the 合计 row lacks a cell: whether 2560 is a standard or a payout cannot be told
+
+
+def test_a_grand_total_sums_its_subtotals():
+    rows = ["项目\t金额(万元)", "道路\t30", "桥梁\t20", "小计\t50", "学校\t15", "医院\t25", "小计\t40", "合计\t90"]
+    text = "\n".join(rows)
+    ex = extract_document(text)
+    by_text = {(a.table_row, a.amount_text): a for a in ex.amounts}
+    grand, first, second = by_text[("合计", "90")], by_text[("小计", "50")], by_text[("小计", "40")]
+    assert grand.is_total and first.is_total and second.is_total
+    assert first.parent_char_start == second.parent_char_start == grand.char_start
+    assert by_text[("道路", "30")].parent_char_start == first.char_start
+    assert by_text[("医院", "25")].parent_char_start == second.char_start

@@ -10,6 +10,7 @@ percentages (:mod:`percents`). Money-like spans outside any body go to ``skipped
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from orchestration.extract import amounts as amounts_mod
@@ -321,22 +322,28 @@ def _cell_program(cell: tables.TableCell) -> str | None:
 
 
 def _table_totals(items: list[Item], cells: list[tables.TableCell | None]) -> None:
-    """A 合计/总计 row of a table is the total of the cells above it in its column when they sum to it."""
+    """A 合计/总计/小计 row of a table is the total of the cells above it in its column when they sum to it:
+    the rows since the previous total row, else (a 合计 under 小计 rows) the 小计 cells since the previous 合计."""
     in_table = [(i, c) for i, c in enumerate(cells) if c is not None]
     for k, (i, cell) in enumerate(in_table):
         if not cell.is_total_row or items[i].is_total:
             continue
-        parts = []
+        above = []  # same table, same column, nearest first
         for j, other in reversed(in_table[:k]):
-            if other.is_total_row or other.caption != cell.caption:
+            if other.caption != cell.caption or (other.is_total_row and not other.is_subtotal_row):
                 break
-            if other.column == cell.column and items[j].parent is None:
-                parts.append(j)
-        if len(parts) >= 2 and sum((items[j].yuan for j in parts), start=items[i].yuan * 0) == items[i].yuan:
-            items[i].is_total = True
-            for j in parts:
-                items[j].parent = i
-                items[j].role = "part"
+            if other.column == cell.column:
+                above.append((j, other))
+        rows = list(itertools.takewhile(lambda jo: not jo[1].is_total_row, above))
+        subtotals = [(j, o) for j, o in above if o.is_subtotal_row] if not cell.is_subtotal_row else []
+        for group in (rows, subtotals):
+            parts = [j for j, _ in group if items[j].parent is None]
+            if len(parts) >= 2 and sum((items[j].yuan for j in parts), start=items[i].yuan * 0) == items[i].yuan:
+                items[i].is_total = True
+                for j in parts:
+                    items[j].parent = i
+                    items[j].role = "part"
+                break
 
 
 def _ratios(

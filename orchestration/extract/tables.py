@@ -28,6 +28,7 @@ from orchestration.extract.numbers import ARABIC, UNIT_FACTORS, normalize_yuan, 
 _WORDS = json.loads((Path(__file__).parent / "data" / "table_headers.json").read_text(encoding="utf-8"))
 NOT_MONEY_HEADER_RE = re.compile(_WORDS["not_money"])
 TOTAL_LABEL_RE = re.compile(_WORDS["total_labels"])
+SUBTOTAL_LABEL_RE = re.compile(_WORDS["subtotal_labels"])
 CAPTION_RE = re.compile(_WORDS["captions"])
 UNIT_NAME_RE = re.compile(_WORDS["unit_suffixes"])
 PAYOUT_RE = re.compile(_WORDS["payout_words"])
@@ -96,6 +97,10 @@ class TableCell:
     @property
     def is_total_row(self) -> bool:
         return bool(TOTAL_LABEL_RE.match(self.row_label))
+
+    @property
+    def is_subtotal_row(self) -> bool:
+        return bool(SUBTOTAL_LABEL_RE.match(self.row_label))
 
 
 def is_unit_name(label: str) -> bool:
