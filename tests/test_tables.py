@@ -142,7 +142,8 @@ def test_a_headline_figure_is_an_amount_repeating_the_body_figure():
     head, body = sorted(ex.amounts, key=lambda a: a.char_start)
     assert head.in_title and not body.in_title
     assert head.repeats_char_start == body.char_start and body.repeats_char_start is None
-    assert head.fiscal_year == body.fiscal_year
+    assert (head.fiscal_year, head.period, head.measure) == (body.fiscal_year, body.period, body.measure)
+    assert head.program_name == body.program_name == "春耕生产资金"
     assert ex.skipped == []
 
 
@@ -168,3 +169,37 @@ def test_a_per_person_column_holds_standards_unless_it_names_a_payout():
         ("95", True),
         ("2850", False),
     ]
+
+
+def test_the_table_unit_in_the_captions_brackets():
+    text = "2024年耕地地力保护补贴资金分配表（万元）\n乡镇\t补贴资金\n东岗乡\t86.4\n西河镇\t102.5\n"
+    assert [(t, label, yuan) for t, label, _, yuan, _ in _cells(text)] == [
+        ("86.4", "东岗乡", Decimal(864000)),
+        ("102.5", "西河镇", Decimal(1025000)),
+    ]
+    assert {c.caption for c in tables.table_cells(text, 0, len(text))} == {"2024年耕地地力保护补贴资金分配表"}
+
+
+def test_single_space_rows_are_read_only_when_every_column_is_there():
+    text = (
+        "附件：2024年困难残疾人补贴发放表\n乡镇 人数(人) 标准(元/人/月) 发放金额(元)\n"
+        "东关镇 12 80 960\n西河乡 20 80 1600\n合计 32 2560\n\n县财政局 2024年3月5日 印发\n"
+    )
+    assert [(t, label, column) for t, label, column, _, _ in _cells(text)] == [
+        ("80", "东关镇", "标准(元/人/月)"),
+        ("960", "东关镇", "发放金额(元)"),
+        ("80", "西河乡", "标准(元/人/月)"),
+        ("1600", "西河乡", "发放金额(元)"),
+    ]  # the 合计 row lacks a cell: whether 2560 is a standard or a payout cannot be told
+
+
+def test_a_grand_total_sums_its_subtotals():
+    rows = ["项目\t金额(万元)", "道路\t30", "桥梁\t20", "小计\t50", "学校\t15", "医院\t25", "小计\t40", "合计\t90"]
+    text = "\n".join(rows)
+    ex = extract_document(text)
+    by_text = {(a.table_row, a.amount_text): a for a in ex.amounts}
+    grand, first, second = by_text[("合计", "90")], by_text[("小计", "50")], by_text[("小计", "40")]
+    assert grand.is_total and first.is_total and second.is_total
+    assert first.parent_char_start == second.parent_char_start == grand.char_start
+    assert by_text[("道路", "30")].parent_char_start == first.char_start
+    assert by_text[("医院", "25")].parent_char_start == second.char_start

@@ -86,8 +86,8 @@ def parse_author(line: str) -> tuple[str, str | None] | None:
 
 
 # A table row or page furniture: a cell line ending in a separator (高明乡 |), a rule (||||||||), a
-# metadata row (文号 | 发布机构 | ||), or a line with fewer than two CJK characters.
-TABLE_ROW_RE = re.compile(r"[|｜]\s*$|[|｜]\s*[|｜]|^[^\u4e00-\u9fff]*(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*)?$")
+# metadata row (文号 | 发布机构 | ||), a tab-separated row, or a line with fewer than two CJK characters.
+TABLE_ROW_RE = re.compile(r"[|｜]\s*$|[|｜]\s*[|｜]|\t|^[^\u4e00-\u9fff]*(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*)?$")
 
 
 def _short_line(s: str) -> bool:

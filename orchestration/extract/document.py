@@ -13,6 +13,7 @@ Money-like spans outside any body go to ``skipped``.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from orchestration.extract import amounts as amounts_mod
@@ -233,9 +234,12 @@ def _headline_amounts(
         row.in_title = row.char_start < title_end
         same = next((b for b in body_text_rows if b.amount_yuan == row.amount_yuan), None)
         if same is not None:
-            # the same figure: the body's sentence is the stronger evidence of its year and period
+            # the same figure: the body's sentence is the stronger evidence of what it is (a headline is
+            # terse: 下达资金5.73亿元保障困难群众温暖过春节), so it takes the body figure's reading
             row.repeats_char_start = same.char_start
-            row.fiscal_year, row.period = same.fiscal_year, same.period
+            row.fiscal_year, row.period, row.measure = same.fiscal_year, same.period, same.measure
+            row.program_name, row.function_code = same.program_name, same.function_code
+            row.function_evidence = f"as the body figure it repeats: {same.function_evidence}"
     return rows
 
 
@@ -390,22 +394,28 @@ def _cell_program(cell: tables.TableCell) -> str | None:
 
 
 def _table_totals(items: list[Item], cells: list[tables.TableCell | None]) -> None:
-    """A 合计/总计 row of a table is the total of the cells above it in its column when they sum to it."""
+    """A 合计/总计/小计 row of a table is the total of the cells above it in its column when they sum to it:
+    the rows since the previous total row, else (a 合计 under 小计 rows) the 小计 cells since the previous 合计."""
     in_table = [(i, c) for i, c in enumerate(cells) if c is not None]
     for k, (i, cell) in enumerate(in_table):
         if not cell.is_total_row or items[i].is_total:
             continue
-        parts = []
+        above = []  # same table, same column, nearest first
         for j, other in reversed(in_table[:k]):
-            if other.is_total_row or other.caption != cell.caption:
+            if other.caption != cell.caption or (other.is_total_row and not other.is_subtotal_row):
                 break
-            if other.column == cell.column and items[j].parent is None:
-                parts.append(j)
-        if len(parts) >= 2 and sum((items[j].yuan for j in parts), start=items[i].yuan * 0) == items[i].yuan:
-            items[i].is_total = True
-            for j in parts:
-                items[j].parent = i
-                items[j].role = "part"
+            if other.column == cell.column:
+                above.append((j, other))
+        rows = list(itertools.takewhile(lambda jo: not jo[1].is_total_row, above))
+        subtotals = [(j, o) for j, o in above if o.is_subtotal_row] if not cell.is_subtotal_row else []
+        for group in (rows, subtotals):
+            parts = [j for j, _ in group if items[j].parent is None]
+            if len(parts) >= 2 and sum((items[j].yuan for j in parts), start=items[i].yuan * 0) == items[i].yuan:
+                items[i].is_total = True
+                for j in parts:
+                    items[j].parent = i
+                    items[j].role = "part"
+                break
 
 
 def _ratios(

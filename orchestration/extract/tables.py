@@ -28,6 +28,7 @@ from orchestration.extract.numbers import ARABIC, UNIT_FACTORS, normalize_yuan, 
 _WORDS = json.loads((Path(__file__).parent / "data" / "table_headers.json").read_text(encoding="utf-8"))
 NOT_MONEY_HEADER_RE = re.compile(_WORDS["not_money"])
 TOTAL_LABEL_RE = re.compile(_WORDS["total_labels"])
+SUBTOTAL_LABEL_RE = re.compile(_WORDS["subtotal_labels"])
 CAPTION_RE = re.compile(_WORDS["captions"])
 UNIT_NAME_RE = re.compile(_WORDS["unit_suffixes"])
 PAYOUT_RE = re.compile(_WORDS["payout_words"])
@@ -35,6 +36,8 @@ PAYOUT_RE = re.compile(_WORDS["payout_words"])
 HEADER_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]\s*(?P<unit>万亿|亿|万|千)?元")
 # a line that only states the table's unit (单位：万元, （单位：元）), not a header cell holding it
 UNIT_LINE_RE = re.compile(rf"^[(（]?\s*{HEADER_RE.pattern}\s*[)）]?$")
+# the unit a caption states in brackets at its end: …资金分配表（万元）
+CAPTION_UNIT_RE = re.compile(r"[(（]\s*(?P<unit>万亿|亿|万|千)?元\s*[)）]\s*$")
 # the unit a column header states: 金额(万元), (元/人/月), 资金（亿元）
 COLUMN_UNIT_RE = re.compile(r"[(（]\s*(?P<unit>万亿|亿|万|千)?元(?P<per>\s*[/／][^)）]*)?\s*[)）]")
 _SEPARATOR_RE = re.compile(r"\t|[|｜]|\u3000|[ \u00a0]{2,}")
@@ -43,6 +46,7 @@ NUMBER_CELL_RE = re.compile(rf"^-?{ARABIC}$")
 _YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}")
 _PROSE_RE = re.compile(r"[。；;！？!?]|[，,](?![0-9０-９]{3})")  # a thousands separator is not prose
 MAX_CELL_LEN = 30
+SPACED_TOKEN_LEN = 15  # a token of a single-space separated row
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class _Line:
     cells: tuple[_Cell, ...]  # the non-empty cells
     separators: int  # cell separators (tabs, |) on the line
     slots: tuple[_Cell, ...] = ()  # the cells with the empty ones between separators, in their columns
+    spaced: bool = False  # cells separated by single spaces: an empty cell leaves no trace
 
     @property
     def is_rule(self) -> bool:
@@ -93,6 +98,10 @@ class TableCell:
     def is_total_row(self) -> bool:
         return bool(TOTAL_LABEL_RE.match(self.row_label))
 
+    @property
+    def is_subtotal_row(self) -> bool:
+        return bool(SUBTOTAL_LABEL_RE.match(self.row_label))
+
 
 def is_unit_name(label: str) -> bool:
     """A row label naming a recipient unit (高明乡, 界湖街道, 教育局) rather than a purpose."""
@@ -120,7 +129,19 @@ def _cells(text: str, start: int, end: int) -> _Line:
             separators += after in _CELL_SEPARATORS
             pos = m.end()
             before = after
+    if len(cells) == 1:
+        spaced = _spaced_cells(cells[0])
+        if spaced:
+            return _Line(start, end, spaced, 0, spaced, spaced=True)
     return _Line(start, end, tuple(cells), separators, tuple(slots))
+
+
+def _spaced_cells(cell: _Cell) -> tuple[_Cell, ...]:
+    """A row whose cells a single space separates (高明乡 78 94 386 36284): three or more short tokens, no prose."""
+    tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", cell.text)]
+    if len(tokens) < 3 or any(len(t) > SPACED_TOKEN_LEN for _, t in tokens) or _PROSE_RE.search(cell.text):
+        return ()
+    return tuple(_Cell(cell.start + k, cell.start + k + len(t), t) for k, t in tokens)
 
 
 def _table_line(line: _Line) -> bool:
@@ -235,6 +256,8 @@ def _rows_one_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[_Cell
             continue
         cells = list(line.slots)
         if any(c.is_number for c in cells):
+            if line.spaced and header and len(cells) != len(header):
+                continue  # a single-space row short of a cell: which column is empty cannot be told
             rows.append(cells)
         elif not rows and len(line.cells) >= 2:
             header = cells
@@ -258,6 +281,10 @@ def _caption_and_unit(text: str, block: list[_Line], lo: int) -> tuple[str, str 
             unit = (m.group("unit") or "") + "元"
             s = s[: m.start()].rstrip("（(【[ ")
         if s and CAPTION_RE.search(s):
+            stated = CAPTION_UNIT_RE.search(s)  # …分配表（万元）
+            if stated:
+                unit = (stated.group("unit") or "") + "元"
+                s = s[: stated.start()].rstrip()
             caption = s
     return caption, unit
 
