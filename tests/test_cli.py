@@ -85,6 +85,7 @@ def test_query_is_read_only_and_reports_errors(env, capsys):
     assert code == 1 and "no_such_table" in err
 
 
+@pytest.mark.slow
 def test_query_prints_every_digit_with_separators_and_no_exponent(env, capsys):
     sql = (
         "select 17402.0::double as wan, 123456789.12::decimal(24, 2) as yuan, 0.00001::double as tiny, "
@@ -97,6 +98,7 @@ def test_query_prints_every_digit_with_separators_and_no_exponent(env, capsys):
     assert "e+" not in out and "e-" not in out
 
 
+@pytest.mark.slow
 def test_query_json_gives_every_row_exactly_for_scripts(env, capsys):
     sql = "select i, i * 1000.5::decimal(24, 2) as yuan, 'x' || i as label from range(60) t(i) order by i"
     code, out, _ = run(capsys, "query", sql, "--json")
@@ -108,6 +110,7 @@ def test_query_json_gives_every_row_exactly_for_scripts(env, capsys):
     assert len(json.loads(out)) == 2
 
 
+@pytest.mark.slow
 def test_query_tables_fit_an_80_column_terminal(env, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     sql = (
@@ -134,6 +137,7 @@ def test_help_lets_someone_use_fiscal_without_the_readme(capsys):
     assert "FILE" in out and ".txt" in out and "GB18030" in out and "last_refresh.log" in out
 
 
+@pytest.mark.slow
 def test_add_without_refresh_says_so_only_when_something_was_added(env, capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETINS_DIR", str(tmp_path / "inbox"))
     empty = tmp_path / "empty.txt"

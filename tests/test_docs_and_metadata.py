@@ -91,6 +91,7 @@ def test_the_docs_open_on_an_overview_of_the_marts_and_how_to_add_up_spending():
     assert "spending_role" in text and "stated_total" in text
 
 
+@pytest.mark.slow
 def test_extract_assets_report_their_total_rows_and_a_preview_of_the_new_ones(seed_build):
     paths, result = seed_build
     materializations = {
