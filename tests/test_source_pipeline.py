@@ -2,7 +2,7 @@
 sources.csv, ingest stores it on dim_bulletin, and a change to it re-resolves the bulletins it names."""
 
 import duckdb
-from conftest import build_warehouse
+from builds import build_warehouse
 
 from orchestration import cli
 from orchestration.extract.sources import SOURCES_FILE, SourceMetadata, read_sources, write_sources

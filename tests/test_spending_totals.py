@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from conftest import build_warehouse
+from builds import build_warehouse
 
 from orchestration.report.render import render_report
 from orchestration.settings import PROJECT_ROOT, WarehousePaths
