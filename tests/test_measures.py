@@ -141,7 +141,7 @@ def test_funds_named_by_level(text, figure, expected):
 
 
 def test_items_of_a_list_take_the_verb_that_opens_it():
-    text = "本次拨付各镇的救助资金，包含低保补助210万元；特困供养补助85万元；临时救助补助30万元。"
+    text = "本次拨付县福利院和敬老院的供养资金，包含日常运转补助210万元；护理人员补助85万元；设备购置补助30万元。"
     for figure in ("210万元", "85万元", "30万元"):
         start = text.index(figure)
         cl = clause_start(text, 0, start)
@@ -216,3 +216,12 @@ def test_a_kind_named_for_an_earlier_figure_does_not_reach_a_later_clause():
     # a comparison base is money of the compared figure's kind
     text = "全县一般公共预算收入完成52,300万元，比上年同期49,800万元增收2,500万元"
     assert measure(text, "49,800万元") == "revenue"
+
+
+def test_money_passed_down_to_lower_governments_is_allocated():
+    # 拨付 to the townships' finance offices allocates; 拨付 to a project or a bureau spends
+    text = "县财政拨付各乡镇财政所春节慰问资金46万元"
+    assert measure(text, "46万元") == "allocation"
+    assert measure("县财政拨付县人民医院设备购置资金46万元", "46万元") == "expenditure"
+    notice = "各乡镇财政所：\n经研究，拨付2024年3月份农村低保资金共计215.3万元，请及时发放。\n"
+    assert {a.amount_text: a.measure for a in extract_document(notice).amounts} == {"215.3万元": "allocation"}

@@ -22,7 +22,7 @@ from orchestration.extract import percents as percents_mod
 from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
 from orchestration.extract.functions import inherit_from_totals
-from orchestration.extract.measures import measure_in, measure_of, settle_with_totals
+from orchestration.extract.measures import addressed_to_lower_level, measure_in, measure_of, settle_with_totals
 from orchestration.extract.records import (
     Amount,
     Article,
@@ -268,13 +268,14 @@ def _amounts(
     cues = []
     contexts: list[tuple[tuple[str, str], ...]] = []  # the figure's clause, segment, paragraph, title
     prev_end = -1
+    to_lower_level = addressed_to_lower_level(text)
     for m in money:
         sent, pi = body.sentence_at(m.start)
         seg = body.segment_at(m.start)
         cl = clause_start(text, seg.start, m.start)
         w1 = max(cl, prev_end) if prev_end >= seg.start else cl
         headings = tuple(h for h in (body.heading_before(m.start), title) if h)
-        cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start, sent.start, headings)
+        cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start, sent.start, headings, to_lower_level)
         cues.append(cue)
         previous = rows[-1].program_name if rows and rows[-1].sentence_start == sent.start else None
         program, aft_end = programs.program_for_figure(

@@ -61,6 +61,9 @@ class _Rules:
     source_levels: tuple[re.Pattern, ...]
     source_noun: str
     receipt: re.Pattern
+    pass_down_verb: re.Pattern
+    pass_down: re.Pattern
+    lower_level_addressee: re.Pattern
     tiers: tuple[tuple[str, re.Pattern], ...]
     threshold: re.Pattern
     verbs: tuple[tuple[str, re.Pattern], ...]
@@ -82,6 +85,9 @@ def rules() -> _Rules:
         source_levels=tuple(re.compile(f"(?:{p})") for p in data["source_levels"]),
         source_noun=data["source_noun"],
         receipt=re.compile(data["receipt"]),
+        pass_down_verb=re.compile(data["pass_down_verbs"]),
+        pass_down=re.compile(f"(?:{data['pass_down_verbs']})(?:{data['lower_level_recipient']})"),
+        lower_level_addressee=re.compile(data["lower_level_addressee"], re.M),
         tiers=tuple((m, re.compile(p)) for m, p in data["tiers"]),
         threshold=re.compile(data["threshold"]),
         verbs=verbs,
@@ -173,6 +179,23 @@ def _names_an_earlier_figure(text: str, cue: MeasureCue, start: int) -> bool:
     return money is not None and bool(re.search(r"[，,；;]", between[money.end() :]))
 
 
+def _passed_down(cue: MeasureCue, text: str, to_lower_level: bool) -> MeasureCue:
+    """拨付 to a lower government (拨付各乡镇…, or in a notice addressed to them) allocates the money."""
+    if cue.measure != "expenditure" or cue.strength not in ("verb", "frame") or cue.cue_start is None:
+        return cue
+    r = rules()
+    if not r.pass_down_verb.fullmatch(text, cue.cue_start, cue.cue_end):
+        return cue
+    if to_lower_level or r.pass_down.match(text, cue.cue_start):
+        return MeasureCue("allocation", cue.strength, cue.cue_start, cue.cue_end)
+    return cue
+
+
+def addressed_to_lower_level(text: str) -> bool:
+    """A notice whose salutation line addresses lower governments (各乡镇财政所、…：)."""
+    return bool(rules().lower_level_addressee.search(text[:600]))
+
+
 def measure_of(
     text: str,
     start: int,
@@ -181,8 +204,24 @@ def measure_of(
     segment_start: int,
     sentence_start: int | None = None,
     headings: tuple[str, ...] = (),
+    to_lower_level: bool = False,
 ) -> MeasureCue:
-    """Measure of the amount text[start:end].
+    """Measure of the amount text[start:end]: :func:`_cue_of`, then who the money goes to
+    (``to_lower_level``: the text is a notice addressed to lower governments)."""
+    cue = _cue_of(text, start, end, windows, segment_start, sentence_start, headings)
+    return _passed_down(cue, text, to_lower_level)
+
+
+def _cue_of(
+    text: str,
+    start: int,
+    end: int,
+    windows: list[int],
+    segment_start: int,
+    sentence_start: int | None,
+    headings: tuple[str, ...],
+) -> MeasureCue:
+    """Cue deciding the measure of the amount text[start:end] (evidence order: module docstring).
 
     ``windows`` are candidate window starts, narrowest first (e.g. previous amount end, clause
     start, segment start); each window runs up to ``start``. ``sentence_start`` opens the verb frame
