@@ -11,7 +11,7 @@ from functools import cache
 
 import duckdb
 
-from orchestration.extract.sources import SOURCES_FILE
+from orchestration.extract.sources import LEDGER_COLUMNS, SOURCES_FILE, ledger_fields, read_sources
 from orchestration.extract.version import extractor_version
 from orchestration.ingest.inbox import list_inbox
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
@@ -19,15 +19,21 @@ from orchestration.staging import StagingStore
 
 
 def inbox_fingerprint(paths: WarehousePaths) -> dict[str, str]:
-    """File -> "size:mtime_ns" for every bulletin in the inbox: cheap, no file is read."""
+    """File -> "size:mtime_ns" (and its source metadata, when sources.csv gives some) for every bulletin in
+    the inbox: no bulletin is read, only the small sources.csv."""
     if not paths.bulletins_dir.is_dir():
         return {}
-    out = {entry.source_file: f"{entry.bytes}:{entry.mtime_ns}" for entry in list_inbox(paths.bulletins_dir)}
-    sources = paths.bulletins_dir / SOURCES_FILE
-    if sources.is_file():  # the bulletins' source metadata: a change re-resolves the bulletins it names
-        stat = sources.stat()
-        out[SOURCES_FILE] = f"{stat.st_size}:{stat.st_mtime_ns}"
-    return out
+    sources = read_sources(paths.bulletins_dir / SOURCES_FILE)
+    return {
+        entry.source_file: _fingerprint(entry.bytes, entry.mtime_ns, ledger_fields(sources.get(entry.source_file)))
+        for entry in list_inbox(paths.bulletins_dir)
+    }
+
+
+def _fingerprint(size: int, mtime_ns: int, source_fields: dict) -> str:
+    # A change of a file's source metadata re-resolves it, so it is part of the file's fingerprint.
+    described = "|".join(str(source_fields.get(column) or "") for column in LEDGER_COLUMNS)
+    return f"{size}:{mtime_ns}" + (f":{described}" if described.strip("|") else "")
 
 
 def fingerprint_digest(fingerprint: dict[str, str]) -> str:
@@ -47,7 +53,7 @@ def code_version() -> str:
 def ledger_fingerprint(paths: WarehousePaths) -> dict[str, str]:
     """The inbox as the last refresh's ingest saw it, in inbox_fingerprint's form ({} before any)."""
     ledger = StagingStore(paths.staging_dir).read_ledger("bulletin_files")
-    return {r["source_file"]: f"{r['bytes']}:{r['mtime_ns']}" for r in ledger if r["removed_at"] is None}
+    return {r["source_file"]: _fingerprint(r["bytes"], r["mtime_ns"], r) for r in ledger if r["removed_at"] is None}
 
 
 def ledger_state(paths: WarehousePaths) -> dict[str, str]:
