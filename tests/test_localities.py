@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.extract.localities import Gazetteer, Mention, locate_article
+from orchestration.extract.gazetteer import Gazetteer
+from orchestration.extract.localities import locate_article
+from orchestration.extract.mentions import Mention, find_mentions
 from orchestration.extract.records import Locality
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,20 +85,20 @@ def _surfaces(ms: list[Mention]) -> list[str]:
 
 
 def test_full_names_and_chain(gz):
-    ms = gz.find_mentions("福建省三明市将乐县牢记嘱托", 2021)
+    ms = find_mentions(gz, "福建省三明市将乐县牢记嘱托", 2021)
     assert _surfaces(ms) == ["福建省", "三明市", "将乐县"]
     assert ms[2].candidates[0].code == "350428" and ms[2].kind == "full"
-    ms = gz.find_mentions("云南省红河哈尼族彝族自治州个旧市", 2021)
+    ms = find_mentions(gz, "云南省红河哈尼族彝族自治州个旧市", 2021)
     assert [c.code for m in ms for c in m.candidates][-2:] == ["532500", "532501"]
 
 
 def test_short_after_province_or_prefecture(gz):
-    ms = gz.find_mentions("江苏东台：扎实做好安全生产保障工作", 2021)
+    ms = find_mentions(gz, "江苏东台：扎实做好安全生产保障工作", 2021)
     assert _surfaces(ms) == ["江苏", "东台"]
     assert ms[1].kind == "short" and ms[1].evidence == "parent" and ms[1].candidates[0].code == "320981"
-    ms = gz.find_mentions("南通海门", 2019)
+    ms = find_mentions(gz, "南通海门", 2019)
     assert ms[-1].candidates[0].code == "320684"
-    ms = gz.find_mentions("北京朝阳：", 2021)
+    ms = find_mentions(gz, "北京朝阳：", 2021)
     assert [c.code for c in ms[-1].candidates] == ["110105"]
 
 
@@ -111,29 +113,29 @@ def test_short_after_province_or_prefecture(gz):
     ],
 )
 def test_common_words_are_not_mentions(gz, text):
-    assert gz.find_mentions(text, 2021) == []
+    assert find_mentions(gz, text, 2021) == []
 
 
 def test_overlap_prefers_province(gz):
     # 上海门户: 上海 (province), not 海门
-    assert _surfaces(gz.find_mentions("上海门户网站", 2021, include_weak=True)) == ["上海"]
+    assert _surfaces(find_mentions(gz, "上海门户网站", 2021, include_weak=True)) == ["上海"]
 
 
 def test_slogan_and_repeat(gz):
     text = "为建设“强富美高”新海门提供保障。支持“平安海门”建设。服务重大项目创造“海门速度”。"
-    ms = gz.find_mentions(text, 2021)
+    ms = find_mentions(gz, text, 2021)
     assert [m.evidence for m in ms] == ["slogan", "slogan", "repeat"]
     assert {c.code for m in ms for c in m.candidates} == {"320614"}
     # a lone bare short name is only a weak mention
-    assert gz.find_mentions("创造海门速度", 2021) == []
-    weak = gz.find_mentions("创造海门速度", 2021, include_weak=True)
+    assert find_mentions(gz, "创造海门速度", 2021) == []
+    weak = find_mentions(gz, "创造海门速度", 2021, include_weak=True)
     assert len(weak) == 1 and weak[0].weak and weak[0].evidence == "bare"
 
 
 def test_mentions_scale(gz):
     text = (SEEDS / "002_7b525c3f80af82fa.txt").read_text(encoding="utf-8") * 20
     t0 = time.perf_counter()
-    gz.find_mentions(text, 2021, include_weak=True)
+    find_mentions(gz, text, 2021, include_weak=True)
     assert time.perf_counter() - t0 < 1.0
 
 
