@@ -110,7 +110,6 @@ class Gazetteer:
     """All division periods 1980-2024 with indices by code, by unit and by name."""
 
     def __init__(self, periods: list[_Period]) -> None:
-        self.periods = periods
         self.by_code: dict[str, list[_Period]] = defaultdict(list)
         self.by_unit: dict[UnitKey, list[_Period]] = defaultdict(list)
         for p in periods:
