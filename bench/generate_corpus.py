@@ -128,7 +128,7 @@ def _split_sentences(paragraph: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def gazetteer_rows() -> tuple[dict, ...]:
-    from orchestration.extract.localities import Gazetteer
+    from orchestration.extract.gazetteer import Gazetteer
 
     return tuple(Gazetteer.load().reference_rows())
 

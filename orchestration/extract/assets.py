@@ -9,7 +9,7 @@ while the others still load.
 import dagster as dg
 
 from orchestration.extract.functions import function_class_rows
-from orchestration.extract.localities import Gazetteer
+from orchestration.extract.gazetteer import Gazetteer
 from orchestration.extract.parallel import ROW_COLUMNS, extract_many
 from orchestration.extract.sources import from_ledger, source_digest
 from orchestration.extract.version import extractor_version

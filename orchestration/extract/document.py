@@ -358,7 +358,8 @@ _RECIPIENT_CLAUSE_BREAKS = "，,；;。：:！？\n"
 
 def _place_amounts(text: str, rows: list[Amount], article: Article) -> None:
     """Each amount's locality: the one county-level unit its clause names inside the article's, else the article's."""
-    from orchestration.extract.localities import Gazetteer, recipients_in
+    from orchestration.extract.gazetteer import Gazetteer
+    from orchestration.extract.localities import recipients_in
 
     loc = article.locality
     if loc is None:

@@ -259,7 +259,7 @@ class _Units:
     """Compares localities as units (level + stable code), so a renamed unit's code in its year counts."""
 
     def __init__(self) -> None:
-        from orchestration.extract.localities import _load_gazetteer
+        from orchestration.extract.gazetteer import _load_gazetteer
 
         self.gz = _load_gazetteer()
 

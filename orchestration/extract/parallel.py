@@ -14,7 +14,7 @@ from itertools import islice
 from operator import attrgetter
 
 from orchestration.extract.document import extract_document
-from orchestration.extract.localities import Gazetteer
+from orchestration.extract.gazetteer import Gazetteer
 from orchestration.extract.records import Extraction
 from orchestration.extract.sources import SourceMetadata
 
