@@ -17,10 +17,13 @@ def build_warehouse(
 ) -> dg.ExecuteInProcessResult:
     """Materialize the real asset graph (ingest -> extract -> dbt -> checks -> publish) in-process."""
     warehouse = WarehouseResource(bulletins_dir=str(bulletins_dir), warehouse_dir=str(warehouse_dir))
-    return dg.materialize(
-        [*ALL_ASSETS, *warehouse_checks],
-        resources=warehouse_resources(warehouse),
-        selection=selection,
-        raise_on_error=raise_on_error,
-        instance=dg.DagsterInstance.ephemeral(),
-    )
+    # Entered, so that this instance is the current one while the definitions load: an instance another
+    # test entered and disposed may otherwise still be the context's ("undefined DagsterInstance weakref").
+    with dg.DagsterInstance.ephemeral() as instance:
+        return dg.materialize(
+            [*ALL_ASSETS, *warehouse_checks],
+            resources=warehouse_resources(warehouse),
+            selection=selection,
+            raise_on_error=raise_on_error,
+            instance=instance,
+        )
