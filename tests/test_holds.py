@@ -5,8 +5,8 @@ import duckdb
 import pytest
 from builds import build_warehouse
 
-from orchestration.extract import assets as extract_assets
-from orchestration.extract import parallel as extract_parallel
+from orchestration.extraction import assets as extract_assets
+from orchestration.extraction import parallel as extract_parallel
 from orchestration.warehouse import checks, holds
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """Evaluate the extractor against a gold annotation (articles.csv, amounts.csv, percents.csv).
 
-    python -m orchestration.extract.evaluation --gold DIR [--texts DIR]
+    python -m orchestration.extraction.evaluation --gold DIR [--texts DIR]
 
 Texts default to DIR/texts when it exists, else ./seeds. Scoring (as ``../shared/real/README.md``
 "Scoring" states it):
