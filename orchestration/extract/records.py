@@ -138,7 +138,6 @@ MEASURES = (
     "per_capita",
     "other",
 )
-RATIO_KINDS = ("share", "growth", "rate", "other")
 
 # What part of its fiscal year a figure covers, so that nobody adds a ten-month figure to a full-year
 # one. Decided from the text (the nearest cue before the figure in its sentence, else earlier in its
