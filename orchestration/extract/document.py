@@ -25,6 +25,7 @@ from orchestration.extract.functions import classify_program, inherit_from_total
 from orchestration.extract.localities import locate_article, resolve_name
 from orchestration.extract.measures import addressed_to_lower_level, measure_in, measure_of, settle_with_totals
 from orchestration.extract.records import (
+    RATE_MEASURES,
     Amount,
     Article,
     Beneficiary,
@@ -455,7 +456,7 @@ def _beneficiaries(
     text: str, no: int, body: _Body, start: int, end: int, default_year: int | None, amounts: list[Amount]
 ) -> list[Beneficiary]:
     out = []
-    linkable = [a for a in amounts if a.measure not in ("per_capita", "threshold")]
+    linkable = [a for a in amounts if a.measure not in RATE_MEASURES]
     for c in beneficiaries_mod.find_counts(text, start, end):
         sent, _ = body.sentence_at(c.start)
         seg = body.segment_at(c.start)

@@ -39,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from orchestration.extract.document import extract_document
-from orchestration.extract.records import Amount, Article, Extraction, Locality
+from orchestration.extract.records import MEASURE_GROUPS, Amount, Article, Extraction, Locality
 from orchestration.extract.sources import SOURCES_FILE, read_sources
 
 # year of the codes in a gold ``adcode`` column (a renamed unit is compared through its history)
@@ -211,16 +211,6 @@ def _loose(gold: str, pred: str | None) -> bool:
     return any(g == pred or g in pred or pred in g for g in gold.split("|"))
 
 
-MEASURE_GROUPS = {
-    "allocation": "spending",
-    "expenditure": "spending",
-    "investment": "investment",
-    "revenue": "income",
-    "transfer_in": "income",
-    "financing": "income",
-    "per_capita": "rate",
-    "threshold": "rate",
-}
 TABLE_CELL_NOTE = "unit from header"
 # unknowable.csv field names -> the attribute they stand for
 UNKNOWABLE_FIELDS = {"adcode": "locality", "year": "year"}
