@@ -49,7 +49,7 @@ fuzz: install
 		--hypothesis-show-statistics
 
 eval: install
-	$(BIN)/python -m orchestration.extract.evaluation --gold $(GOLD)
+	$(BIN)/python -m orchestration.extraction.evaluation --gold $(GOLD)
 
 ui: install
 	$(BIN)/python -m orchestration.ui

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench.generate_corpus import main as generate
-from orchestration.extract.parallel import extract_many
+from orchestration.extraction.parallel import extract_many
 from orchestration.ingest.decode import decode_bulletin
 
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.extract.assets import extracted_facts, reference_tables
+from orchestration.extraction.assets import extracted_facts, reference_tables
 from orchestration.ingest.assets import raw_bulletins
 from orchestration.jobs import refresh_warehouse_job
 from orchestration.report.assets import provenance_report

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import duckdb
 
+from orchestration.extract.records import SPENDING_MEASURES
 from orchestration.settings import WarehousePaths
 
 # What may be added up is decided once, in dbt (int_spendable_amounts -> fct_amount.spending_role ->
@@ -128,7 +129,8 @@ def summarize(database: str) -> str:
         ).fetchone()
         by_province = spending_by_province(con)
         unplaced = con.execute(
-            "select count(*) from fct_amount where measure in ('allocation', 'expenditure') and spending_role is null"
+            "select count(*) from fct_amount where measure in"
+            f" ({', '.join(map(repr, sorted(SPENDING_MEASURES)))}) and spending_role is null"
         ).fetchone()[0]
     lines = [
         f"warehouse: {database}",

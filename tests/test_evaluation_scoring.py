@@ -4,7 +4,7 @@ table cells apart, attributes only where the gold gives a value, unknowable fiel
 import csv
 from pathlib import Path
 
-from orchestration.extract.evaluation import evaluate, measure_group
+from orchestration.extraction.evaluation import evaluate, measure_group
 
 TEXT = "本县财政局下达农村道路养护资金860万元，其中县级资金300万元。\n"
 AMOUNT_COLUMNS = [

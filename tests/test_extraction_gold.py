@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.extract.evaluation import evaluate
+from orchestration.extraction.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 

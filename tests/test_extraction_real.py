@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.extract.evaluation import evaluate
+from orchestration.extraction.evaluation import evaluate
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 

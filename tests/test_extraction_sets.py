@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.extract.evaluation import evaluate
+from orchestration.extraction.evaluation import evaluate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -5,8 +5,8 @@ import duckdb
 import pytest
 from builds import build_warehouse
 
-from orchestration.extract import assets as extract_assets
-from orchestration.extract import parallel as extract_parallel
+from orchestration.extraction import assets as extract_assets
+from orchestration.extraction import parallel as extract_parallel
 from orchestration.warehouse import checks, holds
 
 pytestmark = pytest.mark.slow
@@ -86,8 +86,8 @@ def test_a_dbt_test_failing_on_one_bulletins_rows_holds_it_and_keeps_its_previou
     # The file is edited; the extractor now gives one of its amounts a measure no dbt test accepts.
     real_extract = extract_parallel.extract_document
 
-    def extract_with_a_bad_row(text, *args, **kwargs):
-        extraction = real_extract(text, *args, **kwargs)
+    def extract_with_a_bad_row(text, source=None):
+        extraction = real_extract(text, source)
         if "修订" in text:
             extraction.amounts[0].measure = "not_a_measure"
         return extraction
@@ -118,10 +118,10 @@ def test_an_extractor_failing_on_one_bulletin_quarantines_it_and_a_new_extractor
     database = warehouse / "warehouse.duckdb"
     real_extract = extract_parallel.extract_document
 
-    def extract_or_fail(text, *args, **kwargs):
+    def extract_or_fail(text, source=None):
         if "防汛" in text:
             raise RuntimeError("simulated extractor bug")
-        return real_extract(text, *args, **kwargs)
+        return real_extract(text, source)
 
     monkeypatch.setattr(extract_parallel, "extract_document", extract_or_fail)
     result = build_warehouse(four_bulletins, warehouse)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.extract.parallel import MIN_BULLETINS_FOR_POOL, extract_many
+from orchestration.extraction.parallel import MIN_BULLETINS_FOR_POOL, extract_many
 
 pytestmark = pytest.mark.slow  # starts a pool of worker processes, each loading the gazetteer
 

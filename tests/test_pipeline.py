@@ -7,7 +7,7 @@ import pytest
 from builds import build_warehouse
 from conftest import SEEDS_DIR, copy_seeds
 
-import orchestration.extract.parallel as extract_parallel
+import orchestration.extraction.parallel as extract_parallel
 import orchestration.warehouse.checks as checks
 
 pytestmark = pytest.mark.slow  # materializes the asset graph and runs dbt

@@ -21,9 +21,11 @@ from orchestration.extract import beneficiaries as beneficiaries_mod
 from orchestration.extract import percents as percents_mod
 from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
-from orchestration.extract.functions import inherit_from_totals
+from orchestration.extract.functions import classify_program, inherit_from_totals
+from orchestration.extract.localities import locate_article, resolve_name
 from orchestration.extract.measures import addressed_to_lower_level, measure_in, measure_of, settle_with_totals
 from orchestration.extract.records import (
+    RATE_MEASURES,
     Amount,
     Article,
     Beneficiary,
@@ -40,10 +42,6 @@ from orchestration.extract.totals import Item, find_totals
 def _locate(
     title: str, author_org: str | None, body: str, year: int | None, source: SourceMetadata | None = None
 ) -> tuple[Locality | None, str]:
-    try:
-        from orchestration.extract.localities import locate_article, resolve_name
-    except ImportError:  # pragma: no cover - the gazetteer module is developed in parallel
-        return None, "localities module unavailable"
     # the source page's unit: used where the text names none (我县, 全区) or only a larger unit enclosing it
     context = resolve_name(source.locality, year) if source is not None and source.locality else None
     locality, evidence = locate_article(title, author_org, body, year, context)
@@ -55,8 +53,6 @@ def _locate(
 def _classify(
     program: str | None, sentence: str, measure: str, context: tuple[tuple[str, str], ...] = ()
 ) -> tuple[str | None, str]:
-    from orchestration.extract.functions import classify_program
-
     code, evidence = classify_program(program, sentence, measure, context)
     return code or None, evidence
 
@@ -461,7 +457,7 @@ def _beneficiaries(
     text: str, no: int, body: _Body, start: int, end: int, default_year: int | None, amounts: list[Amount]
 ) -> list[Beneficiary]:
     out = []
-    linkable = [a for a in amounts if a.measure not in ("per_capita", "threshold")]
+    linkable = [a for a in amounts if a.measure not in RATE_MEASURES]
     for c in beneficiaries_mod.find_counts(text, start, end):
         sent, _ = body.sentence_at(c.start)
         seg = body.segment_at(c.start)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from orchestration.extract.numbers import ARABIC, CN_NUMERAL, parse_percent
+from orchestration.extract.records import WHOLE_YEAR_PERIODS
 
 _RATE_WORD_RE = re.compile(r"率|进度")
 _OF_PLAN_RE = re.compile(r"(?:预算|计划|任务)数?的$")
@@ -144,11 +145,7 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
     if kind == "growth":
         if re.search(r"(?:比|较|与)(?:上年|去年)末", sentence_before):
             return "上年末"
-        if re.search(r"同比|上年同期|去年同期|同期", sentence_before) or period not in (
-            "full_year",
-            "plan",
-            "multi_year",
-        ):
+        if re.search(r"同比|上年同期|去年同期|同期", sentence_before) or period not in WHOLE_YEAR_PERIODS:
             return "上年同期"
         if re.search(r"环比", before):
             return "上期"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from orchestration.extract.records import RATE_MEASURES
+
 _CN_MONTH = {
     "一": 1,
     "二": 2,
@@ -130,7 +132,7 @@ def period_of(
     percent: bool = False,
 ) -> str:
     """Period of the figure at ``pos`` (``paragraph_sentences``: earlier sentences of its paragraph)."""
-    if measure in ("per_capita", "threshold"):
+    if measure in RATE_MEASURES:
         return "full_year"
     from orchestration.extract.years import mask_titles
 

@@ -138,7 +138,16 @@ MEASURES = (
     "per_capita",
     "other",
 )
-RATIO_KINDS = ("share", "growth", "rate", "other")
+# Groups of measures that rules and the scorer treat alike.
+SPENDING_MEASURES = frozenset({"allocation", "expenditure"})  # money given out or spent
+INCOME_MEASURES = frozenset({"revenue", "transfer_in", "financing"})  # money coming in
+RATE_MEASURES = frozenset({"per_capita", "threshold"})  # standards and limits, never a sum of money
+MEASURE_GROUPS = {
+    **dict.fromkeys(SPENDING_MEASURES, "spending"),
+    "investment": "investment",
+    **dict.fromkeys(INCOME_MEASURES, "income"),
+    **dict.fromkeys(RATE_MEASURES, "rate"),
+}  # every other measure is in the group "other"
 
 # What part of its fiscal year a figure covers, so that nobody adds a ten-month figure to a full-year
 # one. Decided from the text (the nearest cue before the figure in its sentence, else earlier in its
@@ -149,17 +158,8 @@ RATIO_KINDS = ("share", "growth", "rate", "other")
 #   ytd         year to date without a stated month (今年以来, 截至目前)
 #   q1 … q4     one quarter (一季度 = 1-3月 -> q1), h1 / h2 a half year (上半年, 1-6月 -> h1)
 #   multi_year  a cumulative figure over several years (2020—2022年累计, “十三五”期间): no single year
-PERIODS = (
-    "full_year",
-    "plan",
-    *(f"ytd_m{m:02d}" for m in range(1, 12)),
-    "ytd",
-    "q1",
-    "q2",
-    "q3",
-    "q4",
-    "h1",
-    "h2",
-    "multi_year",
-)
+QUARTERS_AND_HALVES = ("q1", "q2", "q3", "q4", "h1", "h2")
+PERIODS = ("full_year", "plan", *(f"ytd_m{m:02d}" for m in range(1, 12)), "ytd", *QUARTERS_AND_HALVES, "multi_year")
+# A figure of one of these periods covers a whole year (or several); every other period is a part of one.
+WHOLE_YEAR_PERIODS = frozenset({"full_year", "plan", "multi_year"})
 BENEFICIARY_UNITS = ("人次", "人", "名", "户", "家", "个", "所", "位", "座")

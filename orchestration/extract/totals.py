@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from orchestration.extract.records import RATE_MEASURES, SPENDING_MEASURES
+
 MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是|^\s*中[，,：:]")
 # a breakdown introduced like this may run over semicolons (其中：教育支出…，增长7.5%；社保…)
 LIST_MARKER_RE = re.compile(r"其中\s*[：:]|^\s*中[，,：:]")
@@ -42,8 +44,7 @@ CLASS_AGGREGATE_RE = re.compile(
     r"(?:农林水|教育|科学技术|科技|文化旅游体育与传媒|社会保障和就业|社保和就业|卫生健康|医疗卫生|节能环保|"
     r"城乡社区|交通运输|住房保障|一般公共服务|公共安全)(?:类|领域|方面)?支出(?:完成|达到|达|为|共计|合计|累计|总额)*\s*$"
 )
-SPEND_MEASURES = {"allocation", "expenditure", "investment"}
-NOT_PARTS = {"per_capita", "threshold"}  # standards and limits are never parts of a sum of money
+SPEND_MEASURES = SPENDING_MEASURES | {"investment"}  # money going out, spent or invested
 SUB_REVENUE_RE = re.compile(r"税|非税|出让|行政事业性收费|罚没|专项收入|国有资源")
 
 
@@ -119,7 +120,7 @@ def _explicit(items: list[Item], text: str) -> None:
             between = text[items[j - 1].end : b.start]
             if b.sentence_start != first.sentence_start or b.parent is not None or b.yuan >= a.yuan:
                 break
-            if b.measure in NOT_PARTS:
+            if b.measure in RATE_MEASURES:
                 continue  # 其中农村低保标准提高到每人每月580元: a standard, not a part of the money
             if parts and INCREMENT_RE.search(b.pre[-6:]):
                 break

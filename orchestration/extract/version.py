@@ -5,8 +5,6 @@ from functools import cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# Orchestration code in this package does not change what is extracted.
-NOT_EXTRACTION_CODE = {"assets.py", "parallel.py", "evaluation.py"}
 
 
 @cache
@@ -14,7 +12,7 @@ def extractor_version() -> str:
     digest = hashlib.sha256()
     files = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".csv", ".json", ".txt"}]
     for path in sorted(files):
-        if path.name in NOT_EXTRACTION_CODE or "__pycache__" in path.parts:
+        if "__pycache__" in path.parts:
             continue
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())

@@ -220,11 +220,6 @@ def _year_evidence(prefix: str, current: int | None) -> tuple[int, int | None, b
     return best_pos, best, is_range
 
 
-def year_before(text: str, sent_start: int, pos: int, current: int | None) -> int | None:
-    """Explicit or relative year nearest before ``pos`` within text[sent_start:pos] (None for a range)."""
-    return _year_evidence(mask_titles(text[sent_start:pos]), current)[1]
-
-
 def frame_year(text: str, start: int, end: int, current: int | None) -> tuple[bool, int | None]:
     """(found, year) of a sentence that opens with a year frame (2016年…, 截至2021年底…, 2020—2022年…)."""
     return _frame_of(text[start:end])

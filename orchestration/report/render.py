@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 from plotly.offline import get_plotlyjs
 
+from orchestration.extract.records import QUARTERS_AND_HALVES
 from orchestration.locks import file_lock
 from orchestration.provenance import figure_in_sentence
 from orchestration.summary import (
@@ -73,7 +74,7 @@ def period_label(period: str | None) -> str:
     period = period or "unknown"
     if period.startswith("ytd_m") and period[5:].isdigit():
         return f"Jan-{_MONTHS[int(period[5:]) - 1]}"
-    if period in {"q1", "q2", "q3", "q4", "h1", "h2"}:
+    if period in QUARTERS_AND_HALVES:
         return period.upper()
     return {"full_year": "full year", "ytd": "year to date", "multi_year": "several years"}.get(period, period)
 

@@ -10,9 +10,9 @@ import dagster as dg
 
 from orchestration.extract.functions import function_class_rows
 from orchestration.extract.gazetteer import Gazetteer
-from orchestration.extract.parallel import ROW_COLUMNS, extract_many
 from orchestration.extract.sources import from_ledger, source_digest
 from orchestration.extract.version import extractor_version
+from orchestration.extraction.parallel import ROW_COLUMNS, extract_many
 from orchestration.ingest.assets import RAW_BULLETIN_FILES, RAW_BULLETIN_TEXTS
 from orchestration.ingest.inbox import LOADED
 from orchestration.locks import ledger_lock

@@ -1,6 +1,6 @@
 """Evaluate the extractor against a gold annotation (articles.csv, amounts.csv, percents.csv).
 
-    python -m orchestration.extract.evaluation --gold DIR [--texts DIR]
+    python -m orchestration.extraction.evaluation --gold DIR [--texts DIR]
 
 Texts default to DIR/texts when it exists, else ./seeds. Scoring (as ``../shared/real/README.md``
 "Scoring" states it):
@@ -39,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from orchestration.extract.document import extract_document
-from orchestration.extract.records import Amount, Article, Extraction, Locality
+from orchestration.extract.records import MEASURE_GROUPS, Amount, Article, Extraction, Locality
 from orchestration.extract.sources import SOURCES_FILE, read_sources
 
 # year of the codes in a gold ``adcode`` column (a renamed unit is compared through its history)
@@ -211,16 +211,6 @@ def _loose(gold: str, pred: str | None) -> bool:
     return any(g == pred or g in pred or pred in g for g in gold.split("|"))
 
 
-MEASURE_GROUPS = {
-    "allocation": "spending",
-    "expenditure": "spending",
-    "investment": "investment",
-    "revenue": "income",
-    "transfer_in": "income",
-    "financing": "income",
-    "per_capita": "rate",
-    "threshold": "rate",
-}
 TABLE_CELL_NOTE = "unit from header"
 # unknowable.csv field names -> the attribute they stand for
 UNKNOWABLE_FIELDS = {"adcode": "locality", "year": "year"}

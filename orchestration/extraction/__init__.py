@@ -1,0 +1,1 @@
+"""Running the pure extractor (orchestration.extract): the Dagster assets, the process pool, the gold scorer."""
