@@ -208,10 +208,31 @@ def unmapped_spending_programs(warehouse: WarehouseResource) -> dg.AssetCheckRes
     return dg.AssetCheckResult(passed=result.passed, metadata=result.metadata, severity=dg.AssetCheckSeverity.WARN)
 
 
+@dg.asset_check(
+    asset=DIM_BULLETIN,
+    description="Money-like spans outside every article (before the first title or after the last body): "
+    "article splitting should leave none but an editor's note; listed per bulletin (a warning, not a blocker).",
+)
+def money_outside_articles(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    rows = _query(
+        warehouse,
+        """
+        select b.source_file, count(*) as spans, string_agg(s.span_text, ' ' order by s.char_start)
+        from staging.stg_skipped_spans s join dim_bulletin b using (bulletin_id)
+        where s.reason = 'outside every article'
+        group by all order by spans desc, b.source_file
+        """,
+    )
+    (checked,) = _query(warehouse, "select count(*) from dim_bulletin")[0]
+    result = _result(rows, "file | spans | the spans", checked, "money_outside_articles")
+    return dg.AssetCheckResult(passed=result.passed, metadata=result.metadata, severity=dg.AssetCheckSeverity.WARN)
+
+
 warehouse_checks = [
     amount_text_reparses,
     money_spans_accounted_for,
     parts_within_total,
     every_bulletin_has_an_article,
     unmapped_spending_programs,
+    money_outside_articles,
 ]
