@@ -24,9 +24,19 @@ def test_a_group_that_ignores_ctrl_c_is_killed_after_the_grace_period():
     assert not group_alive(process.pid) or _only_zombies(process.pid)
 
 
+# A leader that stops on Ctrl-C as a terminal program does, even when the test runs in the background (where
+# SIGINT arrives ignored); it says when its handler is in place.
+STOPS_ON_CTRL_C = (
+    "import signal, sys, time; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "print('ready', flush=True); time.sleep(600)"
+)
+
+
 def test_a_group_that_stops_on_ctrl_c_is_not_waited_for():
-    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
-    time.sleep(0.5)
+    process = subprocess.Popen(
+        [sys.executable, "-c", STOPS_ON_CTRL_C], start_new_session=True, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline().strip() == "ready"
     began = time.monotonic()
     end_group(process, grace_seconds=30)
     assert time.monotonic() - began < 5 and process.returncode is not None
