@@ -2,6 +2,7 @@
 sources.csv, ingest stores it on dim_bulletin, and a change to it re-resolves the bulletins it names."""
 
 import duckdb
+import pytest
 from builds import build_warehouse
 
 from orchestration import cli
@@ -27,6 +28,7 @@ def test_add_records_the_source_and_refuses_a_bad_date(tmp_path, monkeypatch, ca
     assert "YYYY-MM-DD" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # builds a warehouse twice
 def test_sources_reach_dim_bulletin_and_a_change_re_resolves(tmp_path):
     inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
     inbox.mkdir()
