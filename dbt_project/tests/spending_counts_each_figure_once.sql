@@ -2,7 +2,8 @@
 -- returned are violations:
 --   cell_differs         a cell's own figures are not exactly the figures of its locality, year, period
 --                        and class (a figure of another year or period got in, or one is missing)
---   counted_with_total   a figure counted beside the total it is a part of
+--   counted_with_total   a figure counted beside the total it is a part of (a part passed on to another
+--                        locality counts for that locality, and its total keeps only the rest: allowed)
 --   two_stated_totals    a locality, year and period with more than one stated total
 --   counted_twice        the own cells together hold a figure more than once
 {{ config(meta={'dagster': {'ref': {'name': 'agg_spending_by_locality'}}}) }}
@@ -12,7 +13,7 @@ with counted as (
 ),
 
 expected as (
-    select locality_code, fiscal_year, period, function_code, count(*) as n, sum(amount_yuan) as yuan
+    select locality_code, fiscal_year, period, function_code, count(*) as n, sum(addable_yuan) as yuan
     from counted
     group by all
 ),
@@ -39,6 +40,7 @@ counted_with_total as (
     select 'counted_with_total', part.locality_code, part.fiscal_year, part.period
     from counted as part
     inner join counted as total on part.parent_amount_id = total.amount_id
+    where part.locality_code = total.locality_code
 ),
 
 two_stated_totals as (
