@@ -17,6 +17,7 @@ folder holds an empty placeholder file so that dbt's globs never come up empty.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,8 +25,19 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-YUAN = pa.decimal128(24, 2)
+from orchestration.extract.records import FACT_TABLES
+
 _str, _int, _year, _time, _bool = pa.string(), pa.int64(), pa.int32(), pa.timestamp("us"), pa.bool_()
+
+_ARROW_OF_SQL = {"VARCHAR": _str, "BIGINT": _int, "INTEGER": _year, "BOOLEAN": _bool, "TIMESTAMP": _time}
+
+
+def arrow_type(sql_type: str) -> pa.DataType:
+    """The Parquet column type of a SQL type as declared by the extractor's records."""
+    if decimal := re.fullmatch(r"DECIMAL\((\d+), *(\d+)\)", sql_type):
+        return pa.decimal128(int(decimal[1]), int(decimal[2]))
+    return _ARROW_OF_SQL[sql_type]
+
 
 LEDGER_SCHEMAS: dict[str, pa.Schema] = {
     # One row per file ever seen in the inbox (removed files stay, with removed_at set).
@@ -94,96 +106,14 @@ BATCH_SCHEMAS: dict[str, pa.Schema] = {
             ("run_id", _str),
         ]
     ),
-    "articles": pa.schema(
-        [
-            ("bulletin_id", _str),
-            ("article_no", _int),
-            ("title", _str),
-            ("title_start", _int),
-            ("body_start", _int),
-            ("body_end", _int),
-            ("author_org", _str),
-            ("author_person", _str),
-            ("locality_code", _str),
-            ("locality_stable_code", _str),
-            ("locality_evidence", _str),
-            ("default_year", _year),
-        ]
-    ),
-    "amounts": pa.schema(
-        [
-            ("bulletin_id", _str),
-            ("article_no", _int),
-            ("char_start", _int),
-            ("char_end", _int),
-            ("amount_text", _str),
-            ("amount_yuan", YUAN),
-            ("sentence", _str),
-            ("sentence_start", _int),
-            ("fiscal_year", _year),
-            ("locality_code", _str),
-            ("program_name", _str),
-            ("function_code", _str),
-            ("measure", _str),
-            ("is_total", _bool),
-            ("parent_char_start", _int),
-            # how function_code was decided: "unmapped: …" marks spending no keyword placed
-            ("function_evidence", _str),
-            # records.PERIODS; batches written before periods were extracted lack it (read as NULL)
-            ("period", _str),
-            # a table cell's unit from its header (万元) when amount_text is a bare number
-            ("header_unit", _str),
-            # how locality_code was decided: a recipient named in the figure's clause, or the article's
-            # locality (batches written before it was recorded lack it: read as NULL)
-            ("locality_evidence", _str),
-            # a table cell's row label and column header (NULL outside tables)
-            ("table_row", _str),
-            ("table_column", _str),
-            # stated in a title/headline; the body figure (char_start) it repeats, never counted twice
-            ("in_title", _bool),
-            ("repeats_char_start", _int),
-        ]
-    ),
-    "ratios": pa.schema(
-        [
-            ("bulletin_id", _str),
-            ("article_no", _int),
-            ("char_start", _int),
-            ("char_end", _int),
-            ("percent_text", _str),
-            ("value", pa.decimal128(12, 4)),
-            ("kind", _str),
-            ("of_what", _str),
-            ("sentence", _str),
-            ("fiscal_year", _year),
-            ("locality_code", _str),
-            ("period", _str),
-            ("base", _str),  # what a share is of, or a growth is relative to, where stated
-        ]
-    ),
-    "beneficiaries": pa.schema(
-        [
-            ("bulletin_id", _str),
-            ("article_no", _int),
-            ("char_start", _int),
-            ("char_end", _int),
-            ("count_text", _str),
-            ("value", pa.decimal128(18, 2)),
-            ("unit", _str),
-            ("subject", _str),
-            ("sentence", _str),
-            ("fiscal_year", _year),
-            ("locality_code", _str),
-            ("amount_char_start", _int),
-        ]
-    ),
-    "skipped_spans": pa.schema(
-        [("bulletin_id", _str), ("char_start", _int), ("char_end", _int), ("span_text", _str), ("reason", _str)]
-    ),
+    # The extractor's tables: their columns are declared once, by the records (extract/records.py).
+    **{
+        name: pa.schema([(col, arrow_type(sql_type)) for col, sql_type in table.columns])
+        for name, table in FACT_TABLES.items()
+    },
 }
 # Every batch row records the batch it was written in.
 BATCH_SCHEMAS = {name: schema.append(pa.field("batch_id", _str)) for name, schema in BATCH_SCHEMAS.items()}
-FACT_TABLES = ("articles", "amounts", "ratios", "beneficiaries", "skipped_spans")
 
 REFERENCE_SCHEMAS: dict[str, pa.Schema] = {
     "localities": pa.schema(
@@ -201,6 +131,9 @@ REFERENCE_SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     "function_classes": pa.schema([("function_code", _str), ("function_name", _str)]),
+    # the enumerations of extract/records.py, so that dbt tests and models use the same names
+    "measures": pa.schema([("measure", _str), ("measure_group", _str)]),
+    "periods": pa.schema([("period", _str), ("covers_whole_year", _bool)]),
 }
 
 PLACEHOLDER = "batch-0-placeholder.parquet"

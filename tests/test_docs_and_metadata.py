@@ -5,7 +5,14 @@ import pytest
 import yaml
 
 from orchestration.definitions import defs
-from orchestration.extract.records import PERIODS
+from orchestration.extract.records import (
+    MEASURES,
+    PERIODS,
+    SPENDING_MEASURES,
+    UNKNOWN_PERIOD,
+    measure_rows,
+    period_rows,
+)
 from orchestration.settings import DBT_PROJECT_DIR
 
 LAYER_GROUPS = {"ingest", "reference", "extract", "staging", "intermediate", "marts", "publish", "report"}
@@ -47,18 +54,27 @@ def test_every_model_before_the_marts_is_described(folder):
     assert {p.stem for p in (DBT_PROJECT_DIR / "models" / folder).glob("*.sql")} <= described
 
 
-def test_the_period_vocabulary_of_the_marts_is_the_extractors():
-    expected = [*PERIODS, "unknown"]
+@pytest.mark.parametrize(
+    ("column_name", "enumeration", "at_least"),
+    [("period", "stg_periods", 3), ("measure", "stg_measures", 1)],  # fct_amount, fct_ratio, the roll-up
+)
+def test_every_mart_column_of_an_enumeration_is_held_to_the_extractors_list(column_name, enumeration, at_least):
+    """No mart repeats the list: its values must be rows of the reference table written from records.py."""
     found = 0
     for model in model_docs("marts").values():
         for column in model.get("columns", []):
-            if column["name"] != "period":
+            if column["name"] != column_name:
                 continue
-            tests = [t for t in column.get("data_tests", []) if isinstance(t, dict) and "accepted_values" in t]
-            assert tests, f"{model['name']}.period has an accepted_values test"
-            assert tests[0]["accepted_values"]["arguments"]["values"] == expected, model["name"]
+            tests = [t["relationships"]["arguments"] for t in column.get("data_tests", []) if "relationships" in t]
+            assert {"to": f"ref('{enumeration}')", "field": column_name} in tests, model["name"]
             found += 1
-    assert found >= 3  # fct_amount, fct_ratio, agg_spending_by_locality
+    assert found >= at_least
+
+
+def test_the_enumerations_dbt_reads_are_the_extractors():
+    assert [r["period"] for r in period_rows()] == [*PERIODS, UNKNOWN_PERIOD]
+    assert [r["measure"] for r in measure_rows()] == list(MEASURES)
+    assert {r["measure"] for r in measure_rows() if r["measure_group"] == "spending"} == SPENDING_MEASURES
 
 
 def test_every_asset_and_check_has_a_description_and_a_layer_group():

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 
 from orchestration.extract import amounts as amounts_mod
 from orchestration.extract import beneficiaries as beneficiaries_mod
 from orchestration.extract import percents as percents_mod
 from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
+from orchestration.extract.body import ArticleBody, strip_newlines
 from orchestration.extract.functions import classify_program, inherit_from_totals
 from orchestration.extract.localities import locate_article, resolve_name
 from orchestration.extract.measures import addressed_to_lower_level, measure_in, measure_of, settle_with_totals
@@ -35,7 +35,7 @@ from orchestration.extract.records import (
     SkippedSpan,
 )
 from orchestration.extract.sources import SourceMetadata
-from orchestration.extract.text_units import Span, clause_start, paragraphs, segments, sentences
+from orchestration.extract.text_units import clause_start
 from orchestration.extract.totals import Item, find_totals
 
 
@@ -57,86 +57,7 @@ def _classify(
     return code or None, evidence
 
 
-CUE_LOOKBACK = 400
-
-
-class _Body:
-    """Paragraph / sentence / segment lookup for one article body."""
-
-    def __init__(self, text: str, start: int, end: int) -> None:
-        self.text = text
-        self.paras = paragraphs(text, start, end)
-        self.sents: list[tuple[Span, int]] = []  # (sentence, paragraph index)
-        for pi, p in enumerate(self.paras):
-            for s in sentences(text, p):
-                self.sents.append((s, pi))
-        self._starts = [s.start for s, _ in self.sents]
-        # Asked for every figure, answered per sentence (a sentence holds several figures).
-        self._segments: dict[tuple[int, int], list[Span]] = {}
-        self._earlier: dict[int, list[tuple[int, int]]] = {}
-        self._texts: dict[tuple[int, int], str] = {}
-        self._headings: dict[int, str] = {}  # paragraph index -> nearest heading before it
-        self.headings = years.section_headings(text, start, end)
-
-    def default_year(self, pos: int, article_year: int | None) -> int | None:
-        """Year for a figure at ``pos`` whose sentence and paragraph name none: its section's, else the article's."""
-        section = years.section_year(self.headings, pos)
-        return section if section is not None else article_year
-
-    def heading_before(self, pos: int) -> str:
-        """The nearest section heading before pos's paragraph (a short line that ends no sentence), or ""."""
-        _, pi = self.sentence_at(pos)
-        heading = self._headings.get(pi)
-        if heading is None:
-            heading = ""
-            for p in reversed(self.paras[:pi]):
-                line = self.text[p.start : p.end]
-                if len(line) <= HEADING_MAX_LEN and "\n" not in line and line[-1] not in "。！？；;：:":
-                    heading = line
-                    break
-            self._headings[pi] = heading
-        return heading
-
-    def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
-        """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
-        sent, pi = self.sentence_at(pos)
-        earlier = self._earlier.get(sent.start)
-        if earlier is None:
-            earlier = [(s.start, s.end) for s, p in self.sents if p == pi and s.start < sent.start]
-            self._earlier[sent.start] = earlier
-        return list(earlier)
-
-    def sentence_text(self, sent: Span) -> str:
-        """The sentence's text, one string object per sentence: rows of its figures share it (pickled once)."""
-        key = (sent.start, sent.end)
-        s = self._texts.get(key)
-        if s is None:
-            s = self._texts[key] = self.text[sent.start : sent.end]
-        return s
-
-    def sentence_at(self, pos: int) -> tuple[Span, int]:
-        k = bisect.bisect_right(self._starts, pos) - 1
-        if k < 0:
-            return Span(pos, pos), 0
-        return self.sents[k]
-
-    def segment_at(self, pos: int) -> Span:
-        sent, _ = self.sentence_at(pos)
-        segs = self._segments.get((sent.start, sent.end))
-        if segs is None:
-            segs = self._segments[(sent.start, sent.end)] = segments(self.text, sent)
-        for seg in segs:
-            if seg.start <= pos < seg.end:
-                return seg
-        return sent
-
-
-HEADING_MAX_LEN = 40
-_NL_RE = re.compile(r"\s*\n\s*")
-
-
-def _strip_nl(s: str) -> str:
-    return _NL_RE.sub("", s) if "\n" in s else s
+CUE_LOOKBACK = 400  # characters a year or period cue is looked for before a figure, within its sentence
 
 
 def extract_document(text: str, source: SourceMetadata | None = None) -> Extraction:
@@ -181,7 +102,7 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
                 default_year,
             )
         )
-        body = _Body(text, a.body_start, a.body_end)
+        body = ArticleBody(text, a.body_start, a.body_end)
         lo = bisect.bisect_left(money_starts, a.body_start)
         hi = bisect.bisect_left(money_starts, a.body_end)
         money = [m for m in all_money[lo:hi] if m.end <= a.body_end]
@@ -222,7 +143,7 @@ def _headline_amounts(
     money = [m for m in all_money[lo:hi] if m.end <= article.body_start]
     if not money:
         return []
-    head = _Body(text, article.title_start, article.body_start)
+    head = ArticleBody(text, article.title_start, article.body_start)
     rows = _amounts(text, no, head, money, default_year, frame, article.title)
     title_end = article.title_start + len(article.title)
     body_text_rows = sorted(body_rows, key=lambda r: r.header_unit is not None)  # running text before table cells
@@ -252,7 +173,7 @@ def _link_table_totals_to_prose(rows: list[Amount], cells: dict[int, tables.Tabl
 def _amounts(
     text: str,
     no: int,
-    body: _Body,
+    body: ArticleBody,
     money: list,
     default_year: int | None,
     frame: str | None = None,
@@ -284,12 +205,12 @@ def _amounts(
         cue_start = max(sent.start, m.start - CUE_LOOKBACK)
         year = years.amount_year(text, cue_start, m.start, m.end, body.default_year(m.start, default_year), earlier)
         sentence, sentence_start = body.sentence_text(sent), sent.start
-        figure_clause = _strip_nl(text[max(prev_end, cl) : aft_end])
+        figure_clause = strip_newlines(text[max(prev_end, cl) : aft_end])
         paragraph = body.paras[pi]
         contexts.append(
             (
                 ("clause", figure_clause),
-                ("segment", _strip_nl(text[seg.start : seg.end])),
+                ("segment", strip_newlines(text[seg.start : seg.end])),
                 ("paragraph", text[paragraph.start : paragraph.end]),
                 ("title", title),
             )
@@ -320,7 +241,7 @@ def _amounts(
                 sent.start,
                 sent.end,
                 pi,
-                _strip_nl(text[w1 : m.start]),
+                strip_newlines(text[w1 : m.start]),
                 measure,
                 table=cell is not None,
             )
@@ -419,7 +340,7 @@ def _table_totals(items: list[Item], cells: list[tables.TableCell | None]) -> No
 def _ratios(
     text: str,
     no: int,
-    body: _Body,
+    body: ArticleBody,
     start: int,
     end: int,
     default_year: int | None,
@@ -431,7 +352,7 @@ def _ratios(
         sent, _ = body.sentence_at(p.start)
         seg = body.segment_at(p.start)
         cl = clause_start(text, seg.start, p.start)
-        before = _strip_nl(text[cl : p.start])
+        before = strip_newlines(text[cl : p.start])
         after = text[p.end : p.end + 16]
         kind = percents_mod.classify(before, after)
         earlier = body.earlier_in_paragraph(p.start)
@@ -440,13 +361,14 @@ def _ratios(
             year = None  # a limit holds across years unless its sentence dates it
         period = periods.period_of(text, sent.start, p.start, earlier, frame, percent=True)
         in_sentence = [a for a in amounts or [] if sent.start <= a.char_start < p.start]
-        base = percents_mod.base_of(kind, before, _strip_nl(text[sent.start : p.start]), period, in_sentence)
+        base = percents_mod.base_of(kind, before, strip_newlines(text[sent.start : p.start]), period, in_sentence)
         subject = None
         earlier_clauses = [a for a in in_sentence if a.char_start < cl]
         if earlier_clauses:  # what the clause of the nearest amount in an earlier clause names before it
             nearest = earlier_clauses[-1].char_start
-            subject = percents_mod.subject_before(_strip_nl(text[clause_start(text, seg.start, nearest) : nearest]))
-        of_what = percents_mod.describe_percent(before, _strip_nl(after), subject)
+            nearest_clause = text[clause_start(text, seg.start, nearest) : nearest]
+            subject = percents_mod.subject_before(strip_newlines(nearest_clause))
+        of_what = percents_mod.describe_percent(before, strip_newlines(after), subject)
         out.append(
             Ratio(no, p.start, p.end, p.text, p.value, kind, of_what, body.sentence_text(sent), year, period, base)
         )
@@ -454,7 +376,7 @@ def _ratios(
 
 
 def _beneficiaries(
-    text: str, no: int, body: _Body, start: int, end: int, default_year: int | None, amounts: list[Amount]
+    text: str, no: int, body: ArticleBody, start: int, end: int, default_year: int | None, amounts: list[Amount]
 ) -> list[Beneficiary]:
     out = []
     linkable = [a for a in amounts if a.measure not in RATE_MEASURES]

@@ -1,15 +1,34 @@
-"""Row types of the extraction staging tables.
+"""Row types of the extraction staging tables, and the one declaration of their columns.
 
 Every fact carries character offsets (Python ``str`` indices) into the decoded bulletin text, so
 that ``text[char_start:char_end]`` is exactly the annotated string. These dataclasses are the
 contract between the pure extractor (this package) and the Dagster assets that write them to
-Parquet; the column names are the ones the dbt sources read.
+Parquet: ``FACT_TABLES`` below derives each staging table's columns and SQL types from them, and
+the Parquet schemas (``orchestration/staging.py``) and the worker's row tuples
+(``orchestration/extraction/parallel.py``) are built from it; the dbt staging models read the same
+names (a test holds them to it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any
+
+# SQL types of staged columns whose Python annotation does not say enough (years, decimal precision).
+YEAR = "INTEGER"
+YUAN = "DECIMAL(24, 2)"
+_SQL_TYPE_OF_ANNOTATION = {"str": "VARCHAR", "int": "BIGINT", "bool": "BOOLEAN"}
+
+
+def column(sql_type: str, **kwargs: Any) -> Any:
+    """A record field staged with an explicit SQL type (``field`` arguments pass through)."""
+    return field(metadata={"sql_type": sql_type}, **kwargs)
+
+
+def not_staged(**kwargs: Any) -> Any:
+    """A record field that is not a staging column as such (the writer derives columns from it)."""
+    return field(metadata={"staged": False}, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -34,9 +53,9 @@ class Article:
     body_end: int
     author_org: str | None
     author_person: str | None
-    locality: Locality | None
+    locality: Locality | None = not_staged()  # staged as locality_code and locality_stable_code
     locality_evidence: str  # how the locality was decided, e.g. "title short name 江苏东台"
-    default_year: int | None  # year the article is about when a sentence does not say
+    default_year: int | None = column(YEAR)  # year the article is about when a sentence does not say
 
 
 @dataclass
@@ -45,14 +64,13 @@ class Amount:
     char_start: int
     char_end: int
     amount_text: str  # number plus unit exactly as written
-    amount_yuan: Decimal
+    amount_yuan: Decimal = column(YUAN)
     sentence: str
     sentence_start: int
-    fiscal_year: int | None
+    fiscal_year: int | None = column(YEAR)
     program_name: str | None
     function_code: str | None  # 类-level code of 支出功能分类, None when not one area's spending
-    # allocation|expenditure|investment|transfer_in|revenue|procurement|saving|financing|threshold|per_capita|other
-    measure: str
+    measure: str  # one of MEASURES
     is_total: bool = False
     parent_char_start: int | None = None  # char_start of the total this amount is part of
     period: str = "full_year"  # one of PERIODS: what part of the fiscal year the figure covers
@@ -79,11 +97,11 @@ class Ratio:
     char_start: int
     char_end: int
     percent_text: str
-    value: Decimal
+    value: Decimal = column("DECIMAL(12, 4)")
     kind: str  # share|growth|rate|other
     of_what: str | None
     sentence: str
-    fiscal_year: int | None
+    fiscal_year: int | None = column(YEAR)
     period: str = "full_year"  # one of PERIODS, as for amounts
     # the whole a share is part of (一般公共预算支出), the reference of a growth (上年, 上年同期) or the
     # denominator of a rate (年初预算, 调整预算, 直达资金); None when the text does not say
@@ -98,11 +116,11 @@ class Beneficiary:
     char_start: int
     char_end: int
     count_text: str  # number plus counting unit exactly as written, e.g. 1.43万人次, 26731户
-    value: Decimal  # the count (1.43万人次 -> 14300)
+    value: Decimal = column("DECIMAL(18, 2)")  # the count (1.43万人次 -> 14300)
     unit: str  # counting unit: one of BENEFICIARY_UNITS (人, 人次, 户, 名, 个, 家, 所 …)
     subject: str | None  # who or what is counted, e.g. 村民, 困难群众, 企业
     sentence: str
-    fiscal_year: int | None
+    fiscal_year: int | None = column(YEAR)
     amount_char_start: int | None = None  # char_start of the amount it belongs to (same sentence)
 
 
@@ -123,6 +141,50 @@ class Extraction:
     ratios: list[Ratio] = field(default_factory=list)
     beneficiaries: list[Beneficiary] = field(default_factory=list)
     skipped: list[SkippedSpan] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FactTable:
+    """One extraction staging table: ``bulletin_id``, the columns its writer computes from the
+    extraction (an article's locality codes, a ratio's locality in its year), then its record's fields."""
+
+    record: type
+    computed: tuple[tuple[str, str], ...] = ()  # (column, SQL type)
+
+    @property
+    def record_fields(self) -> tuple[str, ...]:
+        """The record attributes that are staged as columns of the same name, in declaration order."""
+        return tuple(f.name for f in fields(self.record) if f.metadata.get("staged", True))
+
+    @property
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        """Every column with its SQL type, in row order."""
+        staged = [f for f in fields(self.record) if f.metadata.get("staged", True)]
+        return (("bulletin_id", "VARCHAR"), *self.computed, *((f.name, _sql_type(f)) for f in staged))
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+
+def _sql_type(record_field: Any) -> str:
+    if "sql_type" in record_field.metadata:
+        return record_field.metadata["sql_type"]
+    base = str(record_field.type).split("|")[0].strip()  # "int | None" -> int: every column is nullable
+    try:
+        return _SQL_TYPE_OF_ANNOTATION[base]
+    except KeyError:
+        raise TypeError(f"{record_field.name}: give the SQL type of a {base} column with column()") from None
+
+
+_LOCALITY_CODE = ("locality_code", "VARCHAR")  # the unit as valid in the fact's own year
+FACT_TABLES: dict[str, FactTable] = {
+    "articles": FactTable(Article, computed=(_LOCALITY_CODE, ("locality_stable_code", "VARCHAR"))),
+    "amounts": FactTable(Amount),  # an amount decides its own locality (its recipient's)
+    "ratios": FactTable(Ratio, computed=(_LOCALITY_CODE,)),
+    "beneficiaries": FactTable(Beneficiary, computed=(_LOCALITY_CODE,)),
+    "skipped_spans": FactTable(SkippedSpan),
+}
 
 
 MEASURES = (
@@ -162,4 +224,17 @@ QUARTERS_AND_HALVES = ("q1", "q2", "q3", "q4", "h1", "h2")
 PERIODS = ("full_year", "plan", *(f"ytd_m{m:02d}" for m in range(1, 12)), "ytd", *QUARTERS_AND_HALVES, "multi_year")
 # A figure of one of these periods covers a whole year (or several); every other period is a part of one.
 WHOLE_YEAR_PERIODS = frozenset({"full_year", "plan", "multi_year"})
+UNKNOWN_PERIOD = "unknown"  # facts staged before periods were extracted: said so, never guessed
+
+
+def measure_rows() -> list[dict]:
+    """The measures as the warehouse's reference rows, with their group ("other" when in none)."""
+    return [{"measure": m, "measure_group": MEASURE_GROUPS.get(m, "other")} for m in MEASURES]
+
+
+def period_rows() -> list[dict]:
+    """The periods as the warehouse's reference rows, with whether a figure of it covers a whole year."""
+    return [{"period": p, "covers_whole_year": p in WHOLE_YEAR_PERIODS} for p in (*PERIODS, UNKNOWN_PERIOD)]
+
+
 BENEFICIARY_UNITS = ("人次", "人", "名", "户", "家", "个", "所", "位", "座")

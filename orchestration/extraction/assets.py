@@ -10,6 +10,7 @@ import dagster as dg
 
 from orchestration.extract.functions import function_class_rows
 from orchestration.extract.gazetteer import Gazetteer
+from orchestration.extract.records import measure_rows, period_rows
 from orchestration.extract.sources import from_ledger, source_digest
 from orchestration.extract.version import extractor_version
 from orchestration.extraction.parallel import ROW_COLUMNS, extract_many
@@ -150,6 +151,12 @@ PREVIEW_ROWS = 5
             description="类-level codes of China's government expenditure functional classification (支出功能分类).",
             kinds={"python", "parquet"},
         ),
+        dg.AssetSpec(
+            "measures_and_periods",
+            description="The measures (allocation, expenditure …, with their groups) and periods (full_year, "
+            "ytd_m10 …) the extractor assigns: the one enumeration dbt's models and tests use.",
+            kinds={"python", "parquet"},
+        ),
     ],
     group_name="reference",
 )
@@ -159,3 +166,8 @@ def reference_tables(warehouse: WarehouseResource):
     n_classes = store.write_reference("function_classes", function_class_rows())
     yield dg.MaterializeResult(asset_key="locality_reference", metadata={"dagster/row_count": n_localities})
     yield dg.MaterializeResult(asset_key="function_classification", metadata={"dagster/row_count": n_classes})
+    n_measures = store.write_reference("measures", measure_rows())
+    n_periods = store.write_reference("periods", period_rows())
+    yield dg.MaterializeResult(
+        asset_key="measures_and_periods", metadata={"measures": n_measures, "periods": n_periods}
+    )

@@ -15,7 +15,7 @@ from operator import attrgetter
 
 from orchestration.extract.document import extract_document
 from orchestration.extract.gazetteer import Gazetteer
-from orchestration.extract.records import Extraction
+from orchestration.extract.records import FACT_TABLES, Extraction
 from orchestration.extract.sources import SourceMetadata
 
 # Below this many bulletins, worker start-up (jieba and the gazetteer load in each) costs more than it saves.
@@ -23,28 +23,13 @@ MIN_BULLETINS_FOR_POOL = 40
 CHUNK = 20  # bulletins per task: enough to amortise pickling, small enough to balance the cores
 
 
-# Rows travel from the workers as tuples in these column orders (the staging schema's names): tuples pickle
-# and load faster than dicts or dataclasses. The columns after the computed ones are record attributes.
-_ARTICLE_ATTRS = ("article_no", "title", "title_start", "body_start", "body_end", "author_org", "author_person",
-                  "locality_evidence", "default_year")  # fmt: skip
-_AMOUNT_ATTRS = ("article_no", "char_start", "char_end", "amount_text", "amount_yuan", "sentence", "sentence_start",
-                 "fiscal_year", "program_name", "function_code", "measure", "is_total", "parent_char_start",
-                 "function_evidence", "period", "header_unit", "locality_evidence", "table_row", "table_column",
-                 "in_title", "repeats_char_start")  # fmt: skip
-_RATIO_ATTRS = ("article_no", "char_start", "char_end", "percent_text", "value", "kind", "of_what", "sentence",
-                "fiscal_year", "period", "base")  # fmt: skip
-_BENEFICIARY_ATTRS = ("article_no", "char_start", "char_end", "count_text", "value", "unit", "subject", "sentence",
-                      "fiscal_year", "amount_char_start")  # fmt: skip
-_SKIPPED_ATTRS = ("char_start", "char_end", "span_text", "reason")
-ROW_COLUMNS: dict[str, tuple[str, ...]] = {
-    "articles": ("bulletin_id", "locality_code", "locality_stable_code", *_ARTICLE_ATTRS),
-    "amounts": ("bulletin_id", "locality_code", *_AMOUNT_ATTRS),  # the amount's own locality (its recipient's)
-    "ratios": ("bulletin_id", "locality_code", *_RATIO_ATTRS),
-    "beneficiaries": ("bulletin_id", "locality_code", *_BENEFICIARY_ATTRS),
-    "skipped_spans": ("bulletin_id", *_SKIPPED_ATTRS),
-}
+# Rows travel from the workers as tuples in the order of each table's declared columns (records.FACT_TABLES):
+# tuples pickle and load faster than dicts or dataclasses. bulletin_id and the computed columns come first,
+# then the record's own attributes.
+ROW_COLUMNS: dict[str, tuple[str, ...]] = {name: table.column_names for name, table in FACT_TABLES.items()}
 _get_article, _get_amount, _get_ratio, _get_beneficiary, _get_skipped = (
-    attrgetter(*attrs) for attrs in (_ARTICLE_ATTRS, _AMOUNT_ATTRS, _RATIO_ATTRS, _BENEFICIARY_ATTRS, _SKIPPED_ATTRS)
+    attrgetter(*FACT_TABLES[name].record_fields)
+    for name in ("articles", "amounts", "ratios", "beneficiaries", "skipped_spans")
 )
 
 
@@ -73,7 +58,7 @@ def extraction_rows(bulletin_id: str, extraction: Extraction) -> dict[str, list[
             for a in extraction.articles
         ],
         "amounts": [
-            (bulletin_id, m.locality_code, *_get_amount(m)) for m in extraction.amounts
+            (bulletin_id, *_get_amount(m)) for m in extraction.amounts
         ],
         "ratios": [
             (bulletin_id, locality_code(r.article_no, r.fiscal_year), *_get_ratio(r)) for r in extraction.ratios

@@ -17,7 +17,11 @@
 -- A figure of no single class may cover the class figures beside it without being linked to them, so
 -- the two are never summed: the widest such figure of a locality, year and period is its stated total,
 -- unless a class figure of the same scope is larger (then it cannot be a total of that spending).
-with amounts as (
+with spending_measures as (
+    select measure from {{ ref('stg_measures') }} where measure_group = 'spending'
+),
+
+amounts as (
     select amounts.*
     from {{ ref('int_amounts_identified') }} as amounts
     inner join {{ ref('int_current_bulletins') }} as bulletins on amounts.bulletin_id = bulletins.bulletin_id
@@ -28,7 +32,7 @@ with amounts as (
 articles_with_prose_spending as (
     select distinct article_id
     from amounts
-    where measure in ('allocation', 'expenditure') and table_row is null
+    where measure in (select measure from spending_measures) and table_row is null
 ),
 
 -- Parts of a spending total that go to a named unit other than the total's own locality.
@@ -38,8 +42,8 @@ passed_on as (
     inner join amounts as total on part.parent_amount_id = total.amount_id
     where part.locality_code <> total.locality_code
         and total.parent_amount_id is null
-        and part.measure in ('allocation', 'expenditure')
-        and total.measure in ('allocation', 'expenditure')
+        and part.measure in (select measure from spending_measures)
+        and total.measure in (select measure from spending_measures)
 ),
 
 passed_per_total as (
@@ -53,7 +57,7 @@ excluded as (
         amounts.*,
         cast(amounts.amount_yuan - coalesce(passed_per_total.passed_yuan, 0) as decimal(24, 2)) as addable_yuan,
         case
-            when coalesce(measure, 'other') not in ('allocation', 'expenditure')
+            when measure is null or measure not in (select measure from spending_measures)
                 then 'not spending: measure ' || coalesce(measure, 'unknown')
             when parent_amount_id is not null and amounts.amount_id not in (select amount_id from passed_on)
                 then 'part of the total ' || parent_amount_id || ': counted within it, never beside it'

@@ -1,0 +1,93 @@
+"""Paragraph, sentence and segment lookup for one article body, cached per sentence.
+
+Every figure asks for its sentence, its segment, the sentences before it in its paragraph and the
+nearest section heading; a sentence holds several figures, so the answers are computed once per
+sentence or paragraph.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from orchestration.extract import years
+from orchestration.extract.text_units import Span, paragraphs, segments, sentences
+
+HEADING_MAX_LEN = 40  # a section heading is a short line that ends no sentence
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+class ArticleBody:
+    """Paragraph / sentence / segment lookup for one article body."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.paras = paragraphs(text, start, end)
+        self.sents: list[tuple[Span, int]] = []  # (sentence, paragraph index)
+        for pi, p in enumerate(self.paras):
+            for s in sentences(text, p):
+                self.sents.append((s, pi))
+        self._starts = [s.start for s, _ in self.sents]
+        # Asked for every figure, answered per sentence (a sentence holds several figures).
+        self._segments: dict[tuple[int, int], list[Span]] = {}
+        self._earlier: dict[int, list[tuple[int, int]]] = {}
+        self._texts: dict[tuple[int, int], str] = {}
+        self._headings: dict[int, str] = {}  # paragraph index -> nearest heading before it
+        self.headings = years.section_headings(text, start, end)
+
+    def default_year(self, pos: int, article_year: int | None) -> int | None:
+        """Year for a figure at ``pos`` whose sentence and paragraph name none: its section's, else the article's."""
+        section = years.section_year(self.headings, pos)
+        return section if section is not None else article_year
+
+    def heading_before(self, pos: int) -> str:
+        """The nearest section heading before pos's paragraph (a short line that ends no sentence), or ""."""
+        _, pi = self.sentence_at(pos)
+        heading = self._headings.get(pi)
+        if heading is None:
+            heading = ""
+            for p in reversed(self.paras[:pi]):
+                line = self.text[p.start : p.end]
+                if len(line) <= HEADING_MAX_LEN and "\n" not in line and line[-1] not in "。！？；;：:":
+                    heading = line
+                    break
+            self._headings[pi] = heading
+        return heading
+
+    def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
+        """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
+        sent, pi = self.sentence_at(pos)
+        earlier = self._earlier.get(sent.start)
+        if earlier is None:
+            earlier = [(s.start, s.end) for s, p in self.sents if p == pi and s.start < sent.start]
+            self._earlier[sent.start] = earlier
+        return list(earlier)
+
+    def sentence_text(self, sent: Span) -> str:
+        """The sentence's text, one string object per sentence: rows of its figures share it (pickled once)."""
+        key = (sent.start, sent.end)
+        s = self._texts.get(key)
+        if s is None:
+            s = self._texts[key] = self.text[sent.start : sent.end]
+        return s
+
+    def sentence_at(self, pos: int) -> tuple[Span, int]:
+        k = bisect.bisect_right(self._starts, pos) - 1
+        if k < 0:
+            return Span(pos, pos), 0
+        return self.sents[k]
+
+    def segment_at(self, pos: int) -> Span:
+        sent, _ = self.sentence_at(pos)
+        segs = self._segments.get((sent.start, sent.end))
+        if segs is None:
+            segs = self._segments[(sent.start, sent.end)] = segments(self.text, sent)
+        for seg in segs:
+            if seg.start <= pos < seg.end:
+                return seg
+        return sent
+
+
+def strip_newlines(s: str) -> str:
+    """The text with its line breaks (and the spaces around them) removed: a clause wrapped over lines."""
+    return _NEWLINES.sub("", s) if "\n" in s else s
