@@ -34,12 +34,13 @@ import argparse
 import csv
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from orchestration.extract.document import extract_document
-from orchestration.extract.records import MEASURE_GROUPS, Amount, Article, Extraction, Locality
+from orchestration.extract.records import MEASURE_GROUPS, Amount, Article, Beneficiary, Extraction, Locality, Ratio
 from orchestration.extract.sources import SOURCES_FILE, read_sources
 
 # year of the codes in a gold ``adcode`` column (a renamed unit is compared through its history)
@@ -463,79 +464,96 @@ def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm:
                     if (doc, "year") in unknowable:
                         report.unknowable_year.add(ok)
 
-    # percentages
     for doc in docs:
-        ex = extractions[doc]
-        gold = {(int(r["start"]), int(r["end"])): r for r in g_percents if r["doc"] == doc}
-        pred = {(x.char_start, x.char_end): x for x in ex.ratios}
-        for key, r in sorted(gold.items()):
-            x = pred.get(key)
-            if x is None:
-                report.percents.fn += 1
-                report.misses.append(f"{doc} percent FN {key} {r['percent_text']}")
-                continue
-            report.percents.tp += 1
-            ok = x.kind == r["kind"]
-            report.percent_kind.add(ok)
-            if not ok:
-                report.misses.append(f"{doc} {key[0]} {r['percent_text']} kind: gold {r['kind']} pred {x.kind}")
-            ok = _opt_int(r["year"]) == x.fiscal_year
-            report.percent_year.add(ok)
-            if not ok:
-                report.misses.append(
-                    f"{doc} {key[0]} {r['percent_text']} year: gold {r['year']!r} pred {_fmt(x.fiscal_year)!r}"
-                )
-            if "percent_period" in report.optional:
-                ok = r["period"] == x.period
-                report.percent_period.add(ok)
-                if not ok:
-                    report.misses.append(
-                        f"{doc} {key[0]} {r['percent_text']} period: gold {r['period']} pred {x.period}"
-                    )
-            if "base" in report.optional:
-                ok = _loose(r["base"], x.base)
-                report.percent_base.add(ok)
-                if not ok:
-                    report.misses.append(f"{doc} {key[0]} {r['percent_text']} base: gold {r['base']!r} pred {x.base!r}")
-        for key, x in sorted(pred.items()):
-            if key not in gold:
-                report.percents.fp += 1
-                report.misses.append(f"{doc} percent FP {key} {x.percent_text}")
-
-    # beneficiary counts
+        _score_spans(
+            report,
+            doc,
+            [r for r in g_percents if r["doc"] == doc],
+            extractions[doc].ratios,
+            report.percents,
+            "percent",
+            "percent_text",
+            _percent_fields(report),
+        )
     for doc in docs if "beneficiaries" in report.optional else ():
-        ex = extractions[doc]
-        gold = {(int(r["start"]), int(r["end"])): r for r in g_benefs if r["doc"] == doc}
-        pred = {(b.char_start, b.char_end): b for b in ex.beneficiaries}
-        for key, r in sorted(gold.items()):
-            b = pred.get(key)
-            if b is None:
-                report.beneficiaries.fn += 1
-                report.misses.append(f"{doc} count FN {key} {r['count_text']}")
-                continue
-            report.beneficiaries.tp += 1
-            where = f"{doc} {key[0]} {r['count_text']}"
-            checks = [
-                ("value", report.beneficiary_value, r["value"], b.value, Decimal(r["value"]) == b.value),
-                ("unit", report.beneficiary_unit, r["unit"], b.unit, r["unit"] == b.unit),
-                ("subject", report.beneficiary_subject, r["subject"], b.subject, _loose(r["subject"], b.subject)),
-                (
-                    "amount",
-                    report.beneficiary_amount,
-                    r["amount_start"],
-                    b.amount_char_start,
-                    _opt_int(r["amount_start"]) == b.amount_char_start,
-                ),
-            ]
-            for name, acc, g, p, ok in checks:
-                acc.add(ok)
-                if not ok:
-                    report.misses.append(f"{where} {name}: gold {g!r} pred {_fmt(p)!r}")
-        for key, b in sorted(pred.items()):
-            if key not in gold:
-                report.beneficiaries.fp += 1
-                report.misses.append(f"{doc} count FP {key} {b.count_text}")
+        _score_spans(
+            report,
+            doc,
+            [r for r in g_benefs if r["doc"] == doc],
+            extractions[doc].beneficiaries,
+            report.beneficiaries,
+            "count",
+            "count_text",
+            _beneficiary_fields(report),
+        )
     return report
+
+
+# Fields of a span fact compared with gold: (name, accuracy counter, gold value, predicted value, equal?).
+FieldComparison = tuple[str, Acc, object, object, bool]
+
+
+def _score_spans(
+    report: Report,
+    doc: str,
+    gold_rows: list[dict],
+    predicted: list,
+    found: PRF,
+    label: str,
+    text_key: str,
+    compare: Callable[[dict, object], list[FieldComparison]],
+) -> None:
+    """Facts matched on their exact span: found/missed/spurious into ``found``, then each matched pair's fields."""
+    gold = {(int(r["start"]), int(r["end"])): r for r in gold_rows}
+    pred = {(x.char_start, x.char_end): x for x in predicted}
+    for key, r in sorted(gold.items()):
+        x = pred.get(key)
+        if x is None:
+            found.fn += 1
+            report.misses.append(f"{doc} {label} FN {key} {r[text_key]}")
+            continue
+        found.tp += 1
+        for name, acc, g, p, ok in compare(r, x):
+            acc.add(ok)
+            if not ok:
+                report.misses.append(f"{doc} {key[0]} {r[text_key]} {name}: gold {g!r} pred {_fmt(p)!r}")
+    for key, x in sorted(pred.items()):
+        if key not in gold:
+            found.fp += 1
+            report.misses.append(f"{doc} {label} FP {key} {getattr(x, text_key)}")
+
+
+def _percent_fields(report: Report) -> Callable[[dict, Ratio], list[FieldComparison]]:
+    def compare(r: dict, x: Ratio) -> list[FieldComparison]:
+        fields: list[FieldComparison] = [
+            ("kind", report.percent_kind, r["kind"], x.kind, x.kind == r["kind"]),
+            ("year", report.percent_year, r["year"], x.fiscal_year, _opt_int(r["year"]) == x.fiscal_year),
+        ]
+        if "percent_period" in report.optional:
+            fields.append(("period", report.percent_period, r["period"], x.period, r["period"] == x.period))
+        if "base" in report.optional:
+            fields.append(("base", report.percent_base, r["base"], x.base, _loose(r["base"], x.base)))
+        return fields
+
+    return compare
+
+
+def _beneficiary_fields(report: Report) -> Callable[[dict, Beneficiary], list[FieldComparison]]:
+    def compare(r: dict, b: Beneficiary) -> list[FieldComparison]:
+        return [
+            ("value", report.beneficiary_value, r["value"], b.value, Decimal(r["value"]) == b.value),
+            ("unit", report.beneficiary_unit, r["unit"], b.unit, r["unit"] == b.unit),
+            ("subject", report.beneficiary_subject, r["subject"], b.subject, _loose(r["subject"], b.subject)),
+            (
+                "amount",
+                report.beneficiary_amount,
+                r["amount_start"],
+                b.amount_char_start,
+                _opt_int(r["amount_start"]) == b.amount_char_start,
+            ),
+        ]
+
+    return compare
 
 
 def main(argv: list[str] | None = None) -> int:
