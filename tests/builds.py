@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.definitions import ALL_ASSETS
+from orchestration.extraction import parallel as extract_parallel
 from orchestration.resources import WarehouseResource, warehouse_resources
 from orchestration.warehouse.checks import warehouse_checks
 
@@ -27,3 +28,15 @@ def build_warehouse(
             raise_on_error=raise_on_error,
             instance=instance,
         )
+
+
+def extractor_failing_on(monkeypatch, marker: str) -> None:
+    """Make the extractor raise on every text that contains ``marker`` (a simulated extractor bug)."""
+    real_extract = extract_parallel.extract_document
+
+    def extract_or_fail(text, source=None):
+        if marker in text:
+            raise RuntimeError("simulated extractor bug")
+        return real_extract(text, source)
+
+    monkeypatch.setattr(extract_parallel, "extract_document", extract_or_fail)

@@ -4,10 +4,9 @@ import codecs
 
 import duckdb
 import pytest
-from builds import build_warehouse
+from builds import build_warehouse, extractor_failing_on
 from conftest import SEEDS_DIR, copy_seeds
 
-import orchestration.extraction.parallel as extract_parallel
 import orchestration.warehouse.checks as checks
 
 pytestmark = pytest.mark.slow  # materializes the asset graph and runs dbt
@@ -85,14 +84,7 @@ def test_bad_input_ends_as_rows_with_a_status_and_reason(seed_build, inbox, tmp_
     (inbox / "breaks the extractor.txt").write_text("某县财政局：拨付专项资金100万元。触发故障", encoding="utf-8")
     (inbox / "crlf 全角.txt").write_bytes("河南兰考：2021年，县财政安排资金１２０万元。\r\n".encode())
 
-    real_extract = extract_parallel.extract_document
-
-    def extract_or_fail(text, source=None):
-        if "触发故障" in text:
-            raise RuntimeError("simulated extractor bug")
-        return real_extract(text, source)
-
-    monkeypatch.setattr(extract_parallel, "extract_document", extract_or_fail)
+    extractor_failing_on(monkeypatch, "触发故障")
     result = build_warehouse(inbox, tmp_path / "warehouse")
     assert result.success
     database = tmp_path / "warehouse" / "warehouse.duckdb"
