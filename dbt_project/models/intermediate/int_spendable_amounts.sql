@@ -19,7 +19,7 @@
 -- unless a class figure of the same scope is larger (then it cannot be a total of that spending).
 with amounts as (
     select amounts.*
-    from {{ ref('int_amounts_identified') }} as amounts
+    from {{ ref('int_amounts_reviewed') }} as amounts
     inner join {{ ref('int_current_bulletins') }} as bulletins on amounts.bulletin_id = bulletins.bulletin_id
 ),
 
