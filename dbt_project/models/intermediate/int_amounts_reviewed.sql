@@ -105,7 +105,7 @@ reviewed as (
         ),
         decisions.amount_id is not null as is_reviewed,
         decisions.changed_fields as reviewed_fields,
-        case when decisions.amount_id is not null and not amounts.is_added then
+        case when decisions.changed_fields is not null and not amounts.is_added then
             '{' || concat_ws(', ',
                 {% for field in fields %}
                 case when decisions.has_{{ field }}
