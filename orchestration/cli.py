@@ -526,7 +526,7 @@ def read_key(stream=None) -> str:
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)
+        tty.setcbreak(fd, termios.TCSANOW)  # TCSAFLUSH would drop a key pressed before the prompt
         return stream.read(1)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
@@ -545,7 +545,7 @@ def cmd_review(args: argparse.Namespace, console: Console) -> int:
     for number, a in enumerate(queue, start=1):
         console.rule(f"{number}/{len(queue)}  {a['amount_id']}  ({queue_reason(a)})")
         _show_for_review(console, a)
-        console.print(REVIEW_KEYS)
+        console.print(escape(REVIEW_KEYS))
         key = read_key().lower()
         if key == "q":
             break
