@@ -126,7 +126,8 @@ def export_gold(con: duckdb.DuckDBPyConnection, out_dir: Path) -> tuple[int, int
     Every figure of such a bulletin is a row with the warehouse's values, i.e. the extractor's output with
     the analysts' corrections over it: a span judged not to be a figure is absent, one added by span is
     present, a corrected field has the analyst's value. The ``note`` column says which rows an analyst
-    reviewed (the others stand as extracted). Returns (bulletins, reviewed figures)."""
+    reviewed (the others stand as extracted, as do the articles and percentages). Returns (bulletins,
+    reviewed figures)."""
     bulletins = con.execute(
         """
         select b.bulletin_id, b.source_file, b.bulletin_text from dim_bulletin b
@@ -158,6 +159,15 @@ def export_gold(con: duckdb.DuckDBPyConnection, out_dir: Path) -> tuple[int, int
         """,
         [ids],
     ).fetchall()
+    # Percentages are not reviewed: they stand as extracted, so they neither help nor hurt a score.
+    percents = con.execute(
+        """
+        select source_file, article_no, char_start, char_end, percent_text, ratio_value, kind, of_what,
+               fiscal_year, locality_code
+        from fct_ratio where list_contains(?, bulletin_id) order by source_file, char_start
+        """,
+        [ids],
+    ).fetchall()
     texts = out_dir / "texts"
     texts.mkdir(parents=True, exist_ok=True)
     for _, source_file, text in bulletins:
@@ -166,7 +176,7 @@ def export_gold(con: duckdb.DuckDBPyConnection, out_dir: Path) -> tuple[int, int
     gold_amounts = [_gold_amount(row[:-1]) for row in amounts]
     _write_csv(out_dir / "amounts.csv", GOLD_AMOUNT_COLUMNS, gold_amounts)
     _write_csv(out_dir / "articles.csv", GOLD_ARTICLE_COLUMNS, [_blank_nulls(a) for a in articles])
-    _write_csv(out_dir / "percents.csv", GOLD_PERCENT_COLUMNS, [])
+    _write_csv(out_dir / "percents.csv", GOLD_PERCENT_COLUMNS, [_blank_nulls(p) for p in percents])
     return len(bulletins), sum(1 for row in amounts if row[-1])
 
 
