@@ -541,6 +541,10 @@ def cmd_review(args: argparse.Namespace, console: Console) -> int:
         cursor = con.execute(REVIEW_QUEUE_SQL)
         names = [d[0] for d in cursor.description]
         queue = [dict(zip(names, row, strict=True)) for row in cursor.fetchmany(args.limit)]
+        held = [row for row in set_aside(con) if row[1] == "held"]
+    if held:
+        # Their figures are not in the marts (so not in the queue): what failed is worth a look first.
+        console.print(render_table(["file", "status", "reason"], held, title="Held back by a check (not in the queue)"))
     decided = 0
     for number, a in enumerate(queue, start=1):
         console.rule(f"{number}/{len(queue)}  {a['amount_id']}  ({queue_reason(a)})")
