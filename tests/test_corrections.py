@@ -132,3 +132,21 @@ def test_the_file_sits_in_the_inbox_unless_corrections_file_names_another(tmp_pa
     assert corrections_path(tmp_path) == tmp_path / "corrections.csv"
     monkeypatch.setenv("CORRECTIONS_FILE", str(tmp_path / "review" / "decisions.csv"))
     assert corrections_path(tmp_path) == tmp_path / "review" / "decisions.csv"
+
+
+def test_editing_the_corrections_judges_held_bulletins_again(tmp_path):
+    from orchestration.staging import StagingStore
+    from orchestration.warehouse.holds import HoldLedger, judged_version
+
+    store = StagingStore(tmp_path)
+    store.ensure_layout()
+    without = judged_version(store)
+    path = tmp_path / "corrections.csv"
+    append_corrections(path, [_correction("fiscal_year", "2021")])
+    store.write_ledger("corrections", ledger_rows(read_corrections(path)))
+    assert judged_version(store) != without
+    store.write_ledger("holds", [{"bulletin_id": BULLETIN, "checks_version": judged_version(store)}])
+    assert HoldLedger(store).bulletin_ids == {BULLETIN}
+    append_corrections(path, [_correction("fiscal_year", "2022")])
+    store.write_ledger("corrections", ledger_rows(read_corrections(path)))
+    assert HoldLedger(store).bulletin_ids == set()
