@@ -5,6 +5,9 @@
         [--url URL] [--published DATE] [--locality NAME] [--title T]  and record where they came from (sources.csv)
     fiscal status                                                files by status, last refresh, failing checks
     fiscal explain AMOUNT_ID                                     a figure, its sentence, and how it was decided
+    fiscal correct AMOUNT_ID FIELD=VALUE... --why TEXT [--who NAME]   record an analyst's decision on a figure
+    fiscal review [--limit N]                                    walk the figures most worth a look, one key each
+    fiscal export-gold DIR                                       the reviewed bulletins in the gold format (make eval)
 
 Paths come from BULLETINS_DIR and WAREHOUSE_DIR as everywhere (``orchestration.settings``); the
 Dagster instance is DAGSTER_HOME, or the project's ``.dagster_home`` as under ``make``. Queries only
@@ -14,6 +17,7 @@ ever open the published ``warehouse.duckdb``, read-only: the build database belo
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import math
@@ -290,6 +294,11 @@ def refresh_with_progress(paths: WarehousePaths, console: Console, files: list[s
     return succeeded
 
 
+def _has_corrections(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse was built with the corrections layer (older ones have no fct_correction)."""
+    return bool(con.execute("select count(*) from duckdb_tables() where table_name = 'fct_correction'").fetchone()[0])
+
+
 # status --------------------------------------------------------------------------------------
 def check_results(home: Path) -> tuple[str, list[tuple[str, str, str]]]:
     """('ok' | 'unknown: why', [(check, severity, run_id) of failing checks]) from the Dagster instance."""
@@ -326,6 +335,14 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
         ).fetchall()
         build = con.execute("select run_id, published_at from warehouse_build").fetchone()
         facts = con.execute("select (select count(*) from fct_amount), (select count(*) from fct_ratio)").fetchone()
+        unapplied = (
+            con.execute(
+                "select row_no, amount_id, field, value, status, status_reason from fct_correction "
+                "where status not in ('applied', 'superseded') order by row_no"
+            ).fetchall()
+            if _has_corrections(con)
+            else []
+        )
     console.print(f"[bold]warehouse[/bold] {paths.published_database}   [bold]inbox[/bold] {paths.bulletins_dir}")
     console.print(render_table(["status", "files", "removed from inbox"], statuses, title="Bulletin files"))
     if not_in:
@@ -344,6 +361,12 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
     outcome = read_outcome(paths.refresh_outcome)
     if outcome and not outcome["published"]:
         console.print(f"[red]last refresh not published[/red] ({outcome['at']}): {escape(outcome['reason'])}")
+    if unapplied:
+        console.print(
+            render_table(
+                ["row", "amount_id", "field", "value", "status", "why"], unapplied, title="Corrections not applied"
+            )
+        )
     with console.status("reading check results from the Dagster instance …"):
         summary, failing = check_results(dagster_home())
     console.print(f"checks: {summary}")
@@ -428,7 +451,174 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     line("  because", a.get("spending_note") or "no spending note (a warehouse built before spending roles)")
     if a["is_source_removed"]:
         line("note", "its file has left the inbox; the fact is kept until purged")
+    with _connect(paths) as con:
+        decisions = (
+            con.execute(
+                "select field, value, who, corrected_at, why, status from fct_correction where amount_id = ? "
+                "order by row_no",
+                [a["amount_id"]],
+            ).fetchall()
+            if _has_corrections(con)
+            else []
+        )
+    if a.get("is_reviewed"):
+        changed = a["reviewed_fields"] or "none (confirmed as extracted)"
+        line("reviewed", f"fields corrected: {changed}; as extracted: {a['extracted_values'] or '-'}")
+    for field, value, who, at, why, status in decisions:
+        line("  decision", f"{field}={value} by {who or '?'} at {at or '?'}: {why or ''} [{status}]")
+    line("correct it", f"fiscal correct {a['amount_id']} FIELD=VALUE --why '...'")
     console.print(grid)
+    return 0
+
+
+# correct, review, export-gold ------------------------------------------------------------------
+def _who(args: argparse.Namespace) -> str:
+    return args.who or os.environ.get("USER") or getpass.getuser()
+
+
+def record_decision(
+    paths: WarehousePaths, amount_id: str, assignments: list[tuple[str, str]], who: str, why: str
+) -> list[str]:
+    """Append the decision to the corrections file when the warehouse accepts it; else why it is refused."""
+    from orchestration.corrections import append_corrections, corrections_path
+    from orchestration.review import new_corrections
+
+    with _connect(paths) as con:
+        rows, problems = new_corrections(con, amount_id, assignments, who, why)
+    if not problems:
+        append_corrections(corrections_path(paths.bulletins_dir), rows)
+    return problems
+
+
+def cmd_correct(args: argparse.Namespace, console: Console) -> int:
+    from orchestration.corrections import corrections_path
+    from orchestration.review import parse_assignments
+
+    paths = WarehousePaths.from_env()
+    try:
+        assignments = parse_assignments(args.assignments)
+        problems = record_decision(paths, args.amount_id, assignments, _who(args), args.why)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    if problems:
+        for problem in problems:
+            console.print(f"[red]✗[/red] refused: {escape(problem)}")
+        return 1
+    target = corrections_path(paths.bulletins_dir)
+    console.print(f"recorded {len(assignments)} decision(s) on {args.amount_id} in {target}")
+    if args.refresh:
+        return 0 if refresh_with_progress(paths, console) else 1
+    console.print("the next refresh applies it (`make run`, `fiscal correct ... --refresh`, or the sensor)")
+    return 0
+
+
+REVIEW_KEYS = "[c]onfirm  [e]dit (correct)  [s]kip  [q]uit"
+
+
+def read_key(stream=None) -> str:
+    """One key press from the terminal (no Enter needed); a line's first character when not a terminal."""
+    stream = stream or sys.stdin
+    if not stream.isatty():
+        return (stream.readline() or "q")[:1]
+    import termios
+    import tty
+
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)  # TCSAFLUSH would drop a key pressed before the prompt
+        return stream.read(1)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def cmd_review(args: argparse.Namespace, console: Console) -> int:
+    from orchestration.review import REVIEW_QUEUE_SQL, parse_assignments, queue_reason
+
+    paths = WarehousePaths.from_env()
+    who = _who(args)
+    with _connect(paths) as con:
+        cursor = con.execute(REVIEW_QUEUE_SQL)
+        names = [d[0] for d in cursor.description]
+        queue = [dict(zip(names, row, strict=True)) for row in cursor.fetchmany(args.limit)]
+        held = [row for row in set_aside(con) if row[1] == "held"]
+    if held:
+        # Their figures are not in the marts (so not in the queue): what failed is worth a look first.
+        console.print(render_table(["file", "status", "reason"], held, title="Held back by a check (not in the queue)"))
+    decided = 0
+    for number, a in enumerate(queue, start=1):
+        console.rule(f"{number}/{len(queue)}  {a['amount_id']}  ({queue_reason(a)})")
+        _show_for_review(console, a)
+        console.print(escape(REVIEW_KEYS))
+        key = read_key().lower()
+        if key == "q":
+            break
+        if key == "c":
+            problems = record_decision(paths, a["amount_id"], [("confirm", "")], who, "confirmed in review")
+        elif key == "e":
+            console.print("field=value ... (e.g. fiscal_year=2021 function_code=208), empty to skip:")
+            words = sys.stdin.readline().split()
+            if not words:
+                continue
+            console.print("why:")
+            why = sys.stdin.readline().strip()
+            try:
+                problems = record_decision(paths, a["amount_id"], parse_assignments(words), who, why)
+            except ValueError as exc:
+                problems = [str(exc)]
+        else:
+            continue
+        for problem in problems:
+            console.print(f"[red]✗[/red] refused: {escape(problem)}")
+        if not problems:
+            decided += 1
+            console.print("[green]✓[/green] recorded")
+    console.print(f"{decided} decision(s) recorded; the next refresh applies them (`make run`)")
+    return 0
+
+
+def _show_for_review(console: Console, a: dict) -> None:
+    text = a["sentence"] or ""
+    span = figure_in_sentence(text, a["amount_text"], a["char_start"], a["char_end"], a["sentence_start"])
+    if span:
+        start, end = span
+        sentence = Text.assemble(text[:start], ("«" + text[start:end] + "»", "bold black on yellow"), text[end:])
+    else:
+        sentence = Text(text)
+    console.print(Text.assemble(f"{a['amount_text']} = {a['amount_yuan']:,} yuan  ", (a["source_file"], "dim")))
+    console.print(sentence)
+    locality = f"{a['locality_code']} {a['locality_name'] or ''}" if a["locality_code"] else "-"
+    function = f"{a['function_code']} {a['function_name'] or ''}" if a["function_code"] else "-"
+    fields = [
+        ("locality_code", locality, a["locality_evidence"]),
+        ("fiscal_year", a["fiscal_year"] or "-", ""),
+        ("period", a["period"], ""),
+        ("function_code", function, a["function_evidence"]),
+        ("measure", a["measure"], ""),
+        ("program_name", a["program_name"] or "-", ""),
+        ("parent_amount_id", a["parent_amount_id"] or "-", ""),
+        ("is_total", "true" if a["is_total"] else "false", ""),
+    ]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_column(style="dim", overflow="fold")
+    for name, value, evidence in fields:
+        grid.add_row(name, str(value), evidence or "")
+    console.print(grid)
+
+
+def cmd_export_gold(args: argparse.Namespace, console: Console) -> int:
+    from orchestration.review import export_gold
+
+    paths = WarehousePaths.from_env()
+    with _connect(paths) as con:
+        bulletins, reviewed = export_gold(con, args.directory)
+    if not bulletins:
+        console.print("no applied correction yet: nothing to export (`fiscal review` or `fiscal correct` first)")
+        return 1
+    console.print(f"wrote {bulletins} bulletin(s), {reviewed} reviewed figure(s) to {args.directory}")
+    console.print(f"score the extractor on them: make eval GOLD={args.directory}")
     return 0
 
 
@@ -449,6 +639,8 @@ examples:
   fiscal query "select spending_role, spending_note, amount_text from fct_amount" --json
   fiscal add ~/Downloads/bulletin.txt
   fiscal explain 2a0b6745affabbff:640-645
+  fiscal correct 2a0b6745affabbff:640-645 fiscal_year=2021 --why "stated in the title"
+  fiscal review
 """
 
 ADD_DESCRIPTION = """\
@@ -459,6 +651,22 @@ UTF-16, at most 64 MiB. A file that would be quarantined (binary, garbled, empty
 with the reason; a file is never copied over a different file of the same name in the inbox. The
 refresh then runs like `make run`: a progress display, then the run's result; dbt's log goes to
 $WAREHOUSE_DIR/build/last_refresh.log.
+"""
+
+
+CORRECT_DESCRIPTION = """\
+Record an analyst's decision on one figure in the corrections file (corrections.csv in the inbox, or
+CORRECTIONS_FILE): appended with who, when and why, applied at every refresh, surviving re-extraction.
+
+FIELD is one of locality_code, fiscal_year, period, function_code, measure, program_name,
+parent_amount_id, is_total (an empty value clears it); `not_a_fact` (the span is no money figure);
+`confirm` (every field right as extracted); add=MEASURE adds a figure the extractor missed, by its span
+(AMOUNT_ID is then bulletin_id:start-end of the figure as written). A value the warehouse does not
+know (a locality code not valid in the figure's year, an unknown class) is refused.
+
+examples:
+  fiscal correct 2a0b6745affabbff:640-645 fiscal_year=2021 function_code=224 --why "the notice is 2021's"
+  fiscal correct 2a0b6745affabbff:700-706 add=allocation locality_code=320981 --why "missed by the extractor"
 """
 
 
@@ -533,6 +741,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="fct_amount.amount_id (bulletin_id:start-end), e.g. 2a0b6745affabbff:120-126",
     )
     explain.set_defaults(handler=cmd_explain)
+
+    correct = commands.add_parser(
+        "correct",
+        help="record an analyst's decision on a figure (applied at every refresh)",
+        description=CORRECT_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    correct.add_argument("amount_id", metavar="AMOUNT_ID", help="fct_amount.amount_id, or a span to add a figure")
+    correct.add_argument(
+        "assignments", nargs="+", metavar="FIELD=VALUE", help="e.g. fiscal_year=2021; or confirm, or not_a_fact"
+    )
+    correct.add_argument("--why", required=True, help="why, in your words (kept in the audit trail)")
+    correct.add_argument("--who", help="who decides (default: $USER)")
+    correct.add_argument("--refresh", action="store_true", help="refresh the warehouse now to apply it")
+    correct.set_defaults(handler=cmd_correct)
+
+    review = commands.add_parser(
+        "review",
+        help="walk the figures most worth a look and confirm, correct or skip each with one key",
+        description="The figures no analyst has decided on, those most worth a look first: fields without "
+        "evidence, conflicting evidence, then the largest amounts. Each shows its sentence with the figure "
+        "marked and each field's evidence; c confirms, e corrects (type field=value and why), s skips, q quits.",
+    )
+    review.add_argument("--limit", type=int, default=50, metavar="N", help="figures in the queue (default 50)")
+    review.add_argument("--who", help="who decides (default: $USER)")
+    review.set_defaults(handler=cmd_review)
+
+    gold = commands.add_parser(
+        "export-gold",
+        help="write the reviewed bulletins in the gold format, for make eval GOLD=DIR",
+        description="Every bulletin with an applied correction, its texts and figures (the analysts' values over "
+        "the extractor's) in the gold format of tests/fixtures/gold, so `make eval GOLD=DIR` measures the "
+        "extractor against what analysts decided.",
+    )
+    gold.add_argument("directory", type=Path, metavar="DIR")
+    gold.set_defaults(handler=cmd_export_gold)
     return parser
 
 

@@ -11,9 +11,11 @@ from orchestration.schedules import nightly_refresh_schedule
 from orchestration.sensors import inbox_sensor
 from orchestration.warehouse.assets import published_warehouse, warehouse_models
 from orchestration.warehouse.checks import warehouse_checks
+from orchestration.warehouse.corrections import analyst_corrections
 
 ALL_ASSETS = [
     raw_bulletins,
+    analyst_corrections,
     reference_tables,
     extracted_facts,
     warehouse_models,

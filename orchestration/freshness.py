@@ -11,6 +11,7 @@ from functools import cache
 
 import duckdb
 
+from orchestration.corrections import CORRECTIONS_FILE, corrections_path, read_corrections
 from orchestration.extract.sources import LEDGER_COLUMNS, SOURCES_FILE, ledger_fields, read_sources
 from orchestration.extract.version import extractor_version
 from orchestration.ingest.inbox import list_inbox
@@ -20,14 +21,21 @@ from orchestration.staging import StagingStore
 
 def inbox_fingerprint(paths: WarehousePaths) -> dict[str, str]:
     """File -> "size:mtime_ns" (and its source metadata, when sources.csv gives some) for every bulletin in
-    the inbox: no bulletin is read, only the small sources.csv."""
+    the inbox, and the digest of the analysts' corrections file: no bulletin is read, only the small CSVs."""
     if not paths.bulletins_dir.is_dir():
         return {}
     sources = read_sources(paths.bulletins_dir / SOURCES_FILE)
-    return {
+    fingerprint = {
         entry.source_file: _fingerprint(entry.bytes, entry.mtime_ns, ledger_fields(sources.get(entry.source_file)))
         for entry in list_inbox(paths.bulletins_dir)
     }
+    return fingerprint | _corrections_entry(read_corrections(corrections_path(paths.bulletins_dir)).digest)
+
+
+def _corrections_entry(digest: str | None) -> dict[str, str]:
+    # The analysts' corrections change the marts without any bulletin changing: an edit to the file (by its
+    # content, wherever CORRECTIONS_FILE puts it) makes the warehouse stale; no file, no entry.
+    return {CORRECTIONS_FILE: f"corrections:{digest}"} if digest else {}
 
 
 def _fingerprint(size: int, mtime_ns: int, source_fields: dict) -> str:
@@ -52,8 +60,12 @@ def code_version() -> str:
 
 def ledger_fingerprint(paths: WarehousePaths) -> dict[str, str]:
     """The inbox as the last refresh's ingest saw it, in inbox_fingerprint's form ({} before any)."""
-    ledger = StagingStore(paths.staging_dir).read_ledger("bulletin_files")
-    return {r["source_file"]: _fingerprint(r["bytes"], r["mtime_ns"], r) for r in ledger if r["removed_at"] is None}
+    store = StagingStore(paths.staging_dir)
+    ledger = store.read_ledger("bulletin_files")
+    applied = next((r["file_digest"] for r in store.read_ledger("corrections")), None)
+    present = (r for r in ledger if r["removed_at"] is None)
+    fingerprint = {r["source_file"]: _fingerprint(r["bytes"], r["mtime_ns"], r) for r in present}
+    return fingerprint | _corrections_entry(applied)
 
 
 def ledger_state(paths: WarehousePaths) -> dict[str, str]:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # dagster loads in a second or two: only when a refresh runs
 # What each step of the refresh job does, in the words the progress display shows.
 STEP_WORDS = {
     "raw_bulletins": "reading the inbox",
+    "analyst_corrections": "reading the corrections",
     "reference_tables": "writing reference tables",
     "extracted_facts": "extracting facts",
     "warehouse_models": "building and testing the dbt models",

@@ -79,6 +79,24 @@ LEDGER_SCHEMAS: dict[str, pa.Schema] = {
             ("extracted_at", _time),
         ]
     ),
+    # The analysts' corrections file as the last refresh read it (orchestration/corrections.py), row by row.
+    "corrections": pa.schema(
+        [
+            ("row_no", _int),
+            ("bulletin_id", _str),
+            ("char_start", _int),
+            ("char_end", _int),
+            ("field", _str),
+            ("value", _str),
+            ("who", _str),
+            ("corrected_at", _str),
+            ("why", _str),
+            ("span_text", _str),
+            ("format_problem", _str),
+            ("added_amount_yuan", YUAN),
+            ("file_digest", _str),
+        ]
+    ),
     # Bulletins held back from the marts because their rows failed a check (orchestration/warehouse/holds.py).
     "holds": pa.schema(
         [

@@ -145,7 +145,8 @@ def _chart(cells: list[dict], title: str) -> str:
 def _figures_table(rows: list[dict], root: str) -> str:
     head = (
         "<table class='figures'><thead><tr><th>figure</th><th>yuan</th><th>year</th><th>period</th>"
-        "<th>measure</th><th>added as</th><th>function class</th><th>program</th><th>sentence</th><th>source</th></tr>"
+        "<th>measure</th><th>added as</th><th>function class</th><th>program</th><th>sentence</th><th>source</th>"
+        "<th>correct it</th></tr>"
         "</thead><tbody>"
     )
     body = []
@@ -160,9 +161,21 @@ def _figures_table(rows: list[dict], root: str) -> str:
             f"<td title='{_e(r['spending_note'])}'>{_e(ADDED_AS.get(r['spending_role'], 'not added'))}</td>"
             f"<td>{_e(function)}</td><td>{_e(r['program_name'])}</td>"
             f"<td>{_marked_sentence(r)}</td>"
-            f"<td><a href='{_e(link)}'>{_e(r['source_file'])}</a></td></tr>"
+            f"<td><a href='{_e(link)}'>{_e(r['source_file'])}</a></td>"
+            f"<td>{_correction_cell(r)}</td></tr>"
         )
     return head + "".join(body) + "</tbody></table>"
+
+
+def _correction_cell(row: dict) -> str:
+    """The command that corrects the figure (copied into a terminal), and whether an analyst reviewed it."""
+    command = f"fiscal correct {row['amount_id']} FIELD=VALUE --why '…'"
+    reviewed = ""
+    if row.get("is_reviewed"):
+        changed = row.get("reviewed_fields")
+        title = f"as extracted: {row.get('extracted_values')}" if changed else "confirmed as extracted"
+        reviewed = f"<span class='muted' title='{_e(title)}'>reviewed{': ' + _e(changed) if changed else ''}</span><br>"
+    return f"{reviewed}<code class='muted'>{_e(command)}</code>"
 
 
 def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[dict]) -> str:

@@ -20,6 +20,7 @@ from orchestration.resources import WarehouseResource
 from orchestration.warehouse.holds import BulletinFailure, per_bulletin
 
 FCT_AMOUNT, FCT_RATIO, DIM_BULLETIN = dg.AssetKey("fct_amount"), dg.AssetKey("fct_ratio"), dg.AssetKey("dim_bulletin")
+FCT_CORRECTION = dg.AssetKey("fct_correction")
 
 # A second opinion independent of the extractor: Arabic figures with any money unit, and Chinese
 # numerals with a multiplier unit (bare 元 after Chinese numerals is mostly 一元化/多元 prose).
@@ -92,6 +93,9 @@ def unaccounted_spans(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], int]
         with spans as (
             select bulletin_id, char_start, char_end from fct_amount
             union all select bulletin_id, char_start, char_end from staging.stg_skipped_spans
+            -- a span an analyst judged not to be a money figure is accounted for by that decision
+            union all select bulletin_id, char_start, char_end from fct_correction
+                where field = 'not_a_fact' and value = 'true' and status = 'applied'
         ),
         per_bulletin as (
             select bulletin_id, list(char_start) as starts, list(char_end) as ends from spans group by 1
@@ -234,6 +238,43 @@ def money_outside_articles(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     return _result(rows, "file | spans | the spans", checked, "money_outside_articles", dg.AssetCheckSeverity.WARN)
 
 
+def unapplied_corrections(warehouse: WarehouseResource, statuses: tuple[str, ...]) -> tuple[list[tuple], int]:
+    """Corrections in one of ``statuses`` (row, amount_id, field, value, status, why), and how many there are."""
+    rows = _query(
+        warehouse,
+        "select row_no, amount_id, field, value, status, status_reason from fct_correction "
+        "where list_contains(?, status) order by row_no",
+        [list(statuses)],
+    )
+    (checked,) = _query(warehouse, "select count(*) from fct_correction")[0]
+    return rows, checked
+
+
+CORRECTION_HEADER = "row | amount_id | field | value | status | why"
+
+
+@dg.asset_check(
+    asset=FCT_CORRECTION,
+    description="Every analyst's correction still finds its figure: one whose bulletin was edited (its span "
+    "is gone with the old text) or whose span holds no figure is listed and applied nowhere (a warning: "
+    "re-anchor it with `fiscal correct` on the figure's new amount_id).",
+)
+def corrections_anchored(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    rows, checked = unapplied_corrections(warehouse, ("stale", "no_figure"))
+    return _result(rows, CORRECTION_HEADER, checked, "unanchored", dg.AssetCheckSeverity.WARN)
+
+
+@dg.asset_check(
+    asset=FCT_CORRECTION,
+    description="Every analyst's correction has a valid value: a known field, a locality code of dim_locality "
+    "valid in the figure's year, a known functional class, a period or measure of the enumeration, a total "
+    "of the same bulletin (a warning: an invalid row is not applied; `fiscal correct` refuses them).",
+)
+def corrections_valid(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    rows, checked = unapplied_corrections(warehouse, ("invalid",))
+    return _result(rows, CORRECTION_HEADER, checked, "invalid", dg.AssetCheckSeverity.WARN)
+
+
 warehouse_checks = [
     amount_text_reparses,
     money_spans_accounted_for,
@@ -241,4 +282,6 @@ warehouse_checks = [
     every_bulletin_has_an_article,
     unmapped_spending_programs,
     money_outside_articles,
+    corrections_anchored,
+    corrections_valid,
 ]

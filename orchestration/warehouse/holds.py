@@ -7,9 +7,9 @@ back: the hold ledger (``staging/ledger/holds.parquet``) lists them, dbt leaves 
 and the rest is published. A failure no bulletin can be blamed for (a contract, a test whose failing
 rows name no bulletin, a check failing on most bulletins at once) still blocks the publish.
 
-A hold is valid for one version of the checks and the extractor (:func:`checks_version`) and one text
-(``bulletin_id`` is the text's hash): when either changes, or the file is edited, the bulletin is
-judged again on the next refresh.
+A hold is valid for one version of the checks and the extractor (:func:`checks_version`), one state of
+the analysts' corrections and one text (``bulletin_id`` is the text's hash): when any changes, or the
+file is edited, the bulletin is judged again on the next refresh.
 """
 
 from __future__ import annotations
@@ -58,12 +58,20 @@ def checks_version() -> str:
     return hashlib.sha256(code_version().encode() + checks_source).hexdigest()[:16]
 
 
+def judged_version(store: StagingStore) -> str:
+    """What a hold was judged with: the checks, and the analysts' corrections (a decision may be what made
+    a check fail, or what fixes it), so that editing the corrections file judges held bulletins again."""
+    corrections = next((r["file_digest"] for r in store.read_ledger("corrections")), None)
+    return checks_version() + (f"+{corrections}" if corrections else "")
+
+
 class HoldLedger:
     """The bulletins held back, each with the check that failed and why."""
 
     def __init__(self, store: StagingStore) -> None:
         self.store = store
-        self.rows = [r for r in store.read_ledger(HOLDS) if r["checks_version"] == checks_version()]
+        self.version = judged_version(store)
+        self.rows = [r for r in store.read_ledger(HOLDS) if r["checks_version"] == self.version]
         # Holds of older checks or extractor versions are dropped: those bulletins are judged again.
         store.write_ledger(HOLDS, self.rows)
 
@@ -84,7 +92,7 @@ class HoldLedger:
                     "bulletin_id": failure.bulletin_id,
                     "check_name": failure.check,
                     "reason": failure.reason,
-                    "checks_version": checks_version(),
+                    "checks_version": self.version,
                     "run_id": run_id,
                     "held_at": now(),
                 }

@@ -23,7 +23,7 @@ with spending_measures as (
 
 amounts as (
     select amounts.*
-    from {{ ref('int_amounts_identified') }} as amounts
+    from {{ ref('int_amounts_reviewed') }} as amounts
     inner join {{ ref('int_current_bulletins') }} as bulletins on amounts.bulletin_id = bulletins.bulletin_id
 ),
 

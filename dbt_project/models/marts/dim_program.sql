@@ -1,7 +1,7 @@
 -- Programs as the bulletins name them, each mapped to one 类 of the functional classification
 -- (or none when the money is not spending of one area).
 with amounts as (
-    select * from {{ ref('int_amounts_identified') }}
+    select * from {{ ref('int_amounts_reviewed') }}
 ),
 
 classes as (

@@ -1,5 +1,5 @@
 with amounts as (
-    select * from {{ ref('int_amounts_identified') }}
+    select * from {{ ref('int_amounts_reviewed') }}
 ),
 
 spending as (
@@ -40,6 +40,9 @@ final as (
         amounts.parent_amount_id,
         amounts.sentence,
         amounts.sentence_start,
+        amounts.is_reviewed,
+        amounts.reviewed_fields,
+        amounts.extracted_values,
         spending.spending_role,
         spending.addable_yuan,
         spending.spending_note

@@ -5,7 +5,7 @@ with beneficiaries as (
 ),
 
 amounts as (
-    select amount_id, bulletin_id, char_start from {{ ref('int_amounts_identified') }}
+    select amount_id, bulletin_id, char_start from {{ ref('int_amounts_reviewed') }}
 ),
 
 bulletins as (
