@@ -25,7 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.extract.records import FACT_TABLES
+from orchestration.extract.records import FACT_TABLES, YUAN
 
 _str, _int, _year, _time, _bool = pa.string(), pa.int64(), pa.int32(), pa.timestamp("us"), pa.bool_()
 
@@ -93,7 +93,7 @@ LEDGER_SCHEMAS: dict[str, pa.Schema] = {
             ("why", _str),
             ("span_text", _str),
             ("format_problem", _str),
-            ("added_amount_yuan", YUAN),
+            ("added_amount_yuan", arrow_type(YUAN)),
             ("file_digest", _str),
         ]
     ),
