@@ -142,6 +142,12 @@ def _chart(cells: list[dict], title: str) -> str:
     )
 
 
+def _location(row: dict) -> str:
+    """Where the figure stands in a document file (page, table, row; sheet and cell), under its file name."""
+    location = row.get("source_location")
+    return f"<br><span class='muted'>{_e(location)}</span>" if location else ""
+
+
 def _figures_table(rows: list[dict], root: str) -> str:
     head = (
         "<table class='figures'><thead><tr><th>figure</th><th>yuan</th><th>year</th><th>period</th>"
@@ -160,7 +166,7 @@ def _figures_table(rows: list[dict], root: str) -> str:
             f"<td title='{_e(r['spending_note'])}'>{_e(ADDED_AS.get(r['spending_role'], 'not added'))}</td>"
             f"<td>{_e(function)}</td><td>{_e(r['program_name'])}</td>"
             f"<td>{_marked_sentence(r)}</td>"
-            f"<td><a href='{_e(link)}'>{_e(r['source_file'])}</a></td></tr>"
+            f"<td><a href='{_e(link)}'>{_e(r['source_file'])}</a>{_location(r)}</td></tr>"
         )
     return head + "".join(body) + "</tbody></table>"
 

@@ -1,0 +1,232 @@
+"""The readers of published formats (web page, PDF, Word, spreadsheet) on files the tests generate."""
+
+import published_files as pf
+import pytest
+
+from orchestration.extract.document import extract_document
+from orchestration.ingest.formats import read_document
+from orchestration.ingest.formats.common import TableCellText, TextBuilder
+from orchestration.ingest.formats.html import page_published
+
+needs_font = pytest.mark.skipif(
+    not pf.CJK_FONT.exists(), reason=f"CJK font {pf.CJK_FONT} absent (Debian fonts-wqy-microhei, see .ci/run)"
+)
+
+
+def parts_are_spans_of_the_text(reading):
+    for part in reading.parts:
+        span = reading.text[part.char_start : part.char_end]
+        assert span and span == span.strip() and "\n" not in span, part
+
+
+def cell_part(reading, text, row_label):
+    """The cell part holding ``text`` in the row labelled ``row_label``."""
+    (part,) = [
+        p
+        for p in reading.parts
+        if p.kind == "cell" and reading.text[p.char_start : p.char_end] == text and p.row_label == row_label
+    ]
+    return part
+
+
+def figures(text):
+    """(value, locality, year, class) of every figure of a text, as the extractor reads them."""
+    return sorted(
+        (a.amount_yuan, a.locality_code, a.fiscal_year, a.function_code, a.table_row or "")
+        for a in extract_document(text).amounts
+    )
+
+
+TEXT_FIGURES = figures(pf.text_version())
+
+
+def test_web_page_keeps_the_article_and_its_table_and_drops_navigation_and_footer():
+    reading = read_document(pf.html_version().encode("utf-8"), ".html")
+    assert reading.reason is None and reading.fmt == "html"
+    assert reading.text.splitlines()[0] == pf.TITLE  # the headline is the title line
+    for boilerplate in ("首页", "政务公开", "分享到", "网站地图", "主办"):
+        assert boilerplate not in reading.text
+    assert "科目编码\t科目名称\t金额" in reading.text and pf.UNIT_LINE in reading.text
+    parts_are_spans_of_the_text(reading)
+    part = cell_part(reading, "420", "2050201 学前教育")
+    assert (part.table, part.column_header) == (1, "金额")
+    assert part.location == "table 1, row 2050201 学前教育, column 金额"
+    assert figures(reading.text) == TEXT_FIGURES
+
+
+def test_web_page_metadata_is_what_the_page_states():
+    meta = read_document(pf.html_version().encode("utf-8"), ".html").metadata
+    assert (meta.url, meta.published, meta.title) == (
+        "http://www.ningling.gov.cn/czj/2024/0318/1.html",
+        pf.PUBLISHED,
+        pf.TITLE,
+    )
+
+
+def test_a_publication_line_dates_a_page_without_date_tags():
+    page = "<html><body><h1>某某通知</h1><div>发布时间：2022年7月5日 来源：某县财政局</div><p>正文。</p></body></html>"
+    assert page_published(page) == "2022-07-05"
+    assert page_published("<html><body><p>2021年安排资金100万元。</p></body></html>") == ""
+
+
+def test_the_same_article_under_other_navigation_is_the_same_text():
+    first = read_document(pf.html_version().encode("utf-8"), ".html").text
+    other = read_document(pf.html_version("首页 | 信息公开 | 通知公告").encode("gb18030"), ".htm")
+    assert other.text is None or first == other.text  # a page in GB18030 without a charset decodes too
+
+
+@needs_font
+def test_pdf_text_and_ruled_table_with_pages():
+    reading = read_document(pf.pdf_version(), ".pdf")
+    assert reading.reason is None and reading.fmt == "pdf"
+    assert pf.PARAGRAPHS[1] in reading.text  # a wrapped line is joined back into its paragraph
+    assert "- 2 -" not in reading.text  # a page number alone is not text
+    parts_are_spans_of_the_text(reading)
+    assert {p.page for p in reading.parts} == {1}
+    part = cell_part(reading, "800", "208 社会保障和就业支出")
+    assert part.location == "page 1, table 1, row 208 社会保障和就业支出, column 金额"
+    assert figures(reading.text) == TEXT_FIGURES
+
+
+@needs_font
+def test_encrypted_and_scanned_pdfs_are_quarantined_with_the_reason():
+    encrypted = read_document(pf.pdf_version(encrypted=True), ".pdf")
+    assert encrypted.text is None and "encrypted" in encrypted.reason
+    scanned = read_document(pf.scanned_pdf(), ".pdf")
+    assert scanned.text is None and "no text layer" in scanned.reason
+
+
+def test_word_paragraphs_and_table():
+    reading = read_document(pf.docx_version(), ".docx")
+    assert reading.reason is None and reading.fmt == "docx"
+    parts_are_spans_of_the_text(reading)
+    first = reading.parts[0]
+    assert (reading.text[first.char_start : first.char_end], first.paragraph) == (pf.TITLE, 1)
+    assert cell_part(reading, "2360", "合计").location == "table 1, row 合计, column 金额"
+    assert "\n\t合计\t2360\n" in reading.text  # the empty code cell keeps the columns
+    assert figures(reading.text) == TEXT_FIGURES
+
+
+def test_truncated_word_file_is_quarantined():
+    reading = read_document(pf.docx_version()[:1500], ".docx")
+    assert reading.text is None and "truncated" in reading.reason
+
+
+def test_spreadsheet_cells_carry_sheet_and_reference():
+    reading = read_document(pf.xlsx_version(), ".xlsx")
+    assert reading.reason is None and reading.fmt == "xlsx"
+    parts_are_spans_of_the_text(reading)
+    part = cell_part(reading, "500", "2081901 城市最低生活保障金支出")
+    assert (part.sheet, part.cell[0], part.column_header) == ("分配表", "C", "金额")
+    assert part.location.startswith("sheet 分配表, cell C")
+    assert figures(reading.text) == TEXT_FIGURES
+
+
+def test_spreadsheet_numbers_are_written_without_float_noise():
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["单位：元"])
+    book.active.append(["项目", "金额"])
+    book.active.append(["甲", 0.1 + 0.2])
+    book.active.append(["乙", 1250.0])
+    out = io.BytesIO()
+    book.save(out)
+    text = read_document(out.getvalue(), ".xlsx").text
+    assert "甲\t0.3\n" in text and "乙\t1250\n" in text
+
+
+def test_spreadsheet_whose_formulas_have_no_values_is_quarantined():
+    reading = read_document(pf.xlsx_version(formulas_only=True), ".xlsx")
+    assert reading.text is None and "formula" in reading.reason and "分配表!C" in reading.reason
+
+
+@pytest.mark.parametrize(
+    ("raw", "suffix", "reason"),
+    [(b"", ".pdf", "empty"), (b"not a zip", ".xlsx", "truncated"), (b"%PDF-1.4 broken", ".pdf", "unreadable pdf")],
+)
+def test_broken_files_get_a_reason_never_an_exception(raw, suffix, reason):
+    reading = read_document(raw, suffix)
+    assert reading.text is None and reason in reading.reason
+
+
+def test_table_rows_keep_their_columns_and_single_cells_are_lines():
+    builder = TextBuilder()
+    rows = [
+        ["某某资金分配表", "", ""],
+        ["单位：万元"],
+        ["编号", "项目", "金额"],
+        ["1", "道路维修", "35.5"],
+        ["", "合计", "35.5"],
+    ]
+    builder.table([[TableCellText(c) for c in row] for row in rows])
+    text = builder.reading("docx").text
+    assert text.splitlines() == [
+        "某某资金分配表",
+        "单位：万元",
+        "编号\t项目\t金额",
+        "1\t道路维修\t35.5",
+        "\t合计\t35.5",
+    ]
+    labels = {builder.parts[k].row_label for k in range(len(builder.parts))}
+    assert {"1 道路维修", "合计"} <= labels
+
+
+# The inbox: every format is listed, read and given a status -----------------------------------
+def test_a_mixed_inbox_gets_a_status_per_file_and_stores_each_text_once_with_its_parts(tmp_path):
+    from datetime import datetime
+
+    from orchestration.ingest.inbox import list_inbox, reconcile
+
+    inbox = tmp_path / "inbox"
+    expected = pf.write_inbox(inbox)
+    if not pf.CJK_FONT.exists():  # the PDFs cannot be written without the font
+        expected = {name: status for name, status in expected.items() if not name.endswith(".pdf")}
+        for pdf in inbox.glob("*.pdf"):
+            pdf.unlink()
+    (inbox / "notes.md").write_text("不是公告", encoding="utf-8")
+    assert sorted(e.source_file for e in list_inbox(inbox)) == sorted(expected)
+
+    stored = []
+    result = reconcile([], inbox, set(), datetime(2026, 1, 1), store_text=stored.append)
+    rows = {r["source_file"]: r for r in result.ledger}
+    assert {name: r["status"] for name, r in rows.items()} == expected
+    for name, row in rows.items():
+        assert row["reason"] or row["status"] == "loaded", name  # never quarantined without a reason
+    assert rows["ningling_2024.docx"]["encoding"] == "docx"
+    assert rows["ningling_2024.html"]["page_published"] == pf.PUBLISHED
+    assert rows["ningling_2024.html"]["page_title"] == pf.TITLE
+    assert rows["ningling_2024.txt"]["page_url"] is None
+    texts = {t["source_file"]: t for t in stored}
+    assert texts["ningling_2024.txt"]["parts"] == []
+    assert any(p.cell for p in texts["ningling_2024.xlsx"]["parts"])
+    assert len(stored) == len({t["bulletin_id"] for t in stored})
+
+
+def test_sources_csv_wins_field_by_field_over_the_page():
+    from orchestration.extract.sources import from_ledger
+
+    given = {"source_url": None, "source_published": "2024-03", "source_locality": "411423", "source_title": None}
+    page = {"page_url": "http://example.gov.cn/a.html", "page_published": "2024-03-18", "page_title": "页面标题"}
+    row = {**given, **page}
+    meta = from_ledger(row)
+    assert (meta.url, meta.published, meta.locality, meta.title) == (
+        "http://example.gov.cn/a.html",
+        "2024-03",
+        "411423",
+        "页面标题",
+    )
+
+
+def test_fiscal_add_checks_documents_as_the_refresh_reads_them(tmp_path):
+    from orchestration.cli import check_bulletin
+
+    good, bad, other = tmp_path / "a.docx", tmp_path / "b.docx", tmp_path / "c.odt"
+    good.write_bytes(pf.docx_version())
+    bad.write_bytes(pf.docx_version()[:900])
+    other.write_bytes(b"x")
+    assert check_bulletin(good) is None
+    assert "truncated" in check_bulletin(bad)
+    assert ".xlsx" in check_bulletin(other)
