@@ -230,3 +230,26 @@ def test_fiscal_add_checks_documents_as_the_refresh_reads_them(tmp_path):
     assert check_bulletin(good) is None
     assert "truncated" in check_bulletin(bad)
     assert ".xlsx" in check_bulletin(other)
+
+
+@needs_font
+def test_a_pdf_table_running_onto_the_next_page_keeps_its_number_and_header():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("wqy", fname=str(pf.CJK_FONT))
+    pdf.set_font("wqy", size=12)
+    for line in ("某县2023年村级公益事业建设资金分配表", "单位：万元"):
+        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    villages = [f"第{n}村民小组" for n in range(1, 41)]
+    with pdf.table(first_row_as_headings=False) as table:
+        for row in [("村组", "金额"), *((v, str(10 + n)) for n, v in enumerate(villages))]:
+            cells = table.row()
+            for cell in row:
+                cells.cell(cell)
+    reading = read_document(bytes(pdf.output()), ".pdf")
+    last = cell_part(reading, str(10 + len(villages) - 1), villages[-1])
+    assert (last.page, last.table, last.column_header) == (2, 1, "金额")
+    amounts = {a.table_row: a for a in extract_document(reading.text).amounts}
+    assert amounts[villages[-1]].header_unit == "万元" and len(amounts) == len(villages)

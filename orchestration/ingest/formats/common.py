@@ -89,6 +89,7 @@ class TextBuilder:
         self.pos = 0
         self.parts: list[TextPart] = []
         self.tables = 0
+        self.header: list[str] = []  # the column headers of the last table
 
     def line(self, text: str | None, **where) -> None:
         """A paragraph or a line of a page; blank ones are dropped."""
@@ -103,17 +104,20 @@ class TextBuilder:
         if self.pieces and self.pieces[-1] != "\n":
             self._emit("")
 
-    def table(self, rows: list[list[TableCellText]], **where) -> None:
-        """A table's rows, cells in their columns (None or "" for an empty cell)."""
+    def table(self, rows: list[list[TableCellText]], continued: bool = False, **where) -> None:
+        """A table's rows, cells in their columns (None or "" for an empty cell). ``continued``: the rest of
+        the previous table (on the next page): same number, same header, no new caption."""
         rows = [[TableCellText(flatten(c.text), c.where) for c in row] for row in rows]
         rows = [row for row in rows if any(c.text for c in row)]
         if not rows:
             return
-        self.tables += 1
+        continued = continued and self.tables > 0
+        self.tables += not continued
         where = {**where, "table": where.get("table", self.tables)}
-        header: list[str] = []
-        seen_number = False
-        self.blank()
+        header: list[str] = self.header if continued else []
+        seen_number = continued
+        if not continued:
+            self.blank()
         for row in rows:
             while row and not row[-1].text:
                 row = row[:-1]
@@ -121,7 +125,7 @@ class TextBuilder:
             numbers = [c for c in filled if is_number(c.text)]
             is_header = len(filled) >= 2 and not seen_number and not numbers
             if is_header:
-                header = [c.text for c in row]
+                header = self.header = [c.text for c in row]
             seen_number = seen_number or (len(filled) >= 2 and bool(numbers))
             if len(filled) == 1:  # a caption, a unit line, a note under the table
                 cell = filled[0]

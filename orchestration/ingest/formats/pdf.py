@@ -26,11 +26,12 @@ def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
     return x0 <= mid_x <= x1 and top <= mid_y <= bottom
 
 
-def _paragraphs(lines: list[dict]) -> list[tuple[float, str]]:
-    """(top, text) of each paragraph: a line that reaches the right margin and ends no sentence continues."""
+def _paragraphs(lines: list[dict], page_width: float) -> list[tuple[float, str]]:
+    """(top, text) of each paragraph: a line that reaches the right margin and ends no sentence continues.
+    The right margin mirrors the left one (the page's few lines may all be short)."""
     if not lines:
         return []
-    right = max(line["x1"] for line in lines)
+    right = max(max(line["x1"] for line in lines), page_width - min(line["x0"] for line in lines))
     widths = [(line["x1"] - line["x0"]) / max(len(line["text"]), 1) for line in lines]
     slack = _WRAP_SLACK_CHARS * statistics.median(widths)
     out: list[tuple[float, str]] = []
@@ -58,6 +59,7 @@ def read_pdf(raw: bytes) -> DocumentReading:
         raise
     builder = TextBuilder()
     blank_pages = []
+    open_table = 0  # columns of the table that ended the previous page: the next page's first table may continue it
     with pdf:
         for number, page in enumerate(pdf.pages, start=1):
             if not page.chars:
@@ -67,14 +69,17 @@ def read_pdf(raw: bytes) -> DocumentReading:
             boxes = [t.bbox for t in tables]
             outside = page.filter(lambda obj, boxes=boxes: not any(_inside(obj, b) for b in boxes))
             lines = outside.extract_text_lines(layout=False, strip=True, return_chars=False)
-            pieces: list[tuple[float, object]] = list(_paragraphs(lines))
+            pieces: list[tuple[float, object]] = list(_paragraphs(lines, float(page.width)))
             pieces += [(t.bbox[1], t) for t in tables]
-            for _, piece in sorted(pieces, key=lambda p: p[0]):
+            for k, (_, piece) in enumerate(sorted(pieces, key=lambda p: p[0])):
                 if isinstance(piece, str):
                     builder.line(piece, page=number)
+                    open_table = 0
                 else:
                     rows = [[TableCellText(cell or "") for cell in row] for row in piece.extract()]
-                    builder.table(rows, page=number)
+                    columns = max(map(len, rows), default=0)
+                    builder.table(rows, continued=k == 0 and columns == open_table, page=number)
+                    open_table = columns
             builder.blank()
         pages = len(pdf.pages)
     if len(blank_pages) == pages:
