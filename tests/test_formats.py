@@ -253,3 +253,23 @@ def test_a_pdf_table_running_onto_the_next_page_keeps_its_number_and_header():
     assert (last.page, last.table, last.column_header) == (2, 1, "金额")
     amounts = {a.table_row: a for a in extract_document(reading.text).amounts}
     assert amounts[villages[-1]].header_unit == "万元" and len(amounts) == len(villages)
+
+
+def test_a_page_laid_out_with_tables_keeps_its_paragraphs_and_its_table_of_figures():
+    paragraphs = [
+        "2023年，全县一般公共预算支出完成18.6亿元，其中教育支出3.4亿元。",
+        "全年压减一般性支出，优先保障基本民生，教育、卫生健康等重点领域支出得到有效保障。",
+        "县财政局将继续深化预算管理改革，推进预算绩效管理全覆盖，提高财政资金使用效益。",
+    ]
+    page = (
+        '<html><head><meta charset="utf-8"><title>某县财政局2023年工作总结</title></head><body><table>'
+        "<tr><td>某县财政局2023年工作总结</td></tr><tr><td>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "<table><tr><td>项目</td><td>金额（万元）</td></tr><tr><td>教育支出</td><td>34000</td></tr>"
+        "<tr><td>卫生健康支出</td><td>21000</td></tr></table></td></tr></table></body></html>"
+    )
+    reading = read_document(page.encode("utf-8"), ".html")
+    lines = reading.text.splitlines()
+    assert all(p in lines for p in paragraphs)  # a layout cell's paragraphs stay apart
+    assert "教育支出\t34000" in lines
+    assert cell_part(reading, "21000", "卫生健康支出").column_header == "金额（万元）"

@@ -10,12 +10,13 @@ publication date from meta tags, ``<time>`` or the URL (htmldate, without guessi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
 from orchestration.extract.sources import SourceMetadata
 from orchestration.ingest.decode import decode_bulletin
-from orchestration.ingest.formats.common import DocumentReading, TableCellText, TextBuilder, quarantined
+from orchestration.ingest.formats.common import DocumentReading, TableCellText, TextBuilder, flatten, quarantined
 
 _PUBLISHED_LINE_RE = re.compile(
     r"(?:发布|发表|公开|印发|成文)(?:时间|日期)\s*[:：]\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})"
@@ -66,19 +67,37 @@ def read_html(raw: bytes) -> DocumentReading:
     title = (doc.get("title") or "").strip()
     metadata = SourceMetadata(url=(doc.get("url") or "").strip(), published=page_published(html), title=title)
 
+    pieces = list(_pieces(doc.find("main")))
     builder = TextBuilder()
-    main = doc.find("main")
-    body = list(main.iter()) if main is not None else []
-    first_text = next((e.xpath("string()").strip() for e in body if e.tag in _BLOCKS), "")
     paragraphs = 0
-    if title and not first_text.startswith(title):  # the headline is the article's title line
-        paragraphs += 1
-        builder.line(title, paragraph=paragraphs)
-    for element in body:
-        if element.tag == "table":
-            rows = [[TableCellText(cell.xpath("string()")) for cell in row.iter("cell")] for row in element.iter("row")]
-            builder.table(rows)
-        elif element.tag in _BLOCKS and not any(a.tag in ("table", *_BLOCKS) for a in element.iterancestors()):
+    opening = [flatten(text) for kind, text in pieces[:3] if kind == "line"]
+    if title and not any(line.startswith(title) for line in opening):  # the headline is the article's title line
+        pieces.insert(0, ("line", title))
+    for kind, content in pieces:
+        if kind == "table":
+            builder.table(content)
+        else:
             paragraphs += 1
-            builder.line(element.xpath("string()"), paragraph=paragraphs)
+            builder.line(content, paragraph=paragraphs)
     return builder.reading("html", metadata)
+
+
+def _pieces(element: etree._Element | None) -> Iterator[tuple[str, object]]:
+    """("line", text) and ("table", rows) in document order. A table of figures stays a table; a table that
+    lays out the page (one cell per row, or cells holding paragraphs) is read as the lines it holds."""
+    for child in element if element is not None else ():
+        if child.tag == "table" and not _is_layout(child):
+            rows = [[TableCellText(cell.xpath("string()")) for cell in row.iter("cell")] for row in child.iter("row")]
+            yield "table", rows
+        elif child.tag == "cell" and not any(c.tag in (*_BLOCKS, "table", "list") for c in child):
+            yield "line", child.xpath("string()")
+        elif child.tag in _BLOCKS:
+            yield "line", child.xpath("string()")
+        else:  # a layout table, its rows, a list: what they hold
+            yield from _pieces(child)
+
+
+def _is_layout(table: etree._Element) -> bool:
+    """A table that lays out a page (one cell per row, or cells holding paragraphs), not one of figures."""
+    rows = table.findall("row")
+    return all(len(row.findall("cell")) <= 1 for row in rows) or table.find("row/cell/p") is not None
