@@ -273,3 +273,22 @@ def test_a_page_laid_out_with_tables_keeps_its_paragraphs_and_its_table_of_figur
     assert all(p in lines for p in paragraphs)  # a layout cell's paragraphs stay apart
     assert "教育支出\t34000" in lines
     assert cell_part(reading, "21000", "卫生健康支出").column_header == "金额（万元）"
+
+
+def test_the_sensor_sees_documents_arrive_and_their_page_metadata_does_not_make_them_look_changed(tmp_path):
+    from datetime import datetime
+
+    from orchestration.freshness import inbox_fingerprint, ledger_fingerprint
+    from orchestration.ingest.inbox import reconcile
+    from orchestration.settings import WarehousePaths
+    from orchestration.staging import StagingStore
+
+    paths = WarehousePaths(tmp_path / "inbox", tmp_path / "warehouse")
+    paths.bulletins_dir.mkdir()
+    (paths.bulletins_dir / "page.html").write_text(pf.html_version(), encoding="utf-8")
+    (paths.bulletins_dir / "notice.docx").write_bytes(pf.docx_version())
+    assert sorted(inbox_fingerprint(paths)) == ["notice.docx", "page.html"]
+    ledger = reconcile([], paths.bulletins_dir, set(), datetime(2026, 1, 1)).ledger
+    assert ledger[1]["page_title"] == pf.TITLE  # page.html, sorted after notice.docx
+    StagingStore(paths.staging_dir).write_ledger("bulletin_files", ledger)
+    assert ledger_fingerprint(paths) == inbox_fingerprint(paths)  # nothing new for the sensor
