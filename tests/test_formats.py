@@ -292,3 +292,19 @@ def test_the_sensor_sees_documents_arrive_and_their_page_metadata_does_not_make_
     assert ledger[1]["page_title"] == pf.TITLE  # page.html, sorted after notice.docx
     StagingStore(paths.staging_dir).write_ledger("bulletin_files", ledger)
     assert ledger_fingerprint(paths) == inbox_fingerprint(paths)  # nothing new for the sensor
+
+
+def test_any_bytes_cut_from_a_document_get_a_text_or_a_reason_never_an_exception():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    whole = {".docx": pf.docx_version(), ".xlsx": pf.xlsx_version(), ".html": pf.html_version().encode("utf-8")}
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.sampled_from(sorted(whole)), st.floats(0, 1), st.binary(max_size=64))
+    def check(suffix, cut, noise):
+        raw = whole[suffix][: int(len(whole[suffix]) * cut)] + noise
+        reading = read_document(raw, suffix)
+        assert reading.text is not None or reading.reason
+
+    check()
