@@ -70,6 +70,7 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         # Data first, then the ledgers that point at it: a run killed in between leaves an orphan
         # batch that no ledger references (ignored by dbt, deleted later), never a dangling pointer.
         texts = BatchWriter(store, "texts", batch_id, rows_per_part=TEXTS_PER_PART)
+        # a document has a part per line and per table cell: small rows, many per text
         parts = BatchWriter(store, "text_parts", batch_id, rows_per_part=TEXTS_PER_PART * 50)
 
         def store_text(row: dict) -> None:
