@@ -308,3 +308,21 @@ def test_any_bytes_cut_from_a_document_get_a_text_or_a_reason_never_an_exception
         assert reading.text is not None or reading.reason
 
     check()
+
+
+@needs_font
+def test_a_running_header_and_footer_are_kept_once():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("wqy", fname=str(pf.CJK_FONT))
+    pdf.set_font("wqy", size=12)
+    sentences = [f"第{n}项工作稳步推进，全年安排专项资金{n * 10}万元。" for n in range(1, 5)]
+    for n, sentence in enumerate(sentences, start=1):
+        pdf.add_page()
+        pdf.multi_cell(0, 8, "某县2023年财政工作报告", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, sentence, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, f"第 {n} 页 共 4 页", new_x="LMARGIN", new_y="NEXT")
+    text = read_document(bytes(pdf.output()), ".pdf").text
+    assert text.count("某县2023年财政工作报告") == 1 and "共 4 页" not in text
+    assert all(sentence in text for sentence in sentences)
