@@ -8,6 +8,7 @@ table, a Word table, a sheet whose prose sits in column A).
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def html_version(navigation: str = "首页 | 政务公开 | 财政资金") -> st
 """
 
 
+@functools.cache  # the same bytes for every test of a session: writing a PDF with its font takes a second
 def pdf_version(encrypted: bool = False) -> bytes:
     from fpdf import FPDF
 
@@ -101,6 +103,7 @@ def pdf_version(encrypted: bool = False) -> bytes:
     return bytes(pdf.output())
 
 
+@functools.cache
 def scanned_pdf() -> bytes:
     """A page with only an image-like drawing: no text layer."""
     from fpdf import FPDF
@@ -111,6 +114,7 @@ def scanned_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+@functools.cache
 def docx_version() -> bytes:
     import docx
 
@@ -128,6 +132,7 @@ def docx_version() -> bytes:
     return out.getvalue()
 
 
+@functools.cache
 def xlsx_version(formulas_only: bool = False) -> bytes:
     """The prose in column A, one paragraph per row; the table below it, numbers as numbers; the 合计 a formula
     (whose value openpyxl cannot compute: ``formulas_only`` leaves it without one, as a library-written file)."""

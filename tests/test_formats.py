@@ -326,3 +326,17 @@ def test_a_running_header_and_footer_are_kept_once():
     text = read_document(bytes(pdf.output()), ".pdf").text
     assert text.count("某县2023年财政工作报告") == 1 and "共 4 页" not in text
     assert all(sentence in text for sentence in sentences)
+
+
+def test_the_title_is_the_headline_else_the_title_tag_without_the_site_name():
+    import lxml.html
+
+    from orchestration.ingest.formats.html import canonical_url, page_title
+
+    bare = lxml.html.fromstring("<html><head><title>关于下达某某资金的通知_某县人民政府</title></head><body/></html>")
+    assert page_title(bare) == "关于下达某某资金的通知" and canonical_url(bare) == ""
+    headed = lxml.html.fromstring(
+        '<html><head><title>网站</title><meta property="og:url" content="http://a.gov.cn/1.html"></head>'
+        "<body><h1> 关于下达某某资金的通知 </h1></body></html>"
+    )
+    assert page_title(headed) == "关于下达某某资金的通知" and canonical_url(headed) == "http://a.gov.cn/1.html"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import lxml.html
 from lxml import etree
 
 from orchestration.extract.sources import SourceMetadata
@@ -22,6 +23,8 @@ _PUBLISHED_LINE_RE = re.compile(
     r"(?:发布|发表|公开|印发|成文)(?:时间|日期)\s*[:：]\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})"
     r"\s*[-/.月]\s*(?P<d>\d{1,2})"
 )
+# a <title>'s site name follows one of these: 某某通知_某县人民政府, 某某通知 - 某县财政局
+_TITLE_SITE_RE = re.compile(r"\s*(?:_|\||｜| - | — |—)\s*")
 _BLOCKS = {"p", "head", "item", "quote", "code"}
 
 
@@ -52,20 +55,39 @@ def page_published(html: str) -> str:
     return f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}" if m else ""
 
 
+def _first(page: lxml.html.HtmlElement, xpath: str) -> str:
+    found = page.xpath(xpath)
+    text = found[0] if found and isinstance(found[0], str) else found[0].text_content() if found else ""
+    return " ".join(str(text).split())
+
+
+def page_title(page: lxml.html.HtmlElement) -> str:
+    """The page's headline: its <h1>, else og:title, else <title> without the site's name after a separator."""
+    headline = _first(page, "//h1") or _first(page, "//meta[@property='og:title']/@content")
+    if headline:
+        return headline
+    return _TITLE_SITE_RE.split(_first(page, "//title"), maxsplit=1)[0].strip()
+
+
+def canonical_url(page: lxml.html.HtmlElement) -> str:
+    return _first(page, "//link[@rel='canonical']/@href") or _first(page, "//meta[@property='og:url']/@content")
+
+
 def read_html(raw: bytes) -> DocumentReading:
     import trafilatura
 
     html = _decode(raw)
     if html is None:
         return quarantined("web page in no readable text encoding", "html")
-    xml = trafilatura.extract(
-        html, output_format="xml", include_tables=True, include_comments=False, with_metadata=True
-    )
+    # no with_metadata: trafilatura's date search runs dateparser over every locale (seconds per page);
+    # the page's own statements are read below instead
+    xml = trafilatura.extract(html, output_format="xml", include_tables=True, include_comments=False)
     if not xml:
         return quarantined("web page without main text (trafilatura found no article in it)", "html")
     doc = etree.fromstring(xml.encode("utf-8"))
-    title = (doc.get("title") or "").strip()
-    metadata = SourceMetadata(url=(doc.get("url") or "").strip(), published=page_published(html), title=title)
+    page = lxml.html.fromstring(html.encode("utf-8"))
+    title = page_title(page)
+    metadata = SourceMetadata(url=canonical_url(page), published=page_published(html), title=title)
 
     pieces = list(_pieces(doc.find("main")))
     builder = TextBuilder()
