@@ -340,3 +340,30 @@ def test_the_title_is_the_headline_else_the_title_tag_without_the_site_name():
         "<body><h1> 关于下达某某资金的通知 </h1></body></html>"
     )
     assert page_title(headed) == "关于下达某某资金的通知" and canonical_url(headed) == "http://a.gov.cn/1.html"
+
+
+@needs_font
+def test_a_table_over_pages_under_a_running_header_stays_one_table():
+    from fpdf import FPDF
+
+    class WithHeader(FPDF):
+        def header(self):
+            self.set_font("wqy", size=10)
+            self.cell(0, 8, "某县财政局", new_x="LMARGIN", new_y="NEXT")
+
+    pdf = WithHeader()
+    pdf.add_font("wqy", fname=str(pf.CJK_FONT))
+    pdf.add_page()
+    pdf.set_font("wqy", size=12)
+    for line in ("某县2023年乡镇转移支付资金分配表", "单位：万元"):
+        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    towns = [f"第{n}片区" for n in range(1, 91)]
+    with pdf.table(first_row_as_headings=False) as table:
+        for row in [("片区", "金额"), *((t, str(100 + n)) for n, t in enumerate(towns))]:
+            cells = table.row()
+            for cell in row:
+                cells.cell(cell)
+    reading = read_document(bytes(pdf.output()), ".pdf")
+    assert reading.text.count("某县财政局") == 1
+    last = cell_part(reading, str(100 + len(towns) - 1), towns[-1])
+    assert last.page >= 3 and (last.table, last.column_header) == (1, "金额")

@@ -101,18 +101,21 @@ def read_pdf(raw: bytes) -> DocumentReading:
     open_table = 0  # columns of the table that ended the previous page: the next page's first table may continue it
     seen_running: set[str] = set()
     for number, pieces in page_pieces:
-        for k, piece in enumerate(pieces):
+        page_started = False  # something of this page is written (a running header above a table is not)
+        for piece in pieces:
             if isinstance(piece, str):
                 key = _RUNNING_KEY_RE.sub("#", piece)
-                if key in running and key in seen_running:
-                    continue  # a running header or footer: kept where it first stands (it may be the title)
-                seen_running.add(key)
+                if key in running:
+                    if key in seen_running:
+                        continue  # a running header or footer: kept where it first stands (it may be the title)
+                    seen_running.add(key)
                 builder.line(piece, page=number)
                 open_table = 0
             else:
                 columns = max(map(len, piece), default=0)
-                builder.table(piece, continued=k == 0 and columns == open_table, page=number)
+                builder.table(piece, continued=not page_started and columns == open_table, page=number)
                 open_table = columns
+            page_started = True
         builder.blank()
     note = f"pages without a text layer left out: {', '.join(map(str, blank_pages))}" if blank_pages else None
     return builder.reading("pdf", reason=note)
