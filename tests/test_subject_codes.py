@@ -70,3 +70,14 @@ def test_codes_outside_the_expenditure_classes_give_no_class():
     assert class_of_subject_code("2059") is None  # no level has four digits
     assert class_of_subject_code("299") is None  # no such class
     assert class_of_subject_code("20502")[0] == "205"
+
+
+def test_a_column_header_states_the_period_of_its_cells():
+    text = (
+        "某县2022年一般公共预算支出决算情况表\n单位：万元\n科目编码\t科目名称\t年初预算数\t调整预算数\t决算数\n"
+        "208\t社会保障和就业支出\t41200\t43650\t43518\n212\t城乡社区支出\t9800\t10250\t10133\n"
+    )
+    periods = {(a.table_row, a.table_column): a.period for a in extract_document(text).amounts}
+    assert periods[("社会保障和就业支出", "年初预算数")] == "plan"
+    assert periods[("城乡社区支出", "调整预算数")] == "plan"
+    assert periods[("城乡社区支出", "决算数")] == "full_year"

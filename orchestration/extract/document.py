@@ -308,6 +308,11 @@ def _amounts(
                 measure = measure_in(cell.column_header) or measure_in(cell.caption) or measure_in(title) or measure
         row = Amount(no, m.start, m.end, m.text, m.yuan, sentence, sentence_start, year, program, None, measure)
         row.period = periods.period_of(text, cue_start, m.start, earlier, frame, measure)
+        if cell is not None and measure not in periods.RATE_MEASURES:
+            # a table cell's period is stated by its column header (预算数, 1-6月执行数), else its caption, else
+            # the article's frame: the lines above it in the table (other columns' headers) say nothing of it
+            header_cue = periods.last_cue(cell.column_header, False) or periods.last_cue(cell.caption, False)
+            row.period = header_cue or frame or "full_year"
         row.header_unit = m.header_unit or None
         if cell is not None:
             row.table_row, row.table_column = cell.row_label, cell.column_header
