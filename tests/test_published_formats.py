@@ -105,5 +105,6 @@ def test_explain_and_the_report_show_where_a_figure_stands(mixed, monkeypatch, c
     assert cli.main(["explain", amount_id]) == 0
     out = capsys.readouterr().out
     assert "in the file" in out and "sheet 分配表" in out
-    pages = " ".join(p.read_text(encoding="utf-8") for p in (warehouse / "report" / "localities").glob("*.html"))
-    assert location in pages
+    for folder in ("localities", "bulletins"):  # the figure's row, and its mark in the bulletin's text
+        pages = " ".join(p.read_text(encoding="utf-8") for p in (warehouse / "report" / folder).glob("*.html"))
+        assert location in pages, folder

@@ -171,6 +171,12 @@ def _figures_table(rows: list[dict], root: str) -> str:
     return head + "".join(body) + "</tbody></table>"
 
 
+def _mark_title(amount: dict) -> str:
+    """A figure's id, and where it stands in a document file (page, table, row; sheet and cell)."""
+    location = amount.get("source_location")
+    return f"{amount['amount_id']} ({location})" if location else amount["amount_id"]
+
+
 def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[dict]) -> str:
     """The whole text, escaped, each figure a <mark> with an anchor the figure tables link to."""
     pieces, cursor = [], 0
@@ -179,7 +185,7 @@ def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[
             continue
         pieces.append(_e(text[cursor : a["char_start"]]))
         pieces.append(
-            f"<mark id='{_anchor(a)}' title='{_e(a['amount_id'])}'>{_e(text[a['char_start'] : a['char_end']])}</mark>"
+            f"<mark id='{_anchor(a)}' title='{_e(_mark_title(a))}'>{_e(text[a['char_start'] : a['char_end']])}</mark>"
         )
         cursor = a["char_end"]
     pieces.append(_e(text[cursor:]))
@@ -234,7 +240,8 @@ LOCALITY_PAGES = f"""
 """
 BULLETIN_MARKS = """
     with marks as (
-        select bulletin_id, list(struct_pack(amount_id, char_start, char_end) order by char_start) as amounts
+        select bulletin_id,
+            list(struct_pack(amount_id, char_start, char_end, source_location) order by char_start) as amounts
         from fct_amount group by bulletin_id
     )
     select b.bulletin_id, b.source_file, b.bulletin_text, marks.amounts
