@@ -367,3 +367,18 @@ def test_a_table_over_pages_under_a_running_header_stays_one_table():
     assert reading.text.count("某县财政局") == 1
     last = cell_part(reading, str(100 + len(towns) - 1), towns[-1])
     assert last.page >= 3 and (last.table, last.column_header) == (1, "金额")
+
+
+def test_a_table_pasted_from_word_with_a_paragraph_in_every_cell_stays_a_table():
+    cells = "".join(
+        "<tr>" + "".join(f'<td><p class="MsoNormal"><span>{c}</span></p></td>' for c in row) + "</tr>"
+        for row in (pf.HEADER, *pf.ROWS)
+    )
+    page = pf.html_version().replace(
+        pf.html_version()[pf.html_version().index("<table>") : pf.html_version().index("</table>") + 8],
+        f'<p>{pf.CAPTION}</p><p>{pf.UNIT_LINE}</p><table class="MsoNormalTable">{cells}</table>',
+    )
+    reading = read_document(page.encode("utf-8"), ".html")
+    assert "2081901\t城市最低生活保障金支出\t500" in reading.text.splitlines()
+    assert cell_part(reading, "500", "2081901 城市最低生活保障金支出").column_header == "金额"
+    assert figures(reading.text) == TEXT_FIGURES

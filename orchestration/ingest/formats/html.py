@@ -25,6 +25,9 @@ _PUBLISHED_LINE_RE = re.compile(
 )
 # a <title>'s site name follows one of these: 某某通知_某县人民政府, 某某通知 - 某县财政局
 _TITLE_SITE_RE = re.compile(r"\s*(?:_|\||｜| - | — |—)\s*")
+# a cell longer than this holding a sentence end is prose: its table lays out the page
+_PROSE_CELL_CHARS = 60
+_SENTENCE_RE = re.compile(r"[。！？；]")
 _BLOCKS = {"p", "head", "item", "quote", "code"}
 
 
@@ -106,10 +109,10 @@ def read_html(raw: bytes) -> DocumentReading:
 
 def _pieces(element: etree._Element | None) -> Iterator[tuple[str, object]]:
     """("line", text) and ("table", rows) in document order. A table of figures stays a table; a table that
-    lays out the page (one cell per row, or cells holding paragraphs) is read as the lines it holds."""
+    lays out the page (see _is_layout) is read as the lines it holds."""
     for child in element if element is not None else ():
         if child.tag == "table" and not _is_layout(child):
-            rows = [[TableCellText(cell.xpath("string()")) for cell in row.iter("cell")] for row in child.iter("row")]
+            rows = [[TableCellText(c.xpath("string()")) for c in row.findall("cell")] for row in child.findall("row")]
             yield "table", rows
         elif child.tag == "cell" and not any(c.tag in (*_BLOCKS, "table", "list") for c in child):
             yield "line", child.xpath("string()")
@@ -120,6 +123,10 @@ def _pieces(element: etree._Element | None) -> Iterator[tuple[str, object]]:
 
 
 def _is_layout(table: etree._Element) -> bool:
-    """A table that lays out a page (one cell per row, or cells holding paragraphs), not one of figures."""
-    rows = table.findall("row")
-    return all(len(row.findall("cell")) <= 1 for row in rows) or table.find("row/cell/p") is not None
+    """A table that lays out the page rather than one of figures: fewer than two rows of two filled cells,
+    or a cell holding prose (a sentence of some length). Word-pasted tables wrap every cell in a paragraph,
+    so paragraphs alone do not tell."""
+    rows = [[c.xpath("string()").strip() for c in row.findall("cell")] for row in table.findall("row")]
+    if sum(1 for row in rows if sum(1 for c in row if c) >= 2) < 2:
+        return True
+    return any(len(c) > _PROSE_CELL_CHARS and _SENTENCE_RE.search(c) for row in rows for c in row)
