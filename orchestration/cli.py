@@ -36,7 +36,8 @@ from rich.text import Text
 
 from orchestration.extract.sources import SOURCES_FILE, SourceMetadata, read_sources, valid_published, write_sources
 from orchestration.ingest.decode import decode_bulletin
-from orchestration.ingest.inbox import MAX_BULLETIN_BYTES, bulletin_id_for
+from orchestration.ingest.formats import DOCUMENT_SUFFIXES, read_document
+from orchestration.ingest.inbox import BULLETIN_SUFFIXES, MAX_BULLETIN_BYTES, bulletin_id_for
 from orchestration.instance import dagster_home, ensure_dagster_home
 from orchestration.progress import progress_bar
 from orchestration.provenance import figure_in_sentence
@@ -167,14 +168,26 @@ def _print_json(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, consol
 
 
 # add -----------------------------------------------------------------------------------------
+def stored_text(path: Path) -> str | None:
+    """The text the refresh will store for the file at ``path`` (None when it would be quarantined)."""
+    suffix = path.suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        return read_document(path.read_bytes(), suffix).text
+    return decode_bulletin(path.read_bytes()).text
+
+
 def check_bulletin(path: Path) -> str | None:
     """Why ``path`` cannot go into the inbox, or None when it can."""
     if not path.is_file():
         return "no such file"
-    if path.suffix.lower() != ".txt":
-        return "the inbox only reads *.txt files: rename it to .txt"
+    suffix = path.suffix.lower()
+    if suffix not in BULLETIN_SUFFIXES:
+        return f"the inbox reads only {', '.join(sorted(BULLETIN_SUFFIXES))} files"
     if path.stat().st_size > MAX_BULLETIN_BYTES:
         return f"larger than {MAX_BULLETIN_BYTES // 2**20} MiB"
+    if suffix in DOCUMENT_SUFFIXES:  # read as the refresh will: a file it would quarantine is refused
+        document = read_document(path.read_bytes(), suffix)
+        return None if document.text is not None else document.reason
     decoded = decode_bulletin(path.read_bytes())
     return None if decoded.ok else decoded.reason
 
@@ -243,7 +256,7 @@ def cmd_add(args: argparse.Namespace, console: Console) -> int:
                     in_inbox.append(path.name)
                 refused += what.startswith("refused")
                 mark = "[green]✓[/green]" if placed else ("[red]✗[/red]" if what.startswith("refused") else "·")
-                same = known.get(bulletin_id_for(decode_bulletin(path.read_bytes()).text))
+                same = known.get(bulletin_id_for(stored_text(path)))
                 note = f" (same text as {same}: it will be counted once, as a duplicate)" if same and placed else ""
                 console.print(f"{mark} {escape(str(path))}: {escape(what)}{escape(note)}")
             progress.advance(task)
@@ -425,6 +438,8 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     line("figure", f"{a['amount_text']} = {a['amount_yuan']:,} yuan")
     line("sentence", sentence)
     line("bulletin", f"{a['source_file']} (bulletin {a['bulletin_id']}), characters {a['char_start']}-{a['char_end']}")
+    if a.get("source_location"):  # a document file: the page, paragraph, table cell or sheet cell it came from
+        line("  in the file", a["source_location"])
     line("article", f"no. {a['article_no']}: {a['article_title'] or '(untitled)'}")
     if a["locality_code"]:
         where = " / ".join(p for p in (a["province"], a["prefecture"]) if p)
@@ -625,7 +640,7 @@ def cmd_export_gold(args: argparse.Namespace, console: Console) -> int:
 # main ----------------------------------------------------------------------------------------
 HELP_EPILOG = """\
 where things are (environment variables, as for `make`):
-  BULLETINS_DIR   the inbox of bulletin .txt files (default: seeds/ of the project)
+  BULLETINS_DIR   the inbox of bulletin files: .txt, .html, .pdf, .docx, .xlsx (default: seeds/)
   WAREHOUSE_DIR   the warehouse folder (default: warehouse/ of the project); queries read
                   $WAREHOUSE_DIR/warehouse.duckdb, read-only; the report is $WAREHOUSE_DIR/report/index.html
   DAGSTER_HOME    the Dagster instance that records refreshes and checks (default: .dagster_home/)
@@ -646,11 +661,12 @@ examples:
 ADD_DESCRIPTION = """\
 Check bulletins, copy them into the inbox (BULLETINS_DIR) and refresh the warehouse.
 
-Each FILE is a bulletin as plain text with a .txt name, in UTF-8 (with or without BOM), GB18030/GBK or
-UTF-16, at most 64 MiB. A file that would be quarantined (binary, garbled, empty, not .txt) is refused
-with the reason; a file is never copied over a different file of the same name in the inbox. The
-refresh then runs like `make run`: a progress display, then the run's result; dbt's log goes to
-$WAREHOUSE_DIR/build/last_refresh.log.
+Each FILE is a bulletin, at most 64 MiB: plain text with a .txt name, in UTF-8 (with or without BOM),
+GB18030/GBK or UTF-16, or a published document: a saved web page (.html, .htm), a PDF with a text layer,
+a Word (.docx) or Excel (.xlsx) file. A file that would be quarantined (binary, garbled, empty, a scanned
+or encrypted PDF, a truncated document, another format) is refused with the reason; a file is never
+copied over a different file of the same name in the inbox. The refresh then runs like `make run`: a
+progress display, then the run's result; dbt's log goes to $WAREHOUSE_DIR/build/last_refresh.log.
 """
 
 
@@ -708,7 +724,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add.add_argument(
-        "files", nargs="+", type=Path, metavar="FILE", help="a bulletin text file (*.txt); several allowed"
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="a bulletin file (.txt, .html, .htm, .pdf, .docx, .xlsx); several allowed",
     )
     add.add_argument(
         "--no-refresh",

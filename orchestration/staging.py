@@ -62,6 +62,10 @@ LEDGER_SCHEMAS: dict[str, pa.Schema] = {
             ("source_published", _str),
             ("source_locality", _str),
             ("source_title", _str),
+            # what the file says about itself (a web page's canonical URL, date, title); sources.csv wins
+            ("page_url", _str),
+            ("page_published", _str),
+            ("page_title", _str),
         ]
     ),
     # Every decoded text ever stored (the raw history), and the batch that holds it.
@@ -112,6 +116,24 @@ LEDGER_SCHEMAS: dict[str, pa.Schema] = {
 
 BATCH_SCHEMAS: dict[str, pa.Schema] = {
     "texts": pa.schema([("bulletin_id", _str), ("source_file", _str), ("text", _str)]),
+    # where each span of a stored text came from in its file (orchestration/ingest/formats): page,
+    # paragraph, table cell, sheet cell; written with the text, in the texts ledger's batch
+    "text_parts": pa.schema(
+        [
+            ("bulletin_id", _str),
+            ("char_start", _int),
+            ("char_end", _int),
+            ("kind", _str),
+            ("page", _int),
+            ("paragraph", _int),
+            ("table_no", _int),
+            ("sheet", _str),
+            ("cell", _str),
+            ("row_label", _str),
+            ("column_header", _str),
+            ("location", _str),
+        ]
+    ),
     "file_events": pa.schema(
         [
             ("source_file", _str),

@@ -21,7 +21,7 @@ from orchestration.extract import percents as percents_mod
 from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
 from orchestration.extract.body import ArticleBody, strip_newlines
-from orchestration.extract.functions import classify_program, inherit_from_totals
+from orchestration.extract.functions import class_of_subject_code, classify_program, inherit_from_totals
 from orchestration.extract.localities import locate_article, resolve_name
 from orchestration.extract.measures import addressed_to_lower_level, measure_in, measure_of, settle_with_totals
 from orchestration.extract.records import (
@@ -229,6 +229,11 @@ def _amounts(
                 measure = measure_in(cell.column_header) or measure_in(cell.caption) or measure_in(title) or measure
         row = Amount(no, m.start, m.end, m.text, m.yuan, sentence, sentence_start, year, program, None, measure)
         row.period = periods.period_of(text, cue_start, m.start, earlier, frame, measure)
+        if cell is not None and measure not in periods.RATE_MEASURES:
+            # a table cell's period is stated by its column header (预算数, 1-6月执行数), else its caption, else
+            # the article's frame: the lines above it in the table (other columns' headers) say nothing of it
+            header_cue = periods.last_cue(cell.column_header, False) or periods.last_cue(cell.caption, False)
+            row.period = header_cue or frame or "full_year"
         row.header_unit = m.header_unit or None
         if cell is not None:
             row.table_row, row.table_column = cell.row_label, cell.column_header
@@ -248,6 +253,7 @@ def _amounts(
         )
         prev_end = m.end
     find_totals(items, text)
+    _subject_code_totals(items, [(cells or {}).get(it.start) for it in items])
     _table_totals(items, [(cells or {}).get(it.start) for it in items])
     for row, item in zip(rows, items, strict=True):
         row.is_total = item.is_total
@@ -258,7 +264,11 @@ def _amounts(
         row.measure = measure
     for row, context in zip(rows, contexts, strict=True):
         cell = (cells or {}).get(row.char_start)
-        if cell is not None:
+        coded = class_of_subject_code(cell.subject_code) if cell is not None else None
+        if coded is not None:
+            # a budget table row's subject code (2050201 学前教育) states its class: nothing is stronger
+            row.function_code, row.function_evidence = coded
+        elif cell is not None:
             # a table cell: its row label is a recipient, the caption says what the money is for
             cap = cell.caption
             row.function_code, row.function_evidence = _classify(cap or title, f"{cap}{title}", row.measure)
@@ -310,6 +320,24 @@ def _cell_program(cell: tables.TableCell) -> str | None:
     column = tables.COLUMN_UNIT_RE.sub("", cell.column_header).strip()
     label = "" if cell.is_total_row or tables.is_unit_name(cell.row_label) else cell.row_label
     return f"{label}{column}"[:30] or None
+
+
+def _subject_code_totals(items: list[Item], cells: list[tables.TableCell | None]) -> None:
+    """A budget table row whose subject code extends another's (2050201 under 20502 under 205) is within
+    that row: a part of the nearest row above it in its column whose code is a prefix of its own."""
+    in_table = [(i, c) for i, c in enumerate(cells) if c is not None and c.subject_code]
+    for k, (i, cell) in enumerate(in_table):
+        if items[i].parent is not None:
+            continue
+        for j, other in reversed(in_table[:k]):
+            if other.caption != cell.caption:
+                break
+            if other.column == cell.column and cell.subject_code.startswith(other.subject_code):
+                if len(other.subject_code) < len(cell.subject_code):
+                    items[j].is_total = True
+                    items[i].parent = j
+                    items[i].role = "part"
+                break
 
 
 def _table_totals(items: list[Item], cells: list[tables.TableCell | None]) -> None:

@@ -338,8 +338,22 @@ def classify_program(
     return None, f"{UNMAPPED}no keyword matched"
 
 
-# evidence of a class read off the figure's own purpose phrase (not its context)
-_OWN_EVIDENCE_RE = re.compile(r"^(?:not one area: )?keyword ")
+SUBJECT_CODE_LEVELS = {3: "类", 5: "款", 7: "项"}  # 支出功能分类: digits of a code -> its level
+SUBJECT_CODE_EVIDENCE = "subject code "
+
+
+def class_of_subject_code(code: str) -> tuple[str | None, str] | None:
+    """(class, evidence) of a budget table row's 支出功能分类 code (205, 20502, 2050201): the class is the
+    code's first three digits, the most authoritative statement there is. None when the code is no
+    expenditure class (a revenue code, a number that only looks like one)."""
+    level = SUBJECT_CODE_LEVELS.get(len(code))
+    if level is None or not code.isdigit() or code[:3] not in FUNCTION_CLASSES:
+        return None
+    return code[:3], f"{SUBJECT_CODE_EVIDENCE}{code} ({level}) in its table row -> {code[:3]}"
+
+
+# evidence of a class read off the figure's own purpose phrase or its row's subject code (not its context)
+_OWN_EVIDENCE_RE = re.compile(rf"^(?:not one area: )?(?:keyword |{SUBJECT_CODE_EVIDENCE})")
 
 
 def inherit_from_totals(rows: list) -> None:

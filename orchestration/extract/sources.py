@@ -80,9 +80,22 @@ def ledger_fields(source: SourceMetadata | None) -> dict[str, str | None]:
     return {column: (getattr(source, field) or None) if source else None for column, field in LEDGER_COLUMNS.items()}
 
 
+# what a file says about itself (a web page's canonical URL, publication date and title), kept apart from
+# sources.csv on the ledger: sources.csv is re-read every run, the page only when the file changes
+PAGE_LEDGER_COLUMNS = {"page_url": "url", "page_published": "published", "page_title": "title"}
+
+
+def page_fields(page: SourceMetadata | None) -> dict[str, str | None]:
+    """The bulletin_files ledger columns for what a file says about itself."""
+    return {column: (getattr(page, field) or None) if page else None for column, field in PAGE_LEDGER_COLUMNS.items()}
+
+
 def from_ledger(row: dict) -> SourceMetadata | None:
-    """The source metadata stored on a bulletin_files ledger row (None when it has none)."""
+    """The source metadata of a bulletin_files ledger row (None when it has none): sources.csv field by
+    field, and what the page itself says where sources.csv leaves a field empty."""
     values = {field: row.get(column) or "" for column, field in LEDGER_COLUMNS.items()}
+    for column, field in PAGE_LEDGER_COLUMNS.items():
+        values[field] = values[field] or row.get(column) or ""
     return SourceMetadata(**values) if any(values.values()) else None
 
 

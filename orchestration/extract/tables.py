@@ -32,6 +32,11 @@ SUBTOTAL_LABEL_RE = re.compile(_WORDS["subtotal_labels"])
 CAPTION_RE = re.compile(_WORDS["captions"])
 UNIT_NAME_RE = re.compile(_WORDS["unit_suffixes"])
 PAYOUT_RE = re.compile(_WORDS["payout_words"])
+SUBJECT_CODE_HEADER_RE = re.compile(_WORDS["subject_code_headers"])
+# a 支出功能分类 subject code: 类 (3 digits), 款 (5) or 项 (7)
+SUBJECT_CODE_RE = re.compile(r"[0-9]{3}(?:[0-9]{2}){0,2}")
+# a row label opening with its subject code: 2050201 学前教育, 205教育支出
+_LABEL_CODE_RE = re.compile(rf"^(?P<code>{SUBJECT_CODE_RE.pattern})\s*(?=[\u4e00-\u9fff])")
 
 HEADER_RE = re.compile(r"(?:单位|金额单位|计量单位)\s*[:：]\s*(?P<unit>万亿|亿|万|千)?元")
 # a line that only states the table's unit (单位：万元, （单位：元）), not a header cell holding it
@@ -93,6 +98,7 @@ class TableCell:
     row_end: int
     caption: str  # the table's caption line (…分配表), "" when none
     per_unit: bool  # the unit is a rate (元/人/月): a standard, not a sum
+    subject_code: str = ""  # the row's 支出功能分类 code (2050201) when the table gives one, else ""
 
     @property
     def is_total_row(self) -> bool:
@@ -125,6 +131,8 @@ def _cells(text: str, start: int, end: int) -> _Line:
             slots.append(cells[-1])
         elif slots and before and after and before in _CELL_SEPARATORS and after in _CELL_SEPARATORS:
             slots.append(_Cell(pos, pos, ""))  # an empty cell between two separators keeps its column
+        elif not slots and not before and after == "\t" and not piece:
+            slots.append(_Cell(pos, pos, ""))  # a tab-separated row opening with an empty cell (the code of 合计)
         if m:
             separators += after in _CELL_SEPARATORS
             pos = m.end()
@@ -264,6 +272,20 @@ def _rows_one_per_line(lines: list[_Line]) -> tuple[list[_Cell], list[list[_Cell
     return header, rows
 
 
+def _subject_code(row: list[_Cell], header: list[_Cell]) -> str:
+    """The row's subject code: its first cell under a code header (科目编码), or the start of its label
+    (2050201 学前教育); "" when the row has none. A bare number in a first column without such a header
+    may be a sequence number, so it is not read as a code."""
+    if not row:
+        return ""
+    first = row[0]
+    if header and SUBJECT_CODE_HEADER_RE.search(header[0].text) and SUBJECT_CODE_RE.fullmatch(first.text):
+        return first.text
+    label = next((c.text for c in row if c.text and not c.is_number), "")
+    m = _LABEL_CODE_RE.match(label)
+    return m.group("code") if m else ""
+
+
 def _caption_and_unit(text: str, block: list[_Line], lo: int) -> tuple[str, str | None]:
     """The table's caption (…分配表) and unit (单位：万元) from its lines or the two lines above it."""
     above_start = block[0].start
@@ -302,6 +324,7 @@ def table_cells(text: str, start: int, end: int) -> list[TableCell]:
             header, rows = _rows_one_per_line(block)
         units = [_column_unit(h.text, table_unit) for h in header]
         for r, row in enumerate(rows):
+            code = _subject_code(row, header)
             label = ""
             for col, cell in enumerate(row):
                 if not cell.is_number:
@@ -320,5 +343,7 @@ def table_cells(text: str, start: int, end: int) -> list[TableCell]:
                 except ValueError:
                     continue
                 money = MoneySpan(cell.start, cell.end, cell.text, yuan, unit)
-                out.append(TableCell(money, r, col, label, column_header, row[0].start, row[-1].end, caption, per_unit))
+                out.append(
+                    TableCell(money, r, col, label, column_header, row[0].start, row[-1].end, caption, per_unit, code)
+                )
     return out

@@ -1,10 +1,12 @@
 """Ingest: reconcile the inbox with the ledger; every file is a row, nothing is dropped."""
 
 from collections import Counter
+from collections.abc import Iterable
 
 import dagster as dg
 
 from orchestration.extract.sources import SOURCES_FILE, ledger_fields, read_sources
+from orchestration.ingest.formats import TextPart
 from orchestration.ingest.inbox import LOADED, reconcile
 from orchestration.locks import ledger_lock
 from orchestration.resources import WarehouseResource
@@ -16,19 +18,42 @@ RAW_BULLETIN_TEXTS = dg.AssetKey("raw_bulletin_texts")
 TEXTS_PER_PART = 1000
 
 
+def text_part_rows(bulletin_id: str, parts: Iterable[TextPart]) -> list[dict]:
+    """The text_parts batch rows of one stored text (none for a plain .txt file)."""
+    return [
+        {
+            "bulletin_id": bulletin_id,
+            "char_start": p.char_start,
+            "char_end": p.char_end,
+            "kind": p.kind,
+            "page": p.page,
+            "paragraph": p.paragraph,
+            "table_no": p.table,
+            "sheet": p.sheet,
+            "cell": p.cell,
+            "row_label": p.row_label,
+            "column_header": p.column_header,
+            "location": p.location,
+        }
+        for p in parts
+    ]
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
             RAW_BULLETIN_FILES,
-            description="Ledger of every *.txt file seen in the inbox: hash, size, encoding, status "
+            description="Ledger of every bulletin file seen in the inbox (.txt, .html, .pdf, .docx, .xlsx): hash "
+            "of its bytes, size, encoding or format, status "
             "(loaded | duplicate | quarantined) with the reason, and when it was first seen, changed or "
             "removed; plus the history of those events.",
             kinds={"python", "parquet"},
         ),
         dg.AssetSpec(
             RAW_BULLETIN_TEXTS,
-            description="Every decoded text ever loaded (BOM removed, nothing else normalised), kept as raw "
-            "history: a modified file adds its new version, the old one stays.",
+            description="Every decoded text ever loaded (BOM removed, nothing else normalised; a document's text "
+            "as its reader laid it out, with the text parts saying which page, paragraph or cell each span came "
+            "from), kept as raw history: a modified file adds its new version, the old one stays.",
             kinds={"python", "parquet"},
         ),
     ],
@@ -45,14 +70,22 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         # Data first, then the ledgers that point at it: a run killed in between leaves an orphan
         # batch that no ledger references (ignored by dbt, deleted later), never a dangling pointer.
         texts = BatchWriter(store, "texts", batch_id, rows_per_part=TEXTS_PER_PART)
+        # a document has a part per line and per table cell: small rows, many per text
+        parts = BatchWriter(store, "text_parts", batch_id, rows_per_part=TEXTS_PER_PART * 50)
+
+        def store_text(row: dict) -> None:
+            texts.add([row])
+            parts.add(text_part_rows(row["bulletin_id"], row.get("parts") or ()))
+
         result = reconcile(
             store.read_ledger("bulletin_files"),
             paths.bulletins_dir,
             {t["bulletin_id"] for t in texts_ledger},
             now(),
-            store_text=lambda row: texts.add([row]),
+            store_text=store_text,
         )
         texts.flush()
+        parts.flush()
         # what each file's source page says, from the inbox's optional sources.csv (re-read every run)
         sources = read_sources(paths.bulletins_dir / SOURCES_FILE)
         for row in result.ledger:
@@ -67,6 +100,7 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         # The event log is audit history: written after the commit so a retry never doubles it.
         store.write_batch("file_events", batch_id, [{**e, "run_id": run_id} for e in result.events])
         store.collect_garbage("texts", {t["batch_id"] for t in texts_ledger})
+        store.collect_garbage("text_parts", {t["batch_id"] for t in texts_ledger})
 
     present = [r for r in result.ledger if r["removed_at"] is None]
     by_status = Counter(r["status"] for r in present)

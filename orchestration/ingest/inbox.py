@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from orchestration.extract.sources import SourceMetadata, page_fields
 from orchestration.ingest.decode import decode_bulletin
+from orchestration.ingest.formats import DOCUMENT_SUFFIXES, TextPart, read_document
 
 LOADED, DUPLICATE, QUARANTINED = "loaded", "duplicate", "quarantined"
 # Larger files are quarantined unread: a bulletin is kilobytes; this guards memory, not content.
 MAX_BULLETIN_BYTES = 64 * 1024 * 1024
+# plain text, and the published formats the readers of orchestration/ingest/formats turn into text
+BULLETIN_SUFFIXES = frozenset({".txt", *DOCUMENT_SUFFIXES})
 
 
 def bulletin_id_for(text: str) -> str:
@@ -34,13 +38,13 @@ class InboxEntry:
 
 
 def list_inbox(inbox: Path) -> list[InboxEntry]:
-    """Every *.txt file under the inbox (case-insensitive suffix, hidden files skipped), sorted."""
+    """Every bulletin file (BULLETIN_SUFFIXES, case-insensitive) under the inbox, hidden files skipped, sorted."""
     if not inbox.is_dir():
         raise FileNotFoundError(f"bulletin inbox {inbox} does not exist (set BULLETINS_DIR)")
     entries = []
     for path in sorted(inbox.rglob("*")):
         relative = path.relative_to(inbox)
-        if path.suffix.lower() != ".txt" or any(part.startswith(".") for part in relative.parts):
+        if path.suffix.lower() not in BULLETIN_SUFFIXES or any(part.startswith(".") for part in relative.parts):
             continue
         try:
             stat = path.stat()
@@ -53,10 +57,12 @@ def list_inbox(inbox: Path) -> list[InboxEntry]:
 
 @dataclass
 class FileReading:
-    content_sha256: str
-    encoding: str | None
-    decode_reason: str | None  # why quarantined, or a note on an accepted lossy decode
+    content_sha256: str  # of the file's bytes: its change detection
+    encoding: str | None  # a text's encoding, or the format a document was read from (html, pdf, docx, xlsx)
+    decode_reason: str | None  # why quarantined, or a note on an accepted lossy decode or what was left out
     text: str | None
+    parts: list[TextPart] = field(default_factory=list)  # where each span of a document's text came from
+    page: SourceMetadata | None = None  # what the document says about itself (a web page's title, date, URL)
 
 
 def read_bulletin_file(entry: InboxEntry) -> FileReading:
@@ -71,8 +77,12 @@ def read_bulletin_file(entry: InboxEntry) -> FileReading:
         raw = entry.path.read_bytes()
     except OSError as exc:
         return FileReading("", None, f"unreadable file: {exc.strerror or exc}", None)
+    digest = hashlib.sha256(raw).hexdigest()
+    if entry.path.suffix.lower() in DOCUMENT_SUFFIXES:
+        doc = read_document(raw, entry.path.suffix)
+        return FileReading(digest, doc.fmt, doc.reason, doc.text, doc.parts, doc.metadata)
     decoded = decode_bulletin(raw)
-    return FileReading(hashlib.sha256(raw).hexdigest(), decoded.encoding, decoded.reason, decoded.text)
+    return FileReading(digest, decoded.encoding, decoded.reason, decoded.text)
 
 
 @dataclass
@@ -125,6 +135,7 @@ def reconcile(
             "first_seen_at": before["first_seen_at"] if before else observed_at,
             "changed_at": before["changed_at"] if same_content else observed_at,
             "removed_at": None,
+            **page_fields(reading.page),
         }
         ledger[entry.source_file] = row
         if before is None:
@@ -136,7 +147,14 @@ def reconcile(
         if event:
             events.append({**row, "event": event})
         if bulletin_id and bulletin_id not in stored_text_ids and bulletin_id not in new_texts:
-            store_text({"bulletin_id": bulletin_id, "source_file": entry.source_file, "text": reading.text})
+            store_text(
+                {
+                    "bulletin_id": bulletin_id,
+                    "source_file": entry.source_file,
+                    "text": reading.text,
+                    "parts": reading.parts,
+                }
+            )
             new_texts[bulletin_id] = {
                 "bulletin_id": bulletin_id,
                 "source_file": entry.source_file,

@@ -142,6 +142,12 @@ def _chart(cells: list[dict], title: str) -> str:
     )
 
 
+def _location(row: dict) -> str:
+    """Where the figure stands in a document file (page, table, row; sheet and cell), under its file name."""
+    location = row.get("source_location")
+    return f"<br><span class='muted'>{_e(location)}</span>" if location else ""
+
+
 def _figures_table(rows: list[dict], root: str) -> str:
     head = (
         "<table class='figures'><thead><tr><th>figure</th><th>yuan</th><th>year</th><th>period</th>"
@@ -161,7 +167,7 @@ def _figures_table(rows: list[dict], root: str) -> str:
             f"<td title='{_e(r['spending_note'])}'>{_e(ADDED_AS.get(r['spending_role'], 'not added'))}</td>"
             f"<td>{_e(function)}</td><td>{_e(r['program_name'])}</td>"
             f"<td>{_marked_sentence(r)}</td>"
-            f"<td><a href='{_e(link)}'>{_e(r['source_file'])}</a></td>"
+            f"<td><a href='{_e(link)}'>{_e(r['source_file'])}</a>{_location(r)}</td>"
             f"<td>{_correction_cell(r)}</td></tr>"
         )
     return head + "".join(body) + "</tbody></table>"
@@ -178,6 +184,12 @@ def _correction_cell(row: dict) -> str:
     return f"{reviewed}<code class='muted'>{_e(command)}</code>"
 
 
+def _mark_title(amount: dict) -> str:
+    """A figure's id, and where it stands in a document file (page, table, row; sheet and cell)."""
+    location = amount.get("source_location")
+    return f"{amount['amount_id']} ({location})" if location else amount["amount_id"]
+
+
 def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[dict]) -> str:
     """The whole text, escaped, each figure a <mark> with an anchor the figure tables link to."""
     pieces, cursor = [], 0
@@ -186,7 +198,7 @@ def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[
             continue
         pieces.append(_e(text[cursor : a["char_start"]]))
         pieces.append(
-            f"<mark id='{_anchor(a)}' title='{_e(a['amount_id'])}'>{_e(text[a['char_start'] : a['char_end']])}</mark>"
+            f"<mark id='{_anchor(a)}' title='{_e(_mark_title(a))}'>{_e(text[a['char_start'] : a['char_end']])}</mark>"
         )
         cursor = a["char_end"]
     pieces.append(_e(text[cursor:]))
@@ -241,7 +253,8 @@ LOCALITY_PAGES = f"""
 """
 BULLETIN_MARKS = """
     with marks as (
-        select bulletin_id, list(struct_pack(amount_id, char_start, char_end) order by char_start) as amounts
+        select bulletin_id,
+            list(struct_pack(amount_id, char_start, char_end, source_location) order by char_start) as amounts
         from fct_amount group by bulletin_id
     )
     select b.bulletin_id, b.source_file, b.bulletin_text, marks.amounts

@@ -6,6 +6,19 @@ spending as (
     select * from {{ ref('int_spendable_amounts') }}
 ),
 
+-- the narrowest text part (a table cell, else its line) holding the figure: where it stands in its file
+locations as (
+    select amounts.amount_id, parts.location as source_location
+    from amounts
+    inner join {{ ref('stg_text_parts') }} as parts
+        on parts.bulletin_id = amounts.bulletin_id
+        and parts.char_start <= amounts.char_start
+        and amounts.char_end <= parts.char_end
+    qualify row_number() over (
+        partition by amounts.amount_id order by parts.char_end - parts.char_start, parts.char_start
+    ) = 1
+),
+
 bulletins as (
     select bulletin_id, source_file, is_removed from {{ ref('int_current_bulletins') }}
 ),
@@ -25,6 +38,7 @@ final as (
         amounts.header_unit,
         amounts.table_row,
         amounts.table_column,
+        locations.source_location,
         amounts.in_title,
         amounts.repeats_amount_id,
         amounts.locality_code,
@@ -49,6 +63,7 @@ final as (
     from amounts
     inner join bulletins using (bulletin_id)
     left join spending using (amount_id)
+    left join locations using (amount_id)
 )
 
 select * from final

@@ -17,10 +17,11 @@ renamed as (
         changed_at,
         removed_at,
         removed_at is not null as is_removed,
-        source_url,
-        source_published,
+        -- sources.csv wins field by field; what the file says about itself (a web page) fills the rest
+        coalesce(source_url, page_url) as source_url,
+        coalesce(source_published, page_published) as source_published,
         source_locality,
-        source_title
+        coalesce(source_title, page_title) as source_title
     from source
 )
 
