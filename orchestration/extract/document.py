@@ -13,7 +13,6 @@ Money-like spans outside any body go to ``skipped``.
 from __future__ import annotations
 
 import bisect
-import itertools
 
 from orchestration.extract import amounts as amounts_mod
 from orchestration.extract import beneficiaries as beneficiaries_mod
@@ -36,7 +35,7 @@ from orchestration.extract.records import (
 )
 from orchestration.extract.sources import SourceMetadata
 from orchestration.extract.text_units import clause_start
-from orchestration.extract.totals import Item, find_totals
+from orchestration.extract.totals import Item, find_totals, subject_code_totals, table_totals
 
 
 def _locate(
@@ -253,8 +252,9 @@ def _amounts(
         )
         prev_end = m.end
     find_totals(items, text)
-    _subject_code_totals(items, [(cells or {}).get(it.start) for it in items])
-    _table_totals(items, [(cells or {}).get(it.start) for it in items])
+    item_cells = [(cells or {}).get(it.start) for it in items]
+    subject_code_totals(items, item_cells)
+    table_totals(items, item_cells)
     for row, item in zip(rows, items, strict=True):
         row.is_total = item.is_total
         if item.parent is not None:
@@ -320,49 +320,6 @@ def _cell_program(cell: tables.TableCell) -> str | None:
     column = tables.COLUMN_UNIT_RE.sub("", cell.column_header).strip()
     label = "" if cell.is_total_row or tables.is_unit_name(cell.row_label) else cell.row_label
     return f"{label}{column}"[:30] or None
-
-
-def _subject_code_totals(items: list[Item], cells: list[tables.TableCell | None]) -> None:
-    """A budget table row whose subject code extends another's (2050201 under 20502 under 205) is within
-    that row: a part of the nearest row above it in its column whose code is a prefix of its own."""
-    in_table = [(i, c) for i, c in enumerate(cells) if c is not None and c.subject_code]
-    for k, (i, cell) in enumerate(in_table):
-        if items[i].parent is not None:
-            continue
-        for j, other in reversed(in_table[:k]):
-            if other.caption != cell.caption:
-                break
-            if other.column == cell.column and cell.subject_code.startswith(other.subject_code):
-                if len(other.subject_code) < len(cell.subject_code):
-                    items[j].is_total = True
-                    items[i].parent = j
-                    items[i].role = "part"
-                break
-
-
-def _table_totals(items: list[Item], cells: list[tables.TableCell | None]) -> None:
-    """A 合计/总计/小计 row of a table is the total of the cells above it in its column when they sum to it:
-    the rows since the previous total row, else (a 合计 under 小计 rows) the 小计 cells since the previous 合计."""
-    in_table = [(i, c) for i, c in enumerate(cells) if c is not None]
-    for k, (i, cell) in enumerate(in_table):
-        if not cell.is_total_row or items[i].is_total:
-            continue
-        above = []  # same table, same column, nearest first
-        for j, other in reversed(in_table[:k]):
-            if other.caption != cell.caption or (other.is_total_row and not other.is_subtotal_row):
-                break
-            if other.column == cell.column:
-                above.append((j, other))
-        rows = list(itertools.takewhile(lambda jo: not jo[1].is_total_row, above))
-        subtotals = [(j, o) for j, o in above if o.is_subtotal_row] if not cell.is_subtotal_row else []
-        for group in (rows, subtotals):
-            parts = [j for j, _ in group if items[j].parent is None]
-            if len(parts) >= 2 and sum((items[j].yuan for j in parts), start=items[i].yuan * 0) == items[i].yuan:
-                items[i].is_total = True
-                for j in parts:
-                    items[j].parent = i
-                    items[j].role = "part"
-                break
 
 
 def _ratios(

@@ -16,8 +16,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import takewhile
 
 from orchestration.extract.records import RATE_MEASURES, SPENDING_MEASURES
+from orchestration.extract.tables import TableCell
 
 MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是|^\s*中[，,：:]")
 # a breakdown introduced like this may run over semicolons (其中：教育支出…，增长7.5%；社保…)
@@ -247,3 +249,47 @@ def find_totals(items: list[Item], text: str) -> None:
     _sums(items, text)
     _portions(items, text)
     _aggregates(items)
+
+
+# Tables: the structure of rows states totals and parts (a 合计 row, a subject code under a shorter one).
+def subject_code_totals(items: list[Item], cells: list[TableCell | None]) -> None:
+    """A budget table row whose subject code extends another's (2050201 under 20502 under 205) is within
+    that row: a part of the nearest row above it in its column whose code is a prefix of its own."""
+    in_table = [(i, c) for i, c in enumerate(cells) if c is not None and c.subject_code]
+    for k, (i, cell) in enumerate(in_table):
+        if items[i].parent is not None:
+            continue
+        for j, other in reversed(in_table[:k]):
+            if other.caption != cell.caption:
+                break
+            if other.column == cell.column and cell.subject_code.startswith(other.subject_code):
+                if len(other.subject_code) < len(cell.subject_code):
+                    items[j].is_total = True
+                    items[i].parent = j
+                    items[i].role = "part"
+                break
+
+
+def table_totals(items: list[Item], cells: list[TableCell | None]) -> None:
+    """A 合计/总计/小计 row of a table is the total of the cells above it in its column when they sum to it:
+    the rows since the previous total row, else (a 合计 under 小计 rows) the 小计 cells since the previous 合计."""
+    in_table = [(i, c) for i, c in enumerate(cells) if c is not None]
+    for k, (i, cell) in enumerate(in_table):
+        if not cell.is_total_row or items[i].is_total:
+            continue
+        above = []  # same table, same column, nearest first
+        for j, other in reversed(in_table[:k]):
+            if other.caption != cell.caption or (other.is_total_row and not other.is_subtotal_row):
+                break
+            if other.column == cell.column:
+                above.append((j, other))
+        rows = list(takewhile(lambda jo: not jo[1].is_total_row, above))
+        subtotals = [(j, o) for j, o in above if o.is_subtotal_row] if not cell.is_subtotal_row else []
+        for group in (rows, subtotals):
+            parts = [j for j, _ in group if items[j].parent is None]
+            if len(parts) >= 2 and sum((items[j].yuan for j in parts), start=items[i].yuan * 0) == items[i].yuan:
+                items[i].is_total = True
+                for j in parts:
+                    items[j].parent = i
+                    items[j].role = "part"
+                break
