@@ -419,14 +419,7 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
             hint = f"; amounts of that bulletin include {', '.join(n for (n,) in near)}" if near else ""
             raise CliError(f"no amount {args.amount_id} in fct_amount{hint}")
     a = dict(zip(names, row, strict=True))
-    text = a["sentence"] or ""
-    span = figure_in_sentence(text, a["amount_text"], a["char_start"], a["char_end"], a["sentence_start"])
-    if span:
-        # «» mark the figure where colours do not show (a pipe, a log); the colour where they do.
-        start, end = span
-        sentence = Text.assemble(text[:start], ("«" + text[start:end] + "»", "bold black on yellow"), text[end:])
-    else:
-        sentence = Text(text)
+    sentence = _marked_sentence(a)
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(justify="right", style="bold", no_wrap=True)
@@ -592,14 +585,18 @@ def cmd_review(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _show_for_review(console: Console, a: dict) -> None:
+def _marked_sentence(a: dict) -> Text:
+    """The figure's sentence, the figure marked: «» where colours do not show (a pipe, a log), colour where they do."""
     text = a["sentence"] or ""
     span = figure_in_sentence(text, a["amount_text"], a["char_start"], a["char_end"], a["sentence_start"])
-    if span:
-        start, end = span
-        sentence = Text.assemble(text[:start], ("«" + text[start:end] + "»", "bold black on yellow"), text[end:])
-    else:
-        sentence = Text(text)
+    if not span:
+        return Text(text)
+    start, end = span
+    return Text.assemble(text[:start], ("«" + text[start:end] + "»", "bold black on yellow"), text[end:])
+
+
+def _show_for_review(console: Console, a: dict) -> None:
+    sentence = _marked_sentence(a)
     console.print(Text.assemble(f"{a['amount_text']} = {a['amount_yuan']:,} yuan  ", (a["source_file"], "dim")))
     console.print(sentence)
     locality = f"{a['locality_code']} {a['locality_name'] or ''}" if a["locality_code"] else "-"
