@@ -14,6 +14,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
+from orchestration.locks import file_lock
 from orchestration.settings import DBT_PROJECT_DIR
 
 # dbt is installed beside this interpreter (the project's venv), which need not be on PATH.
@@ -52,7 +53,11 @@ def dbt_project() -> DbtProject:
     project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
     project.prepare_if_dev()
     if manifest_is_stale(project):
-        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        # Processes that start together (a refresh beside `make ui`, parallel test workers) parse in turn:
+        # dbt writes the manifest in place, so a second parse would let the first reader see half a file.
+        with file_lock(project.project_dir / ".dbt_parse.lock"):
+            if manifest_is_stale(project):
+                dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return project
 
 
