@@ -37,7 +37,7 @@ run: install
 
 # Every test, in this process. PYTEST_WORKERS=auto spreads the test files over one worker per core
 # (pytest-xdist; a file's tests stay on one worker, so its shared warehouse is built once): 16 min
-# instead of 24 here, but the multiprocess-executor test has failed once that way (docs/scaling.md).
+# instead of 24 here; not yet CI's default (docs/scaling.md, the test suite).
 PYTEST_WORKERS ?= 0
 test: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile

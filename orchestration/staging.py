@@ -195,6 +195,21 @@ def _write(path: Path, schema: pa.Schema, rows: Iterable[Mapping]) -> int:
     return _write_table(path, table)
 
 
+def _create_empty(path: Path, schema: pa.Schema) -> None:
+    """An empty file of ``schema`` at ``path`` unless one exists by then. Steps that start together (the
+    multiprocess executor runs ingest beside the corrections step) both lay out the staging folder: a
+    plain write could replace the ledger the other step has just committed with an empty one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.empty.tmp")
+    pq.write_table(schema.empty_table(), tmp)
+    try:
+        os.link(tmp, path)  # atomic, and fails where a file already is: never replaces one
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _write_table(path: Path, table: pa.Table) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -338,9 +353,9 @@ class StagingStore:
     # Layout --------------------------------------------------------------------------------
     def ensure_layout(self) -> None:
         """Create every file dbt's sources read, empty where nothing has been written yet."""
-        for name in LEDGER_SCHEMAS:
+        for name, schema in LEDGER_SCHEMAS.items():
             if not self.ledger_path(name).exists():
-                self.write_ledger(name, [])
+                _create_empty(self.ledger_path(name), schema)
         for table, schema in BATCH_SCHEMAS.items():
             placeholder = self.batch_dir(table) / PLACEHOLDER
             # Rewritten when the schema gained a column: with it, dbt's union_by_name read always

@@ -1,0 +1,27 @@
+"""Laying out the staging folder never loses a ledger another step has committed."""
+
+from pathlib import Path
+
+from orchestration.staging import LEDGER_SCHEMAS, StagingStore
+
+FILE_ROW = {"source_file": "a.txt", "status": "loaded", "bulletin_id": "b1"}
+
+
+def test_layout_creates_every_missing_ledger_empty(tmp_path):
+    store = StagingStore(tmp_path)
+    store.ensure_layout()
+    for name in LEDGER_SCHEMAS:
+        assert store.ledger_path(name).exists() and store.read_ledger(name) == []
+
+
+def test_a_ledger_committed_between_the_check_and_the_write_is_kept(tmp_path, monkeypatch):
+    """Two steps starting together (ingest beside the corrections step under the multiprocess executor) both
+    lay out the folder: one may find no ledger, then the other commits it before the first writes."""
+    store = StagingStore(tmp_path)
+    store.write_ledger("bulletin_files", [FILE_ROW])
+    monkeypatch.setattr(Path, "exists", lambda self: False)  # every check says "missing", as in the race
+    store.ensure_layout()
+    monkeypatch.undo()
+    [row] = store.read_ledger("bulletin_files")
+    assert {k: row[k] for k in FILE_ROW} == FILE_ROW
+    assert not list(store.ledger_path("bulletin_files").parent.glob(".*.tmp"))
