@@ -154,13 +154,15 @@ class FactTable:
     @property
     def record_fields(self) -> tuple[str, ...]:
         """The record attributes that are staged as columns of the same name, in declaration order."""
-        return tuple(f.name for f in fields(self.record) if f.metadata.get("staged", True))
+        return tuple(f.name for f in self._staged())
 
     @property
     def columns(self) -> tuple[tuple[str, str], ...]:
         """Every column with its SQL type, in row order."""
-        staged = [f for f in fields(self.record) if f.metadata.get("staged", True)]
-        return (("bulletin_id", "VARCHAR"), *self.computed, *((f.name, _sql_type(f)) for f in staged))
+        return (("bulletin_id", "VARCHAR"), *self.computed, *((f.name, _sql_type(f)) for f in self._staged()))
+
+    def _staged(self) -> list[Any]:
+        return [f for f in fields(self.record) if f.metadata.get("staged", True)]
 
     @property
     def column_names(self) -> tuple[str, ...]:
