@@ -239,8 +239,7 @@ def ensure_manifest(project_root: Path, env: dict[str, str]) -> None:
 
 
 def build_env(inbox: Path, warehouse: Path, dagster_home: Path) -> dict[str, str]:
-    dagster_home.mkdir(parents=True, exist_ok=True)
-    (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    dagster_home.mkdir(parents=True, exist_ok=True)  # the build writes the project's dagster.yaml into it
     venv_bin = str(Path(sys.executable).parent)
     return {
         **os.environ,
