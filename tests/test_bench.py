@@ -1,0 +1,32 @@
+"""The benchmark's instruments (bench/): which queries it times and how it judges the scaling targets."""
+
+from bench.query_timings import readme_queries
+from bench.run_bench import judge_targets
+
+
+def test_every_example_query_of_the_readme_is_timed():
+    queries = readme_queries()
+    assert [title.split(".")[0] for title, _ in queries] == [str(n) for n in range(1, len(queries) + 1)]
+    assert len(queries) >= 6 and all(sql.lower().startswith("select") for _, sql in queries)
+
+
+def _size(wall_full: float, wall_refresh: float, largest_mb: float, query_ms: list[float]) -> dict:
+    build = {"ok": True, "peak_mb": largest_mb * 1.3, "max1_mb": largest_mb}
+    return {
+        "full": {**build, "wall_s": wall_full},
+        "refresh": {**build, "wall_s": wall_refresh, "run_wall_s": wall_refresh - 3},
+        "queries": [{"what": f"q{i}", "median_ms": ms} for i, ms in enumerate(query_ms)],
+    }
+
+
+def test_each_target_is_judged_on_its_own_size_and_unmeasured_sizes_are_not_judged():
+    summary = judge_targets(
+        {2000: _size(30, 14.0, 600, [5]), 100000: _size(700, 19.0, 1900, [120, 250])}, {"targets": []}
+    )
+    met = {t["target"]: t["met"] for t in summary["targets"]}
+    assert met["one new bulletin at 2,000 <= 15 s"] is True
+    assert met["one new bulletin at 20,000 <= 20 s"] is None  # not run
+    assert met["one new bulletin at 100,000 <= 20 s"] is True
+    assert met["full build of 100,000 <= 600 s"] is False
+    assert met["largest process of the 100,000 build <= 2048 MB"] is True
+    assert met["README queries at 100,000 each < 200 ms median"] is False  # the slowest query decides
