@@ -85,3 +85,53 @@ def test_refresh_under_the_multiprocess_executor_fans_the_extraction_out(inbox, 
     assert all(with_amounts & set(todo) for todo in planned.values())  # facts of every shard
     assert amounts == published_rows(in_process, "fct_amount")
     assert published_rows(warehouse, "fct_ratio") == published_rows(in_process, "fct_ratio")
+
+
+def test_a_failed_shard_commits_nothing_and_the_next_refresh_extracts_it_all(inbox, tmp_path, monkeypatch):
+    from orchestration.extraction import assets as extraction_assets
+    from orchestration.ingest.assets import raw_bulletins
+    from orchestration.resources import WarehouseResource, warehouse_resources
+
+    copy_seeds(inbox)
+    for text in COMPOSED_TEXTS.glob("*.txt"):
+        shutil.copy(text, inbox / text.name)
+    warehouse = WarehouseResource(bulletins_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"))
+    store = StagingStore(warehouse.paths.staging_dir)
+    two_shards = {"ops": {"extracted_facts": {"config": {"shards": 2, "workers_per_shard": 1}}}}
+
+    def extract() -> dg.ExecuteInProcessResult:
+        with dg.DagsterInstance.ephemeral() as instance:
+            return dg.materialize(
+                [raw_bulletins, extraction_assets.extracted_facts],  # no dbt: the commit is what is checked
+                resources=warehouse_resources(warehouse),
+                run_config=two_shards,
+                raise_on_error=False,
+                instance=instance,
+            )
+
+    real_extract = extraction_assets.extract_into_batch
+
+    def extract_or_crash(store, todo, sources, batch_id, *args):
+        if batch_id.endswith("-s1"):
+            raise RuntimeError("simulated crash of a shard's process")
+        return real_extract(store, todo, sources, batch_id, *args)
+
+    monkeypatch.setattr(extraction_assets, "extract_into_batch", extract_or_crash)
+    failed = extract()
+    assert not failed.success
+    steps = {e.step_key: e.event_type_value for e in failed.all_events if e.is_step_success or e.is_step_failure}
+    assert steps["extracted_facts.extract_shard[s0]"] == "STEP_SUCCESS"
+    assert steps["extracted_facts.extract_shard[s1]"] == "STEP_FAILURE"
+    assert "extracted_facts.commit_extraction" not in steps  # never ran
+    materialized = {e.asset_key.to_user_string() for e in failed.get_asset_materialization_events()}
+    assert not {key for key in materialized if key.startswith("extract")}
+    assert store.read_ledger("extractions") == []  # nothing committed
+    orphans = {path.name for path in store.batch_dir("amounts").glob("batch-*-s0.*")}
+    assert orphans  # shard 0 wrote its batch, which no ledger names (dbt ignores it)
+
+    monkeypatch.setattr(extraction_assets, "extract_into_batch", real_extract)
+    assert extract().success
+    extractions = store.read_ledger("extractions")
+    assert len(extractions) == 15 and all(e["status"] == "ok" for e in extractions)
+    assert len({e["batch_id"] for e in extractions}) == 2
+    assert not orphans & {path.name for path in store.batch_dir("amounts").glob("batch-*")}  # collected
