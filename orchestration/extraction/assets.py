@@ -54,8 +54,9 @@ _LEDGER_DESCRIPTION = (
 
 
 class ExtractionFanOut(dg.Config):
-    """How the extract stage spreads its work. Op config (not an env var or tag): it is per run, shows in
-    the launchpad with its defaults, and each executor's run config file sets it beside the executor."""
+    """How the extract stage spreads its work: the asset's run config (``ops: extracted_facts: config:``),
+    handed to the plan op. Config rather than an env var or a tag: it is per run, typed, shown in the
+    launchpad with its defaults, and each executor's run config file sets it beside the executor."""
 
     shards: int = 1  # extract steps; each is a step of its own the executor may run in another process
     workers_per_shard: int = 0  # processes of each shard's internal pool; 0: one per core (up to 8)
