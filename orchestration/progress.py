@@ -55,12 +55,25 @@ def refresh_log_path(paths: WarehousePaths):
     return paths.warehouse_dir / "build" / "last_refresh.log"
 
 
+def node_of(step_key: str) -> str:
+    """The job's node a step belongs to: an op inside a graph-backed asset runs as ``asset.op`` (or
+    ``asset.op[key]`` when mapped), e.g. the extract stage's ``extracted_facts.extract_shard[s0]``."""
+    return step_key.split(".")[0]
+
+
+def finished_nodes(started: list[str], finished: set[str]) -> set[str]:
+    """Nodes with a finished step and none running (a graph-backed node has several steps)."""
+    running = {node_of(step) for step in started if step not in finished}
+    return {node_of(step) for step in finished} - running
+
+
 def step_description(started: list[str], finished: set[str], total: int) -> str:
-    """The step running now in words; 'finishing' between the last step and the run's end."""
+    """The step running now in words; 'finishing' between the last node and the run's end."""
     running = [step for step in started if step not in finished]
     if running:
-        return STEP_WORDS.get(running[-1], f"check {running[-1]}")
-    return "finishing" if len(finished) >= total else ("starting" if not finished else "next step")
+        return STEP_WORDS.get(node_of(running[-1]), f"check {running[-1]}")
+    done = finished_nodes(started, finished)
+    return "finishing" if len(done) >= total else ("starting" if not done else "next step")
 
 
 def refresh_with_progress_display(
@@ -86,7 +99,11 @@ def refresh_with_progress_display(
                 continue
             started = [e.step_key for e in entries if e.dagster_event.event_type == dg.DagsterEventType.STEP_START]
             finished = {e.step_key for e in entries if e.dagster_event.event_type != dg.DagsterEventType.STEP_START}
-            progress.update(task, completed=len(finished), description=step_description(started, finished, total))
+            progress.update(
+                task,
+                completed=len(finished_nodes(started, finished)),
+                description=step_description(started, finished, total),
+            )
 
     began = time.monotonic()
     with progress_bar(console) as progress, open(log_path, "w", encoding="utf-8") as log:
