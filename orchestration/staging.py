@@ -311,6 +311,10 @@ class StagingStore:
             if path.name != PLACEHOLDER:
                 yield path.name.removeprefix("batch-").split(".")[0], path
 
+    def batch_row_count(self, table: str, batch_id: str) -> int:
+        """Rows of one batch of ``table`` on disk, from the Parquet footers (0 when its files are gone)."""
+        return self.live_row_count(table, {batch_id})
+
     def live_row_count(self, table: str, live_batch_ids: set[str]) -> int:
         """Rows of ``table`` in the live batches, from the Parquet footers (no data is read)."""
         return sum(

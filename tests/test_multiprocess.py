@@ -135,3 +135,34 @@ def test_a_failed_shard_commits_nothing_and_the_next_refresh_extracts_it_all(inb
     assert len(extractions) == 15 and all(e["status"] == "ok" for e in extractions)
     assert len({e["batch_id"] for e in extractions}) == 2
     assert not orphans & {path.name for path in store.batch_dir("amounts").glob("batch-*")}  # collected
+
+
+def test_a_commit_never_names_a_batch_an_overlapping_refresh_collected(inbox, tmp_path, monkeypatch):
+    from orchestration.extraction import assets as extraction_assets
+    from orchestration.ingest.assets import raw_bulletins
+    from orchestration.resources import WarehouseResource, warehouse_resources
+
+    copy_seeds(inbox)
+    warehouse = WarehouseResource(bulletins_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"))
+    store = StagingStore(warehouse.paths.staging_dir)
+    real_extract = extraction_assets.extract_into_batch
+
+    def extract_then_lose_the_files(store, todo, sources, batch_id, *args):
+        batch = real_extract(store, todo, sources, batch_id, *args)
+        # what another refresh's commit does to batches no ledger names yet: collect them
+        store.collect_garbage("amounts", live_batch_ids=set())
+        return batch
+
+    monkeypatch.setattr(extraction_assets, "extract_into_batch", extract_then_lose_the_files)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(
+            [raw_bulletins, extraction_assets.extracted_facts],
+            resources=warehouse_resources(warehouse),
+            raise_on_error=False,
+            instance=instance,
+        )
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "extracted_facts.commit_extraction"
+    assert "another refresh overlapping this one" in failure.step_failure_data.error.message
+    assert store.read_ledger("extractions") == []  # nothing named: dbt reads no missing rows

@@ -125,6 +125,19 @@ def commit_extraction(context: dg.OpExecutionContext, batches: list[ExtractedBat
     """
     store = StagingStore(warehouse.paths.staging_dir)
     with ledger_lock(store.root):
+        # The shards wrote outside the lock: a refresh that overlapped this one (two `make run`s, or one
+        # beside a sensor run) may have collected these batches as garbage in its own commit. Never name a
+        # batch whose rows are gone: fail loudly instead, the ledger unchanged (the next refresh redoes it).
+        if lost := [
+            f"{batch.batch_id} ({table})"
+            for batch in batches
+            for table in FACT_TABLES
+            if store.batch_row_count(table, batch.batch_id) != batch.rows_added[table]
+        ]:
+            raise dg.Failure(
+                f"batches written by this refresh are missing or incomplete: {', '.join(lost)}; another refresh "
+                "overlapping this one collected them. Nothing was committed: run the refresh again."
+            )
         extractions = {e["bulletin_id"]: e for e in store.read_ledger("extractions")}
         for batch in batches:
             extractions.update((entry["bulletin_id"], entry) for entry in batch.entries)
