@@ -51,3 +51,9 @@ def test_a_missing_build_database_means_a_full_refresh(paths):
     build_state.record_marts_digest(paths)
     paths.build_database.unlink()
     assert build_state.needs_full_refresh(paths)
+
+
+def test_a_new_version_of_the_checks_means_a_full_refresh(paths, monkeypatch):
+    build_state.record_marts_digest(paths)
+    monkeypatch.setattr(build_state.holds, "checks_version", lambda: "checks-changed")
+    assert build_state.needs_full_refresh(paths)  # the new checks judge every row, not only the new ones

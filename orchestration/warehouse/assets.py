@@ -115,7 +115,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
             if failure is not None:
                 blamed, blocking = dbt_test_failures(paths.dbt_target / "run_results.json", paths.build_database)
             else:  # the Python row checks read the marts, so only once dbt has built them all
-                blamed, blocking = row_check_failures(paths.build_database), []
+                blamed, blocking = row_check_failures(paths.build_database, dbt_invocation_id(paths.dbt_target)), []
             if reason := too_many(blamed, loaded):
                 blamed, blocking = [], [*blocking, reason]
             newly_held = holds.hold(blamed, context.run.run_id)

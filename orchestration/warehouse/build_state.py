@@ -2,9 +2,10 @@
 
 The marts keyed by bulletin keep each bulletin's rows while what they derive from is unchanged (the build
 keys of dbt_project/models/intermediate/int_bulletin_build_keys.sql). What the keys do not cover, the models
-themselves and the reference data, is compared here: a digest of the dbt project's files and of the
-reference tables, stored beside the build database once a build went through. A different or missing
-digest means a full refresh.
+themselves, the reference data and the checks, is compared here: a digest of the dbt project's files, of the
+reference tables and of the checks' version (the Python row checks judge only the rows a build wrote, so new
+checks must see every row), stored beside the build database once a build went through. A different or
+missing digest means a full refresh.
 
 The digest is removed before dbt starts and written back only after a build with no failure, so a build that
 was killed or failed (its marts may be half old, half new, or hold rows no test passed) is followed by a
@@ -21,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
+from orchestration.warehouse import holds
 
 # Files of the dbt project that define what the marts hold (not its target/ or logs/).
 _PROJECT_SUFFIXES = {".sql", ".yml", ".yaml", ".md", ".csv"}
@@ -28,8 +30,9 @@ _NOT_PROJECT = {"target", "logs"}
 
 
 def marts_digest(paths: WarehousePaths) -> str:
-    """The dbt project (models, macros, tests, dbt_project.yml), dbt's version and the reference tables."""
-    digest = hashlib.sha256(installed_version("dbt-core").encode())
+    """The dbt project (models, macros, tests, dbt_project.yml), dbt's version, the reference tables and the
+    checks' version (the extractor's, the dbt project's and the Python row checks')."""
+    digest = hashlib.sha256(installed_version("dbt-core").encode() + holds.checks_version().encode())
     for path in sorted(DBT_PROJECT_DIR.rglob("*")):
         relative = path.relative_to(DBT_PROJECT_DIR)
         if path.is_file() and path.suffix in _PROJECT_SUFFIXES and not _NOT_PROJECT & set(relative.parts):
