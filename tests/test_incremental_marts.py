@@ -19,7 +19,7 @@ from orchestration.warehouse import checks
 
 pytestmark = pytest.mark.slow
 
-INCREMENTAL_MARTS = ("dim_bulletin", "dim_article", "fct_amount", "fct_ratio", "fct_beneficiary")
+INCREMENTAL_MARTS = ("dim_bulletin", "dim_article", "fct_amount", "fct_ratio", "fct_beneficiary", "bulletin_versions")
 # Marts rebuilt in full each time that read the incremental ones or the same intermediate models.
 OTHER_MARTS = ("dim_program", "agg_spending_by_locality", "fct_correction", "bulletin_files")
 BOOKKEEPING = ("build_key", "built_by_invocation")

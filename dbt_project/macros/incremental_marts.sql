@@ -25,6 +25,15 @@ where bulletin_id not in (select distinct bulletin_id from {{ this }})
 {% endif %}
 {% endmacro %}
 
+{# bulletin_versions' keys, one per stored text: the batch storing it and whether it is current. #}
+{% macro version_build_keys() %}
+(
+    select texts.bulletin_id, md5(texts.batch_id || (current_bulletins.bulletin_id is not null)) as build_key
+    from {{ source('ledger', 'texts') }} as texts
+    left join {{ ref('int_bulletin_build_keys') }} as current_bulletins using (bulletin_id)
+)
+{% endmacro %}
+
 {# The two bookkeeping columns every incremental mart ends with. #}
 {% macro build_columns(build_key) %}
     {{ build_key }} as build_key,

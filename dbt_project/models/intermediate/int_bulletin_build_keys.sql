@@ -11,6 +11,9 @@
 --   the analysts' corrections naming it, as written (their status depends only on this bulletin's own
 --   text and figures, and on reference data)
 -- A held bulletin is not current, so it has no key: its rows go.
+-- A table: four marts read it twice each (their pre-hook and their rows).
+{{ config(materialized='table') }}
+
 with bulletins as (
     select
         bulletin_id, source_file, is_removed, removed_at, source_url, source_published, source_locality, source_title

@@ -15,7 +15,8 @@ beneficiaries as (
 ),
 
 amounts as (
-    select amount_id, bulletin_id, char_start from {{ ref('int_amounts_reviewed') }} semi join to_build using (bulletin_id)
+    -- the figures of the same bulletin, from the table (their ids do not depend on other bulletins)
+    select amount_id, bulletin_id, char_start from {{ ref('fct_amount') }} semi join to_build using (bulletin_id)
 ),
 
 bulletins as (
