@@ -3,6 +3,9 @@
 import random
 from itertools import accumulate
 
+import duckdb
+
+from orchestration.warehouse import checks
 from orchestration.warehouse.checks import covered
 
 
@@ -22,3 +25,42 @@ def test_a_span_nested_in_a_long_earlier_span_is_covered():
     starts, max_ends = [0, 5], [100, 100]  # spans (0, 100) and (5, 8)
     assert covered(50, 60, starts, max_ends)
     assert not covered(100, 104, starts, max_ends)
+
+
+def _two_builds() -> duckdb.DuckDBPyConnection:
+    """A build database whose marts hold one bulletin written by an earlier build and one by the last."""
+    con = duckdb.connect()
+    con.execute("create schema staging")
+    con.execute("create table staging.stg_skipped_spans (bulletin_id varchar, char_start int, char_end int)")
+    con.execute(
+        "create table fct_correction (bulletin_id varchar, char_start int, char_end int, field varchar, "
+        "value varchar, status varchar)"
+    )
+    con.execute(
+        "create table dim_bulletin (bulletin_id varchar, source_file varchar, bulletin_text varchar, "
+        "article_count int, built_by_invocation varchar)"
+    )
+    con.execute(
+        "create table fct_amount (amount_id varchar, bulletin_id varchar, char_start int, char_end int, "
+        "amount_text varchar, header_unit varchar, amount_yuan decimal(24, 2), parent_amount_id varchar, "
+        "built_by_invocation varchar)"
+    )
+    # each bulletin has a figure the marts hold with a wrong value and a money span they miss
+    for bulletin, invocation in (("aaaaaaaaaaaaaaaa", "earlier"), ("bbbbbbbbbbbbbbbb", "last")):
+        text = "拨付资金30万元，另安排12万元。"
+        con.execute("insert into dim_bulletin values (?, ?, ?, 0, ?)", [bulletin, f"{bulletin}.txt", text, invocation])
+        con.execute(
+            "insert into fct_amount values (?, ?, 4, 8, '30万元', null, 310000, null, ?)",
+            [f"{bulletin}:4-8", bulletin, invocation],
+        )
+    return con
+
+
+def test_the_row_checks_judge_the_rows_the_last_build_wrote():
+    con = _two_builds()
+    assert {f[0] for f in checks.reparse_mismatches(con, "last")} == {"bbbbbbbbbbbbbbbb"}
+    assert {f[0] for f in checks.unaccounted_spans(con, "last")[0]} == {"bbbbbbbbbbbbbbbb"}
+    assert {f[0] for f in checks.bulletins_without_articles(con, "last")[0]} == {"bbbbbbbbbbbbbbbb"}
+    # without an invocation (or after a full refresh, which writes every row) every row is judged
+    assert {f[0] for f in checks.reparse_mismatches(con)} == {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}
+    assert {f[0] for f in checks.unaccounted_spans(con)[0]} == {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}

@@ -21,6 +21,13 @@ from orchestration.summary import (
     set_aside,
     spending_by_province,
 )
+from orchestration.warehouse.build_state import (
+    dbt_invocation_id,
+    forget_marts_digest,
+    forget_rows_of_invocation,
+    needs_full_refresh,
+    record_marts_digest,
+)
 from orchestration.warehouse.checks import row_check_failures
 from orchestration.warehouse.holds import HoldLedger, dbt_test_failures, too_many
 from orchestration.warehouse.project import dbt_project
@@ -99,12 +106,16 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
         store = StagingStore(paths.staging_dir)
         holds = HoldLedger(store)
         loaded = sum(r["status"] == LOADED for r in store.read_ledger("bulletin_files"))
+        # Incremental marts (build_state.py): in full when the models or the reference data changed, or the
+        # last build did not go through; the same mode for every round of this refresh.
+        full_refresh = needs_full_refresh(paths)
+        forget_marts_digest(paths)
         for build_round in range(1, MAX_BUILD_ROUNDS + 1):
-            events, failure = _dbt_build(context, dbt, paths)
+            events, failure = _dbt_build(context, dbt, paths, full_refresh)
             if failure is not None:
                 blamed, blocking = dbt_test_failures(paths.dbt_target / "run_results.json", paths.build_database)
             else:  # the Python row checks read the marts, so only once dbt has built them all
-                blamed, blocking = row_check_failures(paths.build_database), []
+                blamed, blocking = row_check_failures(paths.build_database, dbt_invocation_id(paths.dbt_target)), []
             if reason := too_many(blamed, loaded):
                 blamed, blocking = [], [*blocking, reason]
             newly_held = holds.hold(blamed, context.run.run_id)
@@ -113,6 +124,11 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
             if not newly_held or build_round == MAX_BUILD_ROUNDS:
                 break
             context.log.info("rebuilding without %d held bulletin(s)", len(newly_held))
+            if not full_refresh:
+                # The next round's tests look at the rows it writes: it writes this round's rows again.
+                forget_rows_of_invocation(paths.build_database, dbt_invocation_id(paths.dbt_target))
+        if failure is None and not blocking and not newly_held:
+            record_marts_digest(paths)
     for reason in blocking:
         # Without a dbt failure, the blocking asset checks stop the publish and say which rows.
         context.log.error("%s", reason)
@@ -131,15 +147,18 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
         raise dg.Failure(f"not published: {reasons}", metadata={"reasons": blocking}) from failure
 
 
-def _dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths) -> tuple[list, Exception | None]:
+def _dbt_build(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, paths, full_refresh: bool
+) -> tuple[list, Exception | None]:
     events, failure = [], None
     try:
         # Unit tests check model logic, not data: they run in the test suite, not in every refresh.
         # A stable target path lets dbt reuse its partial parse between refreshes.
         # The profile and the sources find the warehouse in this var: the folder that holds the Parquet files.
         warehouse_var = json.dumps({"warehouse_dir": str(paths.warehouse_dir)})
+        args = ["build", "--exclude-resource-type", "unit_test", "--vars", warehouse_var]
         invocation = dbt.cli(
-            ["build", "--exclude-resource-type", "unit_test", "--vars", warehouse_var],
+            [*args, "--full-refresh"] if full_refresh else args,
             context=context,
             target_path=paths.dbt_target,
         )

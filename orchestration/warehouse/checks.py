@@ -4,6 +4,10 @@ They read the build database (read-only) after dbt has built the marts; they are
 failing check stops ``published_warehouse`` and analysts keep the last good warehouse. The row checks
 are first run by the dbt step itself (``row_check_failures``), which holds back the bulletins whose
 rows fail (see holds.py): so here they fail only for what no single bulletin can be blamed for.
+
+The marts are built incrementally (docs/scaling.md, "Incremental marts"): the row checks look at the rows the
+last dbt build wrote (``built_by_invocation``; every row after a full refresh). The rows of earlier builds
+passed them then, and are rewritten whenever anything they derive from changes.
 """
 
 import re
@@ -17,6 +21,7 @@ import duckdb
 
 from orchestration.extract.numbers import reparse_amount
 from orchestration.resources import WarehouseResource
+from orchestration.warehouse.build_state import dbt_invocation_id
 from orchestration.warehouse.holds import BulletinFailure, per_bulletin
 
 FCT_AMOUNT, FCT_RATIO, DIM_BULLETIN = dg.AssetKey("fct_amount"), dg.AssetKey("fct_ratio"), dg.AssetKey("dim_bulletin")
@@ -61,11 +66,17 @@ def _result(
 # holds those bulletins back instead of blocking the warehouse (see holds.py).
 
 
-def reparse_mismatches(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+# Rows of the build being checked: those one dbt invocation wrote, or every row when it is None.
+BUILT_BY = "(cast(? as varchar) is null or built_by_invocation = ?)"
+
+
+def reparse_mismatches(con: duckdb.DuckDBPyConnection, invocation: str | None = None) -> list[tuple]:
     """Amounts whose text does not re-parse to their value: (bulletin_id, amount_id, text, unit, yuan, parsed)."""
     # Each distinct (text, unit, yuan) triple is parsed once: figures such as 100万元 recur across bulletins.
     triples = con.execute(
-        "select amount_text, header_unit, amount_yuan, list(amount_id order by amount_id) from fct_amount group by all"
+        "select amount_text, header_unit, amount_yuan, list(amount_id order by amount_id) from fct_amount "
+        f"where {BUILT_BY} group by all",
+        [invocation, invocation],
     ).fetchall()
     failures = []
     for text, header_unit, yuan, amount_ids in triples:
@@ -82,15 +93,19 @@ def covered(span_start: int, span_end: int, starts: list[int], max_ends: list[in
     return before > 0 and max_ends[before - 1] > span_start
 
 
-def unaccounted_spans(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], int]:
+def unaccounted_spans(con: duckdb.DuckDBPyConnection, invocation: str | None = None) -> tuple[list[tuple], int]:
     """Money-like spans that are neither an amount nor skipped with a reason: (bulletin_id, file, offset,
-    span, context), and how many spans were looked at."""
+    span, context), and how many spans were looked at (in the bulletins whose rows the build wrote)."""
     failures, checked = [], 0
     # One row per bulletin with its covered spans; fetched in chunks so the texts of a large
     # warehouse are never all in memory at once.
     cursor = con.execute(
-        """
-        with spans as (
+        f"""
+        with checked as (
+            select bulletin_id from dim_bulletin where {BUILT_BY}
+            union select bulletin_id from fct_amount where {BUILT_BY}
+        ),
+        spans as (
             select bulletin_id, char_start, char_end from fct_amount
             union all select bulletin_id, char_start, char_end from staging.stg_skipped_spans
             -- a span an analyst judged not to be a money figure is accounted for by that decision
@@ -98,11 +113,14 @@ def unaccounted_spans(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], int]
                 where field = 'not_a_fact' and value = 'true' and status = 'applied'
         ),
         per_bulletin as (
-            select bulletin_id, list(char_start) as starts, list(char_end) as ends from spans group by 1
+            select bulletin_id, list(char_start) as starts, list(char_end) as ends
+            from spans semi join checked using (bulletin_id)
+            group by 1
         )
         select b.bulletin_id, b.source_file, b.bulletin_text, p.starts, p.ends
-        from dim_bulletin b left join per_bulletin p using (bulletin_id)
-        """
+        from dim_bulletin b semi join checked using (bulletin_id) left join per_bulletin p using (bulletin_id)
+        """,
+        [invocation] * 4,
     )
     while rows := cursor.fetchmany(256):
         for bulletin_id, source_file, text, starts, ends in rows:
@@ -116,33 +134,40 @@ def unaccounted_spans(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], int]
     return failures, checked
 
 
-def overflowing_totals(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], int]:
+def overflowing_totals(con: duckdb.DuckDBPyConnection, invocation: str | None = None) -> tuple[list[tuple], int]:
     """Totals whose parts add up to more: (bulletin_id, total, text, yuan, sum of parts, parts)."""
+    # a total and its parts are figures of one bulletin, written together
     rows = con.execute(
-        """
+        f"""
         select parent.bulletin_id, parent.amount_id, parent.amount_text, parent.amount_yuan,
                sum(part.amount_yuan), count(*)
         from fct_amount part join fct_amount parent on part.parent_amount_id = parent.amount_id
+        where {BUILT_BY.replace("built_by", "parent.built_by")}
         group by all
-        """
+        """,
+        [invocation, invocation],
     ).fetchall()
     return [r for r in rows if r[4] > r[3]], len(rows)
 
 
-def bulletins_without_articles(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], int]:
+def bulletins_without_articles(
+    con: duckdb.DuckDBPyConnection, invocation: str | None = None
+) -> tuple[list[tuple], int]:
     """Loaded bulletins the extractor found no article in: (bulletin_id, file, articles)."""
-    rows = con.execute("select bulletin_id, source_file, article_count from dim_bulletin").fetchall()
+    rows = con.execute(
+        f"select bulletin_id, source_file, article_count from dim_bulletin where {BUILT_BY}", [invocation, invocation]
+    ).fetchall()
     return [r for r in rows if r[2] < 1], len(rows)
 
 
-def row_check_failures(database) -> list[BulletinFailure]:
-    """Every row check's failures, grouped by the bulletin they come from."""
+def row_check_failures(database, invocation: str | None = None) -> list[BulletinFailure]:
+    """Every row check's failures on the rows ``invocation`` wrote (all rows if None), grouped by bulletin."""
     with duckdb.connect(str(database), read_only=True) as con:
         found = {
-            "amount_text_reparses": reparse_mismatches(con),
-            "money_spans_accounted_for": unaccounted_spans(con)[0],
-            "parts_within_total": overflowing_totals(con)[0],
-            "every_bulletin_has_an_article": bulletins_without_articles(con)[0],
+            "amount_text_reparses": reparse_mismatches(con, invocation),
+            "money_spans_accounted_for": unaccounted_spans(con, invocation)[0],
+            "parts_within_total": overflowing_totals(con, invocation)[0],
+            "every_bulletin_has_an_article": bulletins_without_articles(con, invocation)[0],
         }
     return [
         failure
@@ -159,6 +184,11 @@ def _connect(warehouse: WarehouseResource) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(warehouse.paths.build_database), read_only=True)
 
 
+def _last_build(warehouse: WarehouseResource) -> str | None:
+    """The dbt invocation whose rows the asset checks judge: the refresh's last build round."""
+    return dbt_invocation_id(warehouse.paths.dbt_target)
+
+
 @dg.asset_check(
     asset=FCT_AMOUNT,
     blocking=True,
@@ -166,8 +196,11 @@ def _connect(warehouse: WarehouseResource) -> duckdb.DuckDBPyConnection:
 )
 def amount_text_reparses(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with _connect(warehouse) as con:
-        failures = reparse_mismatches(con)
-        (checked,) = con.execute("select count(*) from fct_amount").fetchone()
+        invocation = _last_build(warehouse)
+        failures = reparse_mismatches(con, invocation)
+        (checked,) = con.execute(
+            f"select count(*) from fct_amount where {BUILT_BY}", [invocation, invocation]
+        ).fetchone()
     header = "amount_id | amount_text | header_unit | amount_yuan | re-parsed"
     return _result([f[1:] for f in failures], header, checked, "mismatches")
 
@@ -179,7 +212,7 @@ def amount_text_reparses(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 )
 def money_spans_accounted_for(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with _connect(warehouse) as con:
-        failures, checked = unaccounted_spans(con)
+        failures, checked = unaccounted_spans(con, _last_build(warehouse))
     return _result([f[1:] for f in failures], "file | offset | span | context", checked, "unaccounted_spans")
 
 
@@ -188,7 +221,7 @@ def money_spans_accounted_for(warehouse: WarehouseResource) -> dg.AssetCheckResu
 )
 def parts_within_total(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with _connect(warehouse) as con:
-        failures, checked = overflowing_totals(con)
+        failures, checked = overflowing_totals(con, _last_build(warehouse))
     header = "total | text | yuan | sum of parts | parts"
     return _result([f[1:] for f in failures], header, checked, "overflowing_totals")
 
@@ -196,7 +229,7 @@ def parts_within_total(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 @dg.asset_check(asset=DIM_BULLETIN, blocking=True, description="Every loaded bulletin has at least one article.")
 def every_bulletin_has_an_article(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with _connect(warehouse) as con:
-        failures, checked = bulletins_without_articles(con)
+        failures, checked = bulletins_without_articles(con, _last_build(warehouse))
     return _result(failures, "bulletin | file | articles", checked, "bulletins_without_articles")
 
 

@@ -10,6 +10,11 @@
 --   no_figure   its span holds no extracted figure (and it does not add one)
 --   superseded  a later valid row decides the same field of the same figure
 --   applied     int_amounts_reviewed applies it
+--
+-- A table: small (one row per correction), but judging it reads every figure; int_amounts_reviewed reads it
+-- for fct_amount and int_spendable_amounts, and fct_correction copies it.
+{{ config(materialized='table') }}
+
 with corrections as (
     select
         *,

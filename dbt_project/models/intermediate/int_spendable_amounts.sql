@@ -17,6 +17,9 @@
 -- A figure of no single class may cover the class figures beside it without being linked to them, so
 -- the two are never summed: the widest such figure of a locality, year and period is its stated total,
 -- unless a class figure of the same scope is larger (then it cannot be a total of that spending).
+-- A table, computed once per build: fct_amount's build keys and rows both read it.
+{{ config(materialized='table') }}
+
 with spending_measures as (
     select measure from {{ ref('stg_measures') }} where measure_group = 'spending'
 ),
@@ -116,6 +119,7 @@ roles as (
 final as (
     select
         excluded.amount_id,
+        excluded.bulletin_id,
         roles.spending_role,
         excluded.addable_yuan,
         coalesce(roles.spending_note, excluded.excluded_because) as spending_note

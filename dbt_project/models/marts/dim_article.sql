@@ -1,5 +1,15 @@
-with articles as (
-    select * from {{ ref('stg_articles') }}
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    pre_hook="{{ delete_outdated_bulletins(ref('int_bulletin_build_keys')) }}",
+) }}
+
+with to_build as (
+    {{ bulletins_to_build(ref('int_bulletin_build_keys')) }}
+),
+
+articles as (
+    select * from {{ ref('stg_articles') }} semi join to_build using (bulletin_id)
 ),
 
 final as (
@@ -15,9 +25,10 @@ final as (
         author_person,
         locality_code,
         locality_evidence,
-        default_year
+        default_year,
+        {{ build_columns('to_build.build_key') }}
     from articles
-    semi join {{ ref('int_current_bulletins') }} using (bulletin_id)
+    inner join to_build using (bulletin_id)
 )
 
 select * from final

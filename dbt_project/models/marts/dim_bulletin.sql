@@ -1,13 +1,23 @@
-with bulletins as (
-    select * from {{ ref('int_current_bulletins') }}
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    pre_hook="{{ delete_outdated_bulletins(ref('int_bulletin_build_keys')) }}",
+) }}
+
+with to_build as (
+    {{ bulletins_to_build(ref('int_bulletin_build_keys')) }}
+),
+
+bulletins as (
+    select * from {{ ref('int_current_bulletins') }} semi join to_build using (bulletin_id)
 ),
 
 articles as (
-    select bulletin_id, count(*) as article_count from {{ ref('stg_articles') }} group by bulletin_id
+    select bulletin_id, count(*) as article_count from {{ ref('stg_articles') }} semi join to_build using (bulletin_id) group by bulletin_id
 ),
 
 amounts as (
-    select bulletin_id, count(*) as amount_count from {{ ref('stg_amounts') }} group by bulletin_id
+    select bulletin_id, count(*) as amount_count from {{ ref('stg_amounts') }} semi join to_build using (bulletin_id) group by bulletin_id
 ),
 
 final as (
@@ -22,8 +32,10 @@ final as (
         bulletins.source_published,
         bulletins.source_locality,
         bulletins.source_title,
-        bulletins.bulletin_text
+        bulletins.bulletin_text,
+        {{ build_columns('to_build.build_key') }}
     from bulletins
+    inner join to_build using (bulletin_id)
     left join articles using (bulletin_id)
     left join amounts using (bulletin_id)
 )

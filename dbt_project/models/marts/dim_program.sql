@@ -1,7 +1,8 @@
 -- Programs as the bulletins name them, each mapped to one 类 of the functional classification
--- (or none when the money is not spending of one area).
+-- (or none when the money is not spending of one area). Read from fct_amount, a table: the figures of the
+-- current bulletins, whose program_id it keys.
 with amounts as (
-    select * from {{ ref('int_amounts_reviewed') }}
+    select program_id, program_name, function_code from {{ ref('fct_amount') }}
 ),
 
 classes as (

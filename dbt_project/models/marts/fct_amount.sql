@@ -1,16 +1,26 @@
-with amounts as (
-    select * from {{ ref('int_amounts_reviewed') }}
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    pre_hook="{{ delete_outdated_bulletins(ref('int_amount_build_keys')) }}",
+) }}
+
+with to_build as (
+    {{ bulletins_to_build(ref('int_amount_build_keys')) }}
+),
+
+amounts as (
+    select * from {{ ref('int_amounts_reviewed') }} semi join to_build using (bulletin_id)
 ),
 
 spending as (
-    select * from {{ ref('int_spendable_amounts') }}
+    select * exclude (bulletin_id) from {{ ref('int_spendable_amounts') }} semi join to_build using (bulletin_id)
 ),
 
 -- the narrowest text part (a table cell, else its line) holding the figure: where it stands in its file
 locations as (
     select amounts.amount_id, parts.location as source_location
     from amounts
-    inner join {{ ref('stg_text_parts') }} as parts
+    inner join (select * from {{ ref('stg_text_parts') }} semi join to_build using (bulletin_id)) as parts
         on parts.bulletin_id = amounts.bulletin_id
         and parts.char_start <= amounts.char_start
         and amounts.char_end <= parts.char_end
@@ -20,7 +30,7 @@ locations as (
 ),
 
 bulletins as (
-    select bulletin_id, source_file, is_removed from {{ ref('int_current_bulletins') }}
+    select bulletin_id, source_file, is_removed from {{ ref('int_current_bulletins') }} semi join to_build using (bulletin_id)
 ),
 
 final as (
@@ -59,9 +69,11 @@ final as (
         amounts.extracted_values,
         spending.spending_role,
         spending.addable_yuan,
-        spending.spending_note
+        spending.spending_note,
+        {{ build_columns('to_build.build_key') }}
     from amounts
     inner join bulletins using (bulletin_id)
+    inner join to_build using (bulletin_id)
     left join spending using (amount_id)
     left join locations using (amount_id)
 )

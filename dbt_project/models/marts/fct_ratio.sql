@@ -1,9 +1,19 @@
-with ratios as (
-    select * from {{ ref('stg_ratios') }}
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    pre_hook="{{ delete_outdated_bulletins(ref('int_bulletin_build_keys')) }}",
+) }}
+
+with to_build as (
+    {{ bulletins_to_build(ref('int_bulletin_build_keys')) }}
+),
+
+ratios as (
+    select * from {{ ref('stg_ratios') }} semi join to_build using (bulletin_id)
 ),
 
 bulletins as (
-    select bulletin_id, source_file, is_removed from {{ ref('int_current_bulletins') }}
+    select bulletin_id, source_file, is_removed from {{ ref('int_current_bulletins') }} semi join to_build using (bulletin_id)
 ),
 
 final as (
@@ -24,9 +34,11 @@ final as (
         ratios.locality_code,
         ratios.fiscal_year,
         ratios.period,
-        ratios.sentence
+        ratios.sentence,
+        {{ build_columns('to_build.build_key') }}
     from ratios
     inner join bulletins using (bulletin_id)
+    inner join to_build using (bulletin_id)
 )
 
 select * from final

@@ -1,0 +1,94 @@
+"""When the incremental marts must be rebuilt in full (docs/scaling.md, "Incremental marts").
+
+The marts keyed by bulletin keep each bulletin's rows while what they derive from is unchanged (the build
+keys of dbt_project/models/intermediate/int_bulletin_build_keys.sql). What the keys do not cover, the models
+themselves, the reference data and the checks, is compared here: a digest of the dbt project's files, of the
+reference tables and of the checks' version (the Python row checks judge only the rows a build wrote, so new
+checks must see every row), stored beside the build database once a build went through. A different or
+missing digest means a full refresh.
+
+The digest is removed before dbt starts and written back only after a build with no failure, so a build that
+was killed or failed (its marts may be half old, half new, or hold rows no test passed) is followed by a
+full refresh. This is a file, not a dbt var: a var that changes every refresh would cost dbt a full parse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.metadata import version as installed_version
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
+from orchestration.warehouse import holds
+
+# Files of the dbt project that define what the marts hold (not its target/ or logs/).
+_PROJECT_SUFFIXES = {".sql", ".yml", ".yaml", ".md", ".csv"}
+_NOT_PROJECT = {"target", "logs"}
+
+
+def marts_digest(paths: WarehousePaths) -> str:
+    """The dbt project (models, macros, tests, dbt_project.yml), dbt's version, the reference tables and the
+    checks' version (the extractor's, the dbt project's and the Python row checks')."""
+    digest = hashlib.sha256(installed_version("dbt-core").encode() + holds.checks_version().encode())
+    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
+        relative = path.relative_to(DBT_PROJECT_DIR)
+        if path.is_file() and path.suffix in _PROJECT_SUFFIXES and not _NOT_PROJECT & set(relative.parts):
+            digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted((paths.staging_dir / "reference").glob("*.parquet")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _digest_file(paths: WarehousePaths) -> Path:
+    return paths.build_database.parent / "marts_digest.txt"
+
+
+def needs_full_refresh(paths: WarehousePaths) -> bool:
+    """Whether the marts were last built, successfully, by other models or reference data (or never)."""
+    stored = _digest_file(paths)
+    return not paths.build_database.exists() or not stored.exists() or stored.read_text() != marts_digest(paths)
+
+
+def forget_marts_digest(paths: WarehousePaths) -> None:
+    """Before a build: until it succeeds, the marts are not known to match any digest."""
+    _digest_file(paths).unlink(missing_ok=True)
+
+
+def record_marts_digest(paths: WarehousePaths) -> None:
+    """After a build with no failure: the next one may be incremental."""
+    target = _digest_file(paths)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".tmp")
+    partial.write_text(marts_digest(paths))
+    partial.replace(target)
+
+
+def dbt_invocation_id(dbt_target: Path) -> str | None:
+    """The invocation id of the last dbt command run with this target path (its run_results.json)."""
+    run_results = dbt_target / "run_results.json"
+    if not run_results.exists():
+        return None
+    return json.loads(run_results.read_text()).get("metadata", {}).get("invocation_id")
+
+
+def incremental_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The marts that carry built_by_invocation: those built incrementally."""
+    rows = con.execute(
+        "select table_name from information_schema.columns "
+        "where table_schema = 'main' and column_name = 'built_by_invocation' order by table_name"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def forget_rows_of_invocation(database: Path, invocation_id: str | None) -> None:
+    """Delete the rows one dbt invocation wrote in the incremental marts, so the next build writes (and tests)
+    them again. Between two rounds of one refresh, while no dbt process holds the database."""
+    if invocation_id is None or not database.exists():
+        return
+    with duckdb.connect(str(database)) as con:
+        for table in incremental_marts(con):
+            # the table name comes from the database's own catalogue
+            con.execute(f'delete from main."{table}" where built_by_invocation = ?', [invocation_id])
