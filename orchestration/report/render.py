@@ -212,12 +212,16 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-# A page's fingerprint: the rows it shows, hashed by DuckDB (the sum of row hashes: streams in constant
-# memory per page, unlike an ordered string_agg, which held ~4 GB at 20,000 bulletins), and this
-# module's own code (a change to the templates re-renders every page).
+# A page's fingerprint: the build keys of the rows it shows, this module's code (a change to the templates
+# re-renders every page) and the warehouse's code version (the extractor and the dbt models). A build key
+# (dbt_project/models/intermediate/int_bulletin_build_keys.sql) digests everything a bulletin's rows derive
+# from, as the incremental marts rely on: so a page is re-rendered when and only when a bulletin it shows
+# was rebuilt, and the fingerprints read two narrow columns instead of hashing every figure and text. Sums
+# of row hashes stream in constant memory per page, unlike an ordered string_agg.
 RENDER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MANIFEST = ".pages.json"  # page path -> fingerprint of what it was rendered from
 MEMORY_LIMIT = "1GB"  # DuckDB's default is 80 % of RAM
+VERSION = "(select $render_version || coalesce(any_value(code_version), '') from warehouse_build)"
 
 LOCALITY_FIGURES = """
     select coalesce(a.locality_code, $unplaced) as page, a.*, f.function_name, l.locality_name,
@@ -226,14 +230,17 @@ LOCALITY_FIGURES = """
     left join dim_function_class f using (function_code)
     left join dim_locality l using (locality_code)
 """
-# One pass over the figures gives each locality page its fingerprint and its row in the index: the
+# One pass over the figures' keys gives each locality page its fingerprint and its row in the index: the
 # locality's newest year and period with its stated total and the sum of its class figures (summary.py).
 LOCALITY_PAGES = f"""
-    with figures as ({LOCALITY_FIGURES}),
-    pages as (
-        select page, sum(hash(figures)::hugeint) as rows_hash, any_value(locality_name) as locality_name,
-            any_value(locality_level) as locality_level, any_value(province) as province, count(*) as figures
-        from figures group by page
+    with pages as (
+        select coalesce(a.locality_code, $unplaced) as page, sum(hash(a.amount_id, a.build_key)::hugeint) as rows_hash,
+            count(*) as figures
+        from fct_amount a group by page
+    ),
+    names as (
+        select locality_code as page, locality_name, locality_level, province from dim_locality
+        where locality_code in (select page from pages)
     ),
     cells as (
         select locality_code as page, sum(hash(c)::hugeint) as cells_hash
@@ -246,9 +253,9 @@ LOCALITY_PAGES = f"""
             partition by locality_code order by fiscal_year desc, period <> 'full_year', period
         ) = 1
     )
-    select page, md5(concat_ws('|', $version, rows_hash, cells_hash)), locality_name, locality_level, province,
+    select page, md5(concat_ws('|', {VERSION}, rows_hash, cells_hash)), locality_name, locality_level, province,
         figures, newest.fiscal_year, newest.period, newest.stated_total_yuan, newest.class_sum_yuan
-    from pages left join cells using (page) left join newest using (page)
+    from pages left join names using (page) left join cells using (page) left join newest using (page)
     order by page = $unplaced, page
 """
 BULLETIN_MARKS = """
@@ -261,9 +268,7 @@ BULLETIN_MARKS = """
     from dim_bulletin b left join marks using (bulletin_id)
 """
 BULLETIN_FINGERPRINTS = f"""
-    select 'bulletins/' || bulletin_id || '.html',
-        md5(concat_ws('|', $version, hash(source_file, bulletin_text, amounts)))
-    from ({BULLETIN_MARKS})
+    select 'bulletins/' || bulletin_id || '.html', md5(concat_ws('|', {VERSION}, build_key)) from dim_bulletin
 """
 
 
@@ -314,10 +319,10 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     index_rows, n_figures, written = [], 0, 0
     with duckdb.connect(str(database), read_only=True) as con:
         con.execute(f"set enable_progress_bar = false; set memory_limit = '{MEMORY_LIMIT}'")
-        localities = con.execute(LOCALITY_PAGES, {"unplaced": UNPLACED, "version": RENDER_VERSION}).fetchall()
+        localities = con.execute(LOCALITY_PAGES, {"unplaced": UNPLACED, "render_version": RENDER_VERSION}).fetchall()
         not_in = set_aside(con)
         fingerprints = {f"localities/{page}.html": fp for page, fp, *_ in localities}
-        fingerprints.update(con.execute(BULLETIN_FINGERPRINTS, {"version": RENDER_VERSION}).fetchall())
+        fingerprints.update(con.execute(BULLETIN_FINGERPRINTS, {"render_version": RENDER_VERSION}).fetchall())
         stale = {page for page, fp in fingerprints.items() if recorded.get(page) != fp or page not in on_disk}
         stale_localities = [p.removeprefix("localities/").removesuffix(".html") for p in stale if "localities/" in p]
         stale_bulletins = [p.removeprefix("bulletins/").removesuffix(".html") for p in stale if "bulletins/" in p]

@@ -147,6 +147,12 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
         raise dg.Failure(f"not published: {reasons}", metadata={"reasons": blocking}) from failure
 
 
+# An incremental build leaves the views as they are: a view is its query, which only a change to the models
+# alters (and that means a full refresh); the data behind it is read when it is queried. Every data test
+# still runs, those on views included. Each node not run saves ~0.15 s of dbt's overhead (21 views).
+INCREMENTAL_SELECTION = "resource_type:test config.materialized:table config.materialized:incremental"
+
+
 def _dbt_build(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, paths, full_refresh: bool
 ) -> tuple[list, Exception | None]:
@@ -158,7 +164,7 @@ def _dbt_build(
         warehouse_var = json.dumps({"warehouse_dir": str(paths.warehouse_dir)})
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", warehouse_var]
         invocation = dbt.cli(
-            [*args, "--full-refresh"] if full_refresh else args,
+            [*args, "--full-refresh"] if full_refresh else [*args, "--select", INCREMENTAL_SELECTION],
             context=context,
             target_path=paths.dbt_target,
         )
