@@ -25,6 +25,7 @@ from orchestration.warehouse.build_state import (
     dbt_invocation_id,
     forget_marts_digest,
     forget_rows_of_invocation,
+    marts_digest,
     needs_full_refresh,
     record_marts_digest,
 )
@@ -108,7 +109,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
         loaded = sum(r["status"] == LOADED for r in store.read_ledger("bulletin_files"))
         # Incremental marts (build_state.py): in full when the models or the reference data changed, or the
         # last build did not go through; the same mode for every round of this refresh.
-        full_refresh = needs_full_refresh(paths)
+        digest = marts_digest(paths)  # read once: every dbt project file and reference table
+        full_refresh = needs_full_refresh(paths, digest)
         forget_marts_digest(paths)
         for build_round in range(1, MAX_BUILD_ROUNDS + 1):
             events, failure = _dbt_build(context, dbt, paths, full_refresh)
@@ -128,7 +130,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
                 # The next round's tests look at the rows it writes: it writes this round's rows again.
                 forget_rows_of_invocation(paths.build_database, dbt_invocation_id(paths.dbt_target))
         if failure is None and not blocking and not newly_held:
-            record_marts_digest(paths)
+            record_marts_digest(paths, digest)
     for reason in blocking:
         # Without a dbt failure, the blocking asset checks stop the publish and say which rows.
         context.log.error("%s", reason)

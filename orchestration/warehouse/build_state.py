@@ -46,10 +46,15 @@ def _digest_file(paths: WarehousePaths) -> Path:
     return paths.build_database.parent / "marts_digest.txt"
 
 
-def needs_full_refresh(paths: WarehousePaths) -> bool:
-    """Whether the marts were last built, successfully, by other models or reference data (or never)."""
+def needs_full_refresh(paths: WarehousePaths, digest: str | None = None) -> bool:
+    """Whether the marts were last built, successfully, by other models or reference data (or never).
+
+    ``digest``: this build's ``marts_digest``, when the caller has it (it reads every project and reference file).
+    """
     stored = _digest_file(paths)
-    return not paths.build_database.exists() or not stored.exists() or stored.read_text() != marts_digest(paths)
+    if not paths.build_database.exists() or not stored.exists():
+        return True
+    return stored.read_text() != (digest or marts_digest(paths))
 
 
 def forget_marts_digest(paths: WarehousePaths) -> None:
@@ -57,12 +62,13 @@ def forget_marts_digest(paths: WarehousePaths) -> None:
     _digest_file(paths).unlink(missing_ok=True)
 
 
-def record_marts_digest(paths: WarehousePaths) -> None:
-    """After a build with no failure: the next one may be incremental."""
+def record_marts_digest(paths: WarehousePaths, digest: str | None = None) -> None:
+    """After a build with no failure: the next one may be incremental. ``digest``: the one the build started
+    from (what the marts were built by), else computed now."""
     target = _digest_file(paths)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".tmp")
-    partial.write_text(marts_digest(paths))
+    partial.write_text(digest or marts_digest(paths))
     partial.replace(target)
 
 
