@@ -296,11 +296,12 @@ def _write_atomically(path: Path, text: str, exists: bool = True) -> None:
 def render_report(database: Path, out_dir: Path) -> ReportSummary:
     """Bring the report in ``out_dir`` (created if missing) up to date with the warehouse at ``database``.
 
-    Incremental: DuckDB fingerprints every page by the build keys of the rows it shows, and only pages
-    whose fingerprint changed (or whose file is missing) are rendered and written; pages of localities and bulletins that left
-    the warehouse are deleted; the index is always rewritten. The manifest of fingerprints is saved
-    last, so a run killed half-way re-renders what it had not recorded. Figures stream in locality
-    order and bulletins in chunks: memory stays bounded by the largest locality, not the warehouse.
+    Incremental: DuckDB fingerprints every page by the build keys of the rows it shows, and only pages whose
+    fingerprint changed (or whose file is missing) are rendered and written; pages of localities and
+    bulletins that left the warehouse are deleted; the index is always rewritten. The manifest of
+    fingerprints is saved last, so a run killed half-way re-renders what it had not recorded. Figures stream
+    in locality order and bulletins in chunks: memory stays bounded by the largest locality, not the
+    warehouse.
     One render at a time (a file lock): two overlapping runs end with the pages of the newer warehouse.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
