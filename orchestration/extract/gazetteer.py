@@ -131,6 +131,9 @@ class Gazetteer:
                 self.surface_years[(short, p.key)] |= p.years
         self.surfaces = dict(surfaces)
         self.common_words = common
+        # answers of unit() and ancestor_keys(): asked for every mention and figure, fixed once loaded
+        self._units: dict[tuple[str, str, int], Locality | None] = {}
+        self._ancestors: dict[UnitKey, frozenset[UnitKey]] = {}
         self.max_surface_len = max(len(s) for s in self.surfaces)
         if ahocorasick is not None:
             automaton = ahocorasick.Automaton()
@@ -296,11 +299,12 @@ class Gazetteer:
 
     def unit(self, level: str, stable_code: str, year: int | None = None) -> Locality | None:
         """A unit by stable code, with the code and name it had in ``year``."""
-        periods = self.by_unit.get((level, stable_code))
-        if not periods:
-            return None
         y = self.year_or_newest(year)
-        return self._to_locality(self._pick_period(periods, y), y)
+        key = (level, stable_code, y)
+        if key not in self._units:
+            periods = self.by_unit.get((level, stable_code))
+            self._units[key] = self._to_locality(self._pick_period(periods, y), y) if periods else None
+        return self._units[key]
 
     def by_stable_code(self, stable_code: str, year: int | None = None) -> Locality | None:
         """Like :meth:`unit`, trying county, then prefecture, then province level."""
@@ -319,11 +323,11 @@ class Gazetteer:
         loc = self.unit(level, stable_code, year) if level else self.by_stable_code(stable_code, year)
         return loc.code if loc is not None else None
 
-    def ancestor_keys(self, key: UnitKey) -> set[UnitKey]:
+    def ancestor_keys(self, key: UnitKey) -> frozenset[UnitKey]:
         """The province and prefecture of the unit in any year: a unit moved between prefectures is inside both."""
-        out: set[UnitKey] = set()
-        for p in self.by_unit.get(key, ()):
-            out |= p.ancestors()
+        out = self._ancestors.get(key)
+        if out is None:
+            out = self._ancestors[key] = frozenset().union(*(p.ancestors() for p in self.by_unit.get(key, ())))
         return out
 
     def surface_matches(self, text: str) -> list[tuple[int, int, str]]:
