@@ -29,11 +29,6 @@ from pathlib import Path
 
 from .records import Locality
 
-try:  # pyahocorasick is a dependency of cnloc; fall back to a dict scan without it
-    import ahocorasick
-except ImportError:  # pragma: no cover - exercised only without pyahocorasick
-    ahocorasick = None
-
 CSV_NAME = "location_year_20251201.csv"
 DATA_DIR = Path(__file__).with_name("data")
 COMMON_WORDS_FILE = DATA_DIR / "locality_common_words.txt"
@@ -134,15 +129,12 @@ class Gazetteer:
         # answers of unit() and ancestor_keys(): asked for every mention and figure, fixed once loaded
         self._units: dict[tuple[str, str, int], Locality | None] = {}
         self._ancestors: dict[UnitKey, frozenset[UnitKey]] = {}
-        self.max_surface_len = max(len(s) for s in self.surfaces)
-        if ahocorasick is not None:
-            automaton = ahocorasick.Automaton()
-            for s in self.surfaces:
-                automaton.add_word(s, s)
-            automaton.make_automaton()
-            self._automaton = automaton
-        else:  # pragma: no cover
-            self._automaton = None
+        # surface lengths by first two characters (every surface has two at least): a text position is
+        # looked up only where a surface starts with its two characters, which is rare
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for surface in self.surfaces:
+            lengths[surface[:2]].add(len(surface))
+        self._lengths_by_prefix = {prefix: tuple(sorted(ns)) for prefix, ns in lengths.items()}
 
     @staticmethod
     def _short_forms(p: _Period) -> list[str]:
@@ -333,15 +325,13 @@ class Gazetteer:
     def surface_matches(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, surface) of every surface in ``text``, overlaps included: choosing is for the caller."""
         out = []
-        if self._automaton is not None:
-            for end_idx, surface in self._automaton.iter(text):
-                out.append((end_idx + 1 - len(surface), end_idx + 1, surface))
-        else:  # pragma: no cover
-            for i in range(len(text)):
-                for n in range(2, self.max_surface_len + 1):
-                    s = text[i : i + n]
-                    if s in self.surfaces:
-                        out.append((i, i + n, s))
+        surfaces, lengths_at = self.surfaces, self._lengths_by_prefix.get
+        for i in range(len(text) - 1):
+            for n in lengths_at(text[i : i + 2], ()):
+                surface = text[i : i + n]
+                if len(surface) == n and surface in surfaces:
+                    out.append((i, i + n, surface))
+        out.sort(key=lambda match: (match[1], match[0]))  # by end, as a scan of the text finds them
         return out
 
     # ------------------------------------------------------------------ reference table
