@@ -90,6 +90,7 @@ def _posseg():
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    _decode_runs_once(pseg)
     # class names (债务还本支出, 社会保障和就业支出) stay one noun, so a program is not cut inside them
     from orchestration.extract.functions import function_keyword_rows
 
@@ -97,6 +98,37 @@ def _posseg():
         if row["priority"] >= 95 and len(row["keyword"]) >= 4:
             jieba.add_word(row["keyword"], tag="n")
     return pseg
+
+
+def _decode_runs_once(pseg) -> None:
+    """Let jieba's POS tagger decode each run of unknown characters once per process.
+
+    The tagger decodes every run of characters its dictionary does not split (我区, 二是, 黑财指) with an
+    HMM (``jieba.posseg.viterbi``, about a millisecond a run, most of jieba's time on real bulletins),
+    and the same runs recur in clause after clause. The decoding is a pure function of the run and of
+    the model's tables, which are fixed once imported, so its answer is looked up after the first time.
+    """
+    decode = pseg.viterbi
+    if decode is _decode_with_lookup:
+        return
+    model = (pseg.char_state_tab_P, pseg.start_P, pseg.trans_P, pseg.emit_P)
+    _HMM.update(decode=decode, model=model)
+    pseg.viterbi = _decode_with_lookup
+
+
+_HMM: dict = {}  # jieba's own decoder and the tables of its POS model, once the tagger is loaded
+
+
+def _decode_with_lookup(obs, states, start_p, trans_p, emit_p):
+    if all(a is b for a, b in zip((states, start_p, trans_p, emit_p), _HMM["model"], strict=True)):
+        return _decoded_run(obs)
+    return _HMM["decode"](obs, states, start_p, trans_p, emit_p)  # another model: decoded as asked
+
+
+@lru_cache(maxsize=4096)
+def _decoded_run(obs: str) -> tuple[float, tuple]:
+    prob, states = _HMM["decode"](obs, *_HMM["model"])
+    return prob, tuple(states)
 
 
 def load() -> None:
