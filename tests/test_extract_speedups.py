@@ -54,3 +54,11 @@ def test_pos_tags_with_the_decoding_looked_up_are_jiebas_own():
         jieba.posseg.viterbi = patched
     assert looked_up == plain
     assert programs._decoded_run.cache_info().hits > 0  # the second round looked its runs up
+
+
+def test_tokens_read_piece_by_piece_are_the_tokens_of_the_whole_text():
+    programs.load()
+    texts = (*SENTENCES, "（一）根据《关于下达2024年省级财政资金的通知》(", "、和 新建 A3 道路", "")
+    for text in texts:
+        assert list(programs._tokens_from_end(text)) == list(reversed(programs._tokens(text)))
+        assert [t for piece in programs._pieces(text) for t in programs._tokens(piece)] == list(programs._tokens(text))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from orchestration.extract.text_units import Span, clause_end, clause_start
@@ -156,11 +157,23 @@ def _clean(s: str) -> str:
     return s
 
 
+def _pieces(s: str) -> list[str]:
+    """``s`` cut where jieba cuts it before segmenting: runs of Han characters, letters and digits, and the
+    text between them. jieba segments each piece on its own, so the tokens of ``s`` are the pieces' tokens
+    one after the other, and a reader that stops early need not have the other pieces segmented."""
+    return [piece for piece in _posseg().re_han_internal.split(s) if piece]
+
+
+def _tokens_from_end(s: str) -> Iterator[tuple[str, str]]:
+    """The tokens of ``s`` last first (``reversed(_tokens(s))``), each piece segmented when reached."""
+    for piece in reversed(_pieces(s)):
+        yield from reversed(_tokens(piece))
+
+
 def _tail_phrase(pre: str) -> str:
     """Noun phrase at the end of ``pre``: tokens after the last boundary token."""
-    toks = _tokens(pre)
     out: list[str] = []
-    for word, flag in reversed(toks):
+    for word, flag in _tokens_from_end(pre):
         if word in GOVERNING and not out:
             out.append(word)
             continue
@@ -211,7 +224,7 @@ def _noun_head(after: str) -> str:
     if not after or after[0] in "，,。；;：:、（(以左":
         return ""
     out: list[str] = []
-    for word, flag in _tokens(after[:30]):
+    for word, flag in (token for piece in _pieces(after[:30]) for token in _tokens(piece)):
         if word in GOVERNING or flag in ("x", "w", "p", "uj", "m") or _PUNCT_WORD_RE.search(word):
             break
         out.append(word)
