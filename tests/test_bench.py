@@ -30,3 +30,22 @@ def test_each_target_is_judged_on_its_own_size_and_unmeasured_sizes_are_not_judg
     assert met["full build of 100,000 <= 600 s"] is False
     assert met["largest process of the 100,000 build <= 2048 MB"] is True
     assert met["README queries at 100,000 each < 200 ms median"] is False  # the slowest query decides
+
+
+def test_the_extraction_digest_changes_with_any_record_and_only_then(tmp_path, capsys):
+    from bench.extract_digest import main as digest
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    # composed for this test
+    (texts / "a.txt").write_text("江苏东台：示例\n\n2021年，东台市安排就业补助资金100万元。", encoding="utf-8")
+
+    def run() -> str:
+        digest([str(texts), "--out", str(tmp_path / "digests.tsv")])
+        return capsys.readouterr().out.splitlines()[-1]
+
+    first = run()
+    assert first.startswith("digest ") and run() == first
+    (texts / "a.txt").write_text("江苏东台：示例\n\n2021年，东台市安排就业补助资金200万元。", encoding="utf-8")
+    assert run() != first
+    assert (tmp_path / "digests.tsv").read_text(encoding="utf-8").count("\n") == 1

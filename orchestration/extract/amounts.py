@@ -62,7 +62,7 @@ def find_money(text: str, start: int = 0, end: int | None = None) -> tuple[list[
         span_text = m.group(0)
         num = m.group("num")
         after = text[e : e + 2]
-        if any(after.startswith(x) for x in _NOT_UNIT_AFTER):
+        if after.startswith(_NOT_UNIT_AFTER):
             continue
         is_cn = num[0] in _CN_DIGIT_START
         if is_cn:

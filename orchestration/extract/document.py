@@ -21,7 +21,8 @@ from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
 from orchestration.extract.body import ArticleBody, strip_newlines
 from orchestration.extract.functions import class_of_subject_code, classify_program, inherit_from_totals
-from orchestration.extract.localities import locate_article, resolve_name
+from orchestration.extract.gazetteer import Gazetteer
+from orchestration.extract.localities import Recipient, locate_article, recipients_in, resolve_name
 from orchestration.extract.measures import addressed_to_lower_level, measure_in, measure_of, settle_with_totals
 from orchestration.extract.records import (
     RATE_MEASURES,
@@ -112,9 +113,11 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
         rows = _amounts(text, no, body, money, default_year, frame, a.title, cells)
         _link_table_totals_to_prose(rows, cells)
-        _place_amounts(text, rows, out.articles[-1])
+        # the units the body names inside the article's own, found once for body and headline figures
+        recipients = recipients_in(text, a.body_start, a.body_end, locality, default_year)
+        _place_amounts(text, rows, out.articles[-1], recipients)
         headline = _headline_amounts(text, no, a, all_money, money_starts, default_year, frame, rows)
-        _place_amounts(text, headline, out.articles[-1])
+        _place_amounts(text, headline, out.articles[-1], recipients)
         out.amounts.extend(headline)
         out.amounts.extend(rows)
         out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year, frame, rows))
@@ -283,18 +286,17 @@ def _amounts(
 _RECIPIENT_CLAUSE_BREAKS = "，,；;。：:！？\n"
 
 
-def _place_amounts(text: str, rows: list[Amount], article: Article) -> None:
-    """Each amount's locality: the one county-level unit its clause names inside the article's, else the article's."""
-    from orchestration.extract.gazetteer import Gazetteer
-    from orchestration.extract.localities import recipients_in
+def _place_amounts(text: str, rows: list[Amount], article: Article, recipients: list[Recipient]) -> None:
+    """Each amount's locality: the one county-level unit its clause names inside the article's, else the article's.
 
+    ``recipients``: the county-level units the article's body names inside its locality (``recipients_in``).
+    """
     loc = article.locality
     if loc is None:
         for row in rows:
             row.locality_evidence = f"article: {article.locality_evidence}"
         return
     gz = Gazetteer.load()
-    recipients = recipients_in(text, article.body_start, article.body_end, loc, article.default_year)
     prev_end = article.body_start
     for row in rows:
         lo = row.char_start

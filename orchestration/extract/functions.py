@@ -106,6 +106,7 @@ def function_keyword_rows() -> list[dict]:
     ]
 
 
+@functools.lru_cache(maxsize=4096)  # a figure's purpose phrase and sentence are asked about again by its neighbours
 def best_keyword(text: str | None, skip_weak_exclusions: bool = False) -> _Keyword | None:
     """The winning keyword contained in ``text`` (highest priority, then longest), or None.
 
@@ -187,13 +188,17 @@ def keyword_hits(text: str) -> tuple[_Keyword, ...]:
 
 @dataclass(frozen=True)
 class _Areas:
-    """What one piece of text says about areas: the specific classes it names, a strong no-area word."""
+    """What one piece of text says about areas: the specific classes it names, a strong no-area word.
+
+    Shared between the callers asking about the same text (``_areas`` is cached): read, never modify.
+    """
 
     specific: dict[str, _Keyword]  # code -> best keyword naming it (priority >= SPECIFIC_PRIORITY)
     generic: dict[str, _Keyword]  # code -> best generic keyword
     exclusion: _Keyword | None  # best no-code keyword of priority >= WEAK_EXCLUSION_PRIORITY
 
 
+@functools.lru_cache(maxsize=4096)  # the sentence of several figures, the same purpose phrase again
 def _areas(text: str | None) -> _Areas:
     specific: dict[str, _Keyword] = {}
     generic: dict[str, _Keyword] = {}

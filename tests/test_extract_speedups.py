@@ -1,0 +1,64 @@
+"""The extractor's shortcuts give the answers of the plain computations they replace."""
+
+import jieba.posseg
+
+from orchestration.extract import programs
+from orchestration.extract.gazetteer import Gazetteer
+
+# composed for these tests: place names, unknown runs (我区, 二是), digits and punctuation
+SENTENCES = (
+    "二是我区下达城乡居民医疗保险补助资金1200万元",
+    "江苏东台市财政局拨付新海门建设专项资金，鼓楼区、和平区各500万元",
+    "截至2023年底，黑财指〔2023〕15号文件下达我县衔接推进乡村振兴补助资金",
+    "滁州市下达定远县、凤阳县农村公路养护资金",
+)
+
+
+def _naive_surface_matches(gz: Gazetteer, text: str) -> list[tuple[int, int, str]]:
+    longest = max(len(s) for s in gz.surfaces)
+    found = [
+        (i, i + n, text[i : i + n])
+        for i in range(len(text))
+        for n in range(1, longest + 1)
+        if i + n <= len(text) and text[i : i + n] in gz.surfaces
+    ]
+    return sorted(found, key=lambda match: (match[1], match[0]))
+
+
+def test_surface_matches_are_every_surface_at_every_position_in_end_order():
+    gz = Gazetteer.load()
+    for sentence in SENTENCES:
+        assert gz.surface_matches(sentence) == _naive_surface_matches(gz, sentence)
+    assert gz.surface_matches("") == [] and gz.surface_matches("东") == []
+
+
+def test_a_unit_looked_up_again_is_the_unit_computed_afresh():
+    gz = Gazetteer.load()
+    key = next(k for k in gz.by_unit if k[0] == "county")
+    for year in (1990, 2010, None):
+        first = gz.unit(*key, year)
+        fresh = gz._to_locality(gz._pick_period(gz.by_unit[key], gz.year_or_newest(year)), gz.year_or_newest(year))
+        assert first == fresh and gz.unit(*key, year) == fresh
+    ancestors = set().union(*(p.ancestors() for p in gz.by_unit[key]))
+    assert gz.ancestor_keys(key) == ancestors and gz.ancestor_keys(key) == ancestors
+
+
+def test_pos_tags_with_the_decoding_looked_up_are_jiebas_own():
+    programs.load()
+    looked_up = [tuple((w.word, w.flag) for w in jieba.posseg.cut(s)) for s in SENTENCES * 2]
+    patched = jieba.posseg.viterbi
+    jieba.posseg.viterbi = programs._HMM["decode"]
+    try:
+        plain = [tuple((w.word, w.flag) for w in jieba.posseg.cut(s)) for s in SENTENCES * 2]
+    finally:
+        jieba.posseg.viterbi = patched
+    assert looked_up == plain
+    assert programs._decoded_run.cache_info().hits > 0  # the second round looked its runs up
+
+
+def test_tokens_read_piece_by_piece_are_the_tokens_of_the_whole_text():
+    programs.load()
+    texts = (*SENTENCES, "（一）根据《关于下达2024年省级财政资金的通知》(", "、和 新建 A3 道路", "")
+    for text in texts:
+        assert list(programs._tokens_from_end(text)) == list(reversed(programs._tokens(text)))
+        assert [t for piece in programs._pieces(text) for t in programs._tokens(piece)] == list(programs._tokens(text))
