@@ -65,8 +65,9 @@ def test_every_mart_column_of_an_enumeration_is_held_to_the_extractors_list(colu
         for column in model.get("columns", []):
             if column["name"] != column_name:
                 continue
-            tests = [t["relationships"]["arguments"] for t in column.get("data_tests", []) if "relationships" in t]
-            assert {"to": f"ref('{enumeration}')", "field": column_name} in tests, model["name"]
+            rules = [t["row_rules"]["arguments"] for t in model.get("data_tests", []) if "row_rules" in t]
+            keys = [rule.get("relationships", {}).get(column_name) for rule in rules]
+            assert f"{enumeration}.{column_name}" in keys, model["name"]
             found += 1
     assert found >= at_least
 

@@ -1,6 +1,8 @@
 """The real asset graph, materialized into temporary warehouses, with dbt built and tested for real."""
 
 import codecs
+import re
+import shutil
 
 import duckdb
 import pytest
@@ -45,7 +47,7 @@ def test_every_dbt_test_and_python_check_passes_on_the_seeds(seed_build):
     evaluations = result.get_asset_check_evaluations()
     names = {e.check_name for e in evaluations}
     assert {spec.name for c in checks.warehouse_checks for spec in c.check_specs} <= names
-    assert any(name.startswith("unique_fct_amount") for name in names)  # dbt tests arrive as checks
+    assert "fct_amount_row_rules" in names  # dbt tests arrive as checks
     assert [e.check_name for e in evaluations if not e.passed] == []
 
 
@@ -70,6 +72,45 @@ def test_localities_have_codes_valid_in_their_year(seed_build):
         paths.published_database, "select count(*) from fct_amount anti join dim_locality using (locality_code)"
     )
     assert orphan == [(0,)]
+
+
+def test_row_rules_name_every_rule_a_row_breaks_and_let_nulls_pass(seed_build, tmp_path):
+    """fct_amount's row_rules test, as dbt compiled it, on copies of one row made to break its rules."""
+    paths, _ = seed_build
+    [compiled] = paths.dbt_target.glob("compiled/**/fct_amount_row_rules.sql")
+    sql = compiled.read_text()
+    # On an incremental mart the test reads the rows its own dbt invocation wrote.
+    invocation = re.search(r"built_by_invocation = '([^']+)'", sql).group(1)
+    database = tmp_path / paths.build_database.name  # the catalog name the compiled SQL uses
+    shutil.copy(paths.build_database, database)
+    broken = {
+        "amount_text = amount_text": "",
+        "measure = 'not_a_measure'": "measure is not a key of stg_measures (measure)",
+        "source_file = null": "source_file is null",
+        "spending_role = 'bogus'": "spending_role is not an accepted value",
+        "spending_role = null": "",  # NULL is no value outside the accepted ones
+        "locality_code = '12345'": (
+            "locality_code is not a 6-digit code; locality_code is not a key of dim_locality (locality_code)"
+        ),
+        "amount_yuan = -1": "not (amount_yuan >= 0)",
+        "fiscal_year = null": "",
+    }
+    with duckdb.connect(str(database)) as con:
+        [(model_row,)] = con.execute("select min(amount_id) from fct_amount").fetchall()
+        for n, change in enumerate(broken):
+            column, value = change.split(" = ")
+            con.execute(
+                f"insert into fct_amount select * replace (amount_id || ':{n}' as amount_id, {value} as {column}, "
+                "? as built_by_invocation) from fct_amount where amount_id = ?",
+                [invocation, model_row],
+            )
+        failed = dict(con.execute(f"select amount_id, failed_rules from ({sql})").fetchall())
+        # unique, on a table tested whole: both rows of a repeated file name fail
+        con.execute("insert into bulletin_files select * from bulletin_files limit 1")
+        [files_test] = paths.dbt_target.glob("compiled/**/bulletin_files_row_rules.sql")
+        repeated = con.execute(f"select failed_rules, count(*) from ({files_test.read_text()}) group by 1").fetchall()
+    assert {change: failed.get(f"{model_row}:{n}", "") for n, change in enumerate(broken)} == broken
+    assert repeated == [("source_file is not unique", 2)]
 
 
 def test_bad_input_ends_as_rows_with_a_status_and_reason(seed_build, inbox, tmp_path, monkeypatch):

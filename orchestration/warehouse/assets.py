@@ -30,6 +30,7 @@ from orchestration.warehouse.build_state import (
     record_marts_digest,
 )
 from orchestration.warehouse.checks import row_check_failures
+from orchestration.warehouse.describe import describe_dbt_test
 from orchestration.warehouse.holds import HoldLedger, dbt_test_failures, too_many
 from orchestration.warehouse.project import dbt_project
 from orchestration.warehouse.publish import publish_database, record_outcome, relation_row_counts
@@ -59,32 +60,6 @@ class LayerGroupTranslator(DagsterDbtTranslator):
             metadata=spec.metadata,
             automation_condition=spec.automation_condition,
         )
-
-
-def describe_dbt_test(test: Mapping[str, Any]) -> str:
-    """What a dbt test asserts, for the Dagster UI: generic tests from their arguments, singular tests
-    from the comment lines that open their SQL file."""
-    generic = test.get("test_metadata") or {}
-    kwargs = generic.get("kwargs", {})
-    column = kwargs.get("column_name")
-    phrases = {
-        "unique": f"{column} is unique",
-        "not_null": f"{column} is never NULL",
-        "accepted_values": f"{column} is one of: {', '.join(map(str, kwargs.get('values', [])))}",
-        "expression_is_true": f"every row satisfies: {kwargs.get('expression')}",
-        "six_digit_code": f"{column} is a 6-digit administrative division code",
-        "span_traces_to_text": f"{column} equals the bulletin's characters at [char_start, char_end)",
-        "unique_combination": f"one row per {', '.join(kwargs.get('columns', []))}",
-        "relationships": f"every {column} is a key of {kwargs.get('to')} ({kwargs.get('field')})",
-    }
-    if generic:
-        return "dbt test: " + phrases.get(generic.get("name"), f"{generic.get('name')} on {column or 'the model'}")
-    comments = []
-    for line in test.get("raw_code", "").splitlines():
-        if not line.startswith("--"):
-            break
-        comments.append(line.removeprefix("--").strip())
-    return "dbt test: " + (" ".join(comments) or test.get("name", "singular test"))
 
 
 # Several dbt sources (a ledger and its batches) belong to one Dagster asset.

@@ -126,32 +126,34 @@ def dbt_test_failures(run_results: Path, database: Path) -> tuple[list[BulletinF
                 blocking.append(f"dbt {unique_id.split('.')[0]} {name}: {_first_line(result.get('message'))}")
             continue
         rows = _failing_rows(database, result.get("relation_name"))
-        found = per_bulletin(name, rows or [])
-        if found:
-            bulletin_failures += found
+        if rows and all(bulletin_id for bulletin_id, _ in rows):
+            bulletin_failures += per_bulletin(name, rows)
         else:
-            blocking.append(f"dbt test {name} failed on {result.get('failures')} row(s) that name no bulletin")
+            example = next((row for bulletin_id, row in rows if bulletin_id is None), None)
+            blocking.append(
+                f"dbt test {name} failed on {result.get('failures')} row(s) that name no bulletin"
+                + (f", e.g. {example}" if example else "")
+            )
     return bulletin_failures, blocking
 
 
-def _failing_rows(database: Path, relation: str | None) -> list[tuple[str, str]] | None:
+def _failing_rows(database: Path, relation: str | None) -> list[tuple[str | None, str]]:
+    """The stored failing rows of a test (up to 10,000): the bulletin each names, if any, and the row in words."""
     if not relation or not database.exists():
-        return None
+        return []
     with duckdb.connect(str(database), read_only=True) as con:
         # The relation name comes from dbt's own run results, not from data.
         cursor = con.execute(f"select * from {relation} limit 10000")
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     id_columns = [columns.index(c) for c in _ID_COLUMNS if c in columns]
-    if not id_columns:
-        return None
-    out = []
-    for row in rows:
-        bulletin_id = next((m.group(0) for i in id_columns if (m := _BULLETIN_ID.match(str(row[i] or "")))), None)
-        if bulletin_id is None:
-            return None  # a failing row that names no bulletin: the failure is not one bulletin's
-        out.append((bulletin_id, ", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=True))[:200]))
-    return out
+    return [
+        (
+            next((m.group(0) for i in id_columns if (m := _BULLETIN_ID.match(str(row[i] or "")))), None),
+            ", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=True))[:200],
+        )
+        for row in rows
+    ]
 
 
 def too_many(failures: list[BulletinFailure], bulletins: int) -> str | None:
