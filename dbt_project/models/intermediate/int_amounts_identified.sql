@@ -1,7 +1,20 @@
 -- Give every amount its stable id, its program key, the id of the total it is part of and the id of
 -- the figure it repeats (a headline or a table total stating a body figure again).
-with amounts as (
-    select * from {{ ref('stg_amounts') }}
+-- Incremental, keyed by extraction (macros/incremental_marts.sql): a bulletin's rows are a function of its
+-- extraction batch alone, so a refresh identifies the amounts of the bulletins it extracted, and the models
+-- after it read a table instead of joining every extracted amount to itself again (docs/scaling.md).
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    pre_hook="{{ delete_outdated_bulletins(extraction_build_keys()) }}",
+) }}
+
+with to_build as (
+    {{ bulletins_to_build(extraction_build_keys()) }}
+),
+
+amounts as (
+    select * from {{ ref('stg_amounts') }} semi join to_build using (bulletin_id)
 ),
 
 identified as (
@@ -26,4 +39,8 @@ with_parent as (
         and child.repeats_char_start = repeated.char_start
 )
 
-select * from with_parent
+select
+    with_parent.*,
+    {{ build_columns('to_build.build_key') }}
+from with_parent
+inner join to_build using (bulletin_id)
