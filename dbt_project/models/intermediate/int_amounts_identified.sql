@@ -13,7 +13,8 @@ with to_build as (
     {{ bulletins_to_build(extraction_build_keys()) }}
 ),
 
-amounts as (
+-- Read twice rather than held: a full build's amounts do not fit DuckDB's memory limit at 100,000 bulletins.
+amounts as not materialized (
     select * from {{ ref('stg_amounts') }} semi join to_build using (bulletin_id)
 ),
 
@@ -25,16 +26,22 @@ identified as (
     from amounts
 ),
 
+-- Where each figure starts, to find a part's total and a repeat's original (narrow: three columns).
+starts as not materialized (
+    select bulletin_id, char_start, {{ span_id('bulletin_id', 'char_start', 'char_end') }} as amount_id
+    from amounts
+),
+
 with_parent as (
     select
         child.*,
         parent.amount_id as parent_amount_id,
         repeated.amount_id as repeats_amount_id
     from identified as child
-    left join identified as parent
+    left join starts as parent
         on child.bulletin_id = parent.bulletin_id
         and child.parent_char_start = parent.char_start
-    left join identified as repeated
+    left join starts as repeated
         on child.bulletin_id = repeated.bulletin_id
         and child.repeats_char_start = repeated.char_start
 )
