@@ -59,3 +59,12 @@ where bulletin_id not in (select distinct bulletin_id from {{ this }})
         {{ relation }}
     {%- endif -%}
 {%- endmacro %}
+
+{# int_amounts_identified's keys: a bulletin's amounts are those of the extraction batch the ledger names. #}
+{% macro extraction_build_keys() %}
+(
+    select bulletin_id, batch_id as build_key
+    from {{ ref('stg_extractions') }}
+    where extraction_status = 'ok'
+)
+{% endmacro %}

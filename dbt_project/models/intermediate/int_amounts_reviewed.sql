@@ -7,22 +7,36 @@
 -- them. An empty value clears a field (an analyst may decide a figure has no class).
 {% set fields = ['locality_code', 'fiscal_year', 'period', 'function_code', 'measure', 'program_name',
                  'parent_amount_id', 'is_total'] %}
+--
+-- Incremental, keyed by bulletin (int_bulletin_build_keys: its extraction, its text and the corrections naming
+-- it): a refresh reviews the figures of the bulletins it changed. Only current bulletins have rows.
 {% set types = {'fiscal_year': 'integer', 'is_total': 'boolean'} %}
-with extracted as (
-    select * from {{ ref('int_amounts_identified') }}
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    pre_hook="{{ delete_outdated_bulletins(ref('int_bulletin_build_keys')) }}",
+) }}
+
+with to_build as (
+    {{ bulletins_to_build(ref('int_bulletin_build_keys')) }}
+),
+
+extracted as (
+    select * exclude (build_key, built_by_invocation)
+    from {{ ref('int_amounts_identified') }} semi join to_build using (bulletin_id)
 ),
 
 applied as (
-    select * from {{ ref('int_corrections') }} where status = 'applied'
+    select * from {{ ref('int_corrections') }} semi join to_build using (bulletin_id) where status = 'applied'
 ),
 
 bulletins as (
-    select bulletin_id, bulletin_text from {{ ref('int_current_bulletins') }}
+    select bulletin_id, bulletin_text from {{ ref('int_current_bulletins') }} semi join to_build using (bulletin_id)
 ),
 
 articles as (
     select bulletin_id, article_no, article_id, coalesce(title_start, body_start) as article_start, body_end
-    from {{ ref('stg_articles') }}
+    from {{ ref('stg_articles') }} semi join to_build using (bulletin_id)
 ),
 
 -- Figures the extractor missed, added by span: the sentence around them is cut from the text at the
@@ -138,4 +152,8 @@ final as (
     from kept
 )
 
-select * from final
+select
+    final.*,
+    {{ build_columns('to_build.build_key') }}
+from final
+inner join to_build using (bulletin_id)

@@ -23,7 +23,13 @@ with corrections as (
 ),
 
 current_bulletins as (
-    select bulletin_id, source_file, bulletin_text from {{ ref('int_current_bulletins') }}
+    select bulletin_id, source_file from {{ ref('int_current_bulletins') }}
+),
+
+-- The texts of the corrected bulletins only (each correction's span is read from its text).
+corrected_texts as (
+    select bulletin_id, bulletin_text from {{ ref('int_current_bulletins') }}
+    where bulletin_id in (select bulletin_id from corrections)
 ),
 
 held as (
@@ -69,13 +75,14 @@ placed as (
     select
         corrections.*,
         current_bulletins.bulletin_id is not null as is_current,
-        substring(current_bulletins.bulletin_text, corrections.char_start + 1, corrections.char_end - corrections.char_start)
+        substring(corrected_texts.bulletin_text, corrections.char_start + 1, corrections.char_end - corrections.char_start)
             as text_at_span,
         coalesce(current_bulletins.source_file, files_of_bulletins.source_file) as source_file,
         now_in_file.bulletin_id as current_bulletin_id,
         coalesce(years.fiscal_year, amounts.fiscal_year) as figure_year
     from corrections
     left join current_bulletins on corrections.bulletin_id = current_bulletins.bulletin_id
+    left join corrected_texts on corrections.bulletin_id = corrected_texts.bulletin_id
     left join files_of_bulletins on corrections.bulletin_id = files_of_bulletins.bulletin_id
     left join current_bulletins as now_in_file
         on files_of_bulletins.source_file = now_in_file.source_file

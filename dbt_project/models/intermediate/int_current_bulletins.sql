@@ -11,8 +11,12 @@ extractions as (
     select * from {{ ref('stg_extractions') }} where extraction_status = 'ok'
 ),
 
+stored_texts as (
+    select bulletin_id from {{ ref('stg_bulletin_texts') }}
+),
+
 texts as (
-    select * from {{ ref('stg_bulletin_texts') }}
+    select bulletin_id, bulletin_text from {{ ref('stg_bulletin_texts') }}
 ),
 
 holds as (
@@ -43,21 +47,28 @@ current_bulletins as (
         files.source_url,
         files.source_published,
         files.source_locality,
-        files.source_title,
-        texts.bulletin_text
+        files.source_title
     from candidates
     inner join files using (source_file)
     inner join extractions on candidates.bulletin_id = extractions.bulletin_id
-    inner join texts on candidates.bulletin_id = texts.bulletin_id
+    semi join stored_texts on candidates.bulletin_id = stored_texts.bulletin_id
     anti join holds on candidates.bulletin_id = holds.bulletin_id
     qualify row_number() over (
         partition by candidates.source_file order by candidates.age, candidates.observed_at desc
     ) = 1
-)
+),
 
 -- A text is reported once even if it is one file's current and another's earlier version.
-select * exclude (age, version_rank) from (
-    select *, row_number() over (partition by bulletin_id order by age, source_file) as version_rank
-    from current_bulletins
+reported as (
+    select * exclude (age, version_rank) from (
+        select *, row_number() over (partition by bulletin_id order by age, source_file) as version_rank
+        from current_bulletins
+    )
+    where version_rank = 1
 )
-where version_rank = 1
+
+-- The texts join last: the windows above order ids, not a decade of texts (which exceed DuckDB's memory
+-- limit at 100,000 bulletins), and a reader that needs no text reads none.
+select reported.*, texts.bulletin_text
+from reported
+inner join texts using (bulletin_id)

@@ -25,7 +25,7 @@ with spending_measures as (
 ),
 
 amounts as (
-    select amounts.*
+    select amounts.* exclude (build_key, built_by_invocation)
     from {{ ref('int_amounts_reviewed') }} as amounts
     inner join {{ ref('int_current_bulletins') }} as bulletins on amounts.bulletin_id = bulletins.bulletin_id
 ),

@@ -9,7 +9,8 @@ with to_build as (
 ),
 
 amounts as (
-    select * from {{ ref('int_amounts_reviewed') }} semi join to_build using (bulletin_id)
+    select * exclude (build_key, built_by_invocation)
+    from {{ ref('int_amounts_reviewed') }} semi join to_build using (bulletin_id)
 ),
 
 spending as (
