@@ -11,12 +11,16 @@ with to_build as (
     {{ bulletins_to_build(version_build_keys()) }}
 ),
 
-texts as (
-    select * from {{ ref('stg_bulletin_texts') }} semi join to_build using (bulletin_id)
-),
-
 current_bulletins as (
     select bulletin_id from {{ ref('int_bulletin_build_keys') }}
+),
+
+-- What the rows say besides the text, narrow: the texts join last, as the probe side of one join (joined
+-- earlier, DuckDB built a hash table on them and ran out of memory at 100,000 bulletins).
+versions as (
+    select to_build.bulletin_id, to_build.build_key, current_bulletins.bulletin_id is not null as is_current
+    from to_build
+    left join current_bulletins using (bulletin_id)
 )
 
 select
@@ -24,9 +28,8 @@ select
     texts.first_source_file,
     texts.stored_at,
     length(texts.bulletin_text) as text_chars,
-    current_bulletins.bulletin_id is not null as is_current,
+    versions.is_current,
     texts.bulletin_text,
-    {{ build_columns('to_build.build_key') }}
-from texts
-inner join to_build using (bulletin_id)
-left join current_bulletins using (bulletin_id)
+    {{ build_columns('versions.build_key') }}
+from {{ ref('stg_bulletin_texts') }} as texts
+inner join versions using (bulletin_id)
