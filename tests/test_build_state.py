@@ -23,37 +23,38 @@ def paths(tmp_path, monkeypatch) -> WarehousePaths:
 
 
 def test_a_build_that_went_through_lets_the_next_one_be_incremental(paths):
-    assert build_state.needs_full_refresh(paths)  # never built
-    build_state.record_marts_digest(paths)
-    assert not build_state.needs_full_refresh(paths)
+    assert build_state.needs_full_refresh(paths, build_state.marts_digest(paths))  # never built
+    build_state.record_marts_digest(paths, build_state.marts_digest(paths))
+    assert not build_state.needs_full_refresh(paths, build_state.marts_digest(paths))
 
 
 def test_a_changed_model_file_means_a_full_refresh(paths):
-    build_state.record_marts_digest(paths)
+    build_state.record_marts_digest(paths, build_state.marts_digest(paths))
     model = build_state.DBT_PROJECT_DIR / "models" / "marts" / "fct_ratio.sql"
     model.write_text(model.read_text() + "\n-- a comment is a change too\n")
-    assert build_state.needs_full_refresh(paths)
+    assert build_state.needs_full_refresh(paths, build_state.marts_digest(paths))
 
 
 def test_changed_reference_data_means_a_full_refresh(paths):
-    build_state.record_marts_digest(paths)
+    build_state.record_marts_digest(paths, build_state.marts_digest(paths))
     (paths.staging_dir / "reference" / "localities.parquet").write_bytes(b"codes v2")
-    assert build_state.needs_full_refresh(paths)
+    assert build_state.needs_full_refresh(paths, build_state.marts_digest(paths))
 
 
 def test_a_build_that_started_and_did_not_finish_means_a_full_refresh(paths):
-    build_state.record_marts_digest(paths)
+    build_state.record_marts_digest(paths, build_state.marts_digest(paths))
     build_state.forget_marts_digest(paths)
-    assert build_state.needs_full_refresh(paths)
+    assert build_state.needs_full_refresh(paths, build_state.marts_digest(paths))
 
 
 def test_a_missing_build_database_means_a_full_refresh(paths):
-    build_state.record_marts_digest(paths)
+    build_state.record_marts_digest(paths, build_state.marts_digest(paths))
     paths.build_database.unlink()
-    assert build_state.needs_full_refresh(paths)
+    assert build_state.needs_full_refresh(paths, build_state.marts_digest(paths))
 
 
 def test_a_new_version_of_the_checks_means_a_full_refresh(paths, monkeypatch):
-    build_state.record_marts_digest(paths)
+    build_state.record_marts_digest(paths, build_state.marts_digest(paths))
     monkeypatch.setattr(build_state.holds, "checks_version", lambda: "checks-changed")
-    assert build_state.needs_full_refresh(paths)  # the new checks judge every row, not only the new ones
+    # the new checks judge every row, not only the new ones
+    assert build_state.needs_full_refresh(paths, build_state.marts_digest(paths))

@@ -89,10 +89,11 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
         forget_marts_digest(paths)
         for build_round in range(1, MAX_BUILD_ROUNDS + 1):
             events, failure = _dbt_build(context, dbt, paths, full_refresh)
+            invocation = dbt_invocation_id(paths.dbt_target)
             if failure is not None:
                 blamed, blocking = dbt_test_failures(paths.dbt_target / "run_results.json", paths.build_database)
             else:  # the Python row checks read the marts, so only once dbt has built them all
-                blamed, blocking = row_check_failures(paths.build_database, dbt_invocation_id(paths.dbt_target)), []
+                blamed, blocking = row_check_failures(paths.build_database, invocation), []
             if reason := too_many(blamed, loaded):
                 blamed, blocking = [], [*blocking, reason]
             newly_held = holds.hold(blamed, context.run.run_id)
@@ -103,7 +104,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
             context.log.info("rebuilding without %d held bulletin(s)", len(newly_held))
             if not full_refresh:
                 # The next round's tests look at the rows it writes: it writes this round's rows again.
-                forget_rows_of_invocation(paths.build_database, dbt_invocation_id(paths.dbt_target))
+                forget_rows_of_invocation(paths.build_database, invocation)
         if failure is None and not blocking and not newly_held:
             record_marts_digest(paths, digest)
     for reason in blocking:

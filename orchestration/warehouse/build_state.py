@@ -46,15 +46,13 @@ def _digest_file(paths: WarehousePaths) -> Path:
     return paths.build_database.parent / "marts_digest.txt"
 
 
-def needs_full_refresh(paths: WarehousePaths, digest: str | None = None) -> bool:
-    """Whether the marts were last built, successfully, by other models or reference data (or never).
-
-    ``digest``: this build's ``marts_digest``, when the caller has it (it reads every project and reference file).
-    """
+def needs_full_refresh(paths: WarehousePaths, digest: str) -> bool:
+    """Whether the marts were last built, successfully, by other models or reference data than this build's
+    ``marts_digest`` says (or never)."""
     stored = _digest_file(paths)
     if not paths.build_database.exists() or not stored.exists():
         return True
-    return stored.read_text() != (digest or marts_digest(paths))
+    return stored.read_text() != digest
 
 
 def forget_marts_digest(paths: WarehousePaths) -> None:
@@ -62,13 +60,13 @@ def forget_marts_digest(paths: WarehousePaths) -> None:
     _digest_file(paths).unlink(missing_ok=True)
 
 
-def record_marts_digest(paths: WarehousePaths, digest: str | None = None) -> None:
+def record_marts_digest(paths: WarehousePaths, digest: str) -> None:
     """After a build with no failure: the next one may be incremental. ``digest``: the one the build started
-    from (what the marts were built by), else computed now."""
+    from (what the marts were built by)."""
     target = _digest_file(paths)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".tmp")
-    partial.write_text(digest or marts_digest(paths))
+    partial.write_text(digest)
     partial.replace(target)
 
 

@@ -66,8 +66,11 @@ def _result(
 # holds those bulletins back instead of blocking the warehouse (see holds.py).
 
 
-# Rows of the build being checked: those one dbt invocation wrote, or every row when it is None.
-BUILT_BY = "(cast(? as varchar) is null or built_by_invocation = ?)"
+def built_by(table: str = "") -> str:
+    """SQL for the rows of the build being checked: those the dbt invocation ``$invocation`` wrote, or every row
+    when it is NULL. ``table``: the alias whose rows it picks, when the query joins several."""
+    column = f"{table}.built_by_invocation" if table else "built_by_invocation"
+    return f"($invocation::varchar is null or {column} = $invocation)"
 
 
 def reparse_mismatches(con: duckdb.DuckDBPyConnection, invocation: str | None = None) -> list[tuple]:
@@ -75,8 +78,8 @@ def reparse_mismatches(con: duckdb.DuckDBPyConnection, invocation: str | None = 
     # Each distinct (text, unit, yuan) triple is parsed once: figures such as 100万元 recur across bulletins.
     triples = con.execute(
         "select amount_text, header_unit, amount_yuan, list(amount_id order by amount_id) from fct_amount "
-        f"where {BUILT_BY} group by all",
-        [invocation, invocation],
+        f"where {built_by()} group by all",
+        {"invocation": invocation},
     ).fetchall()
     failures = []
     for text, header_unit, yuan, amount_ids in triples:
@@ -102,8 +105,8 @@ def unaccounted_spans(con: duckdb.DuckDBPyConnection, invocation: str | None = N
     cursor = con.execute(
         f"""
         with checked as (
-            select bulletin_id from dim_bulletin where {BUILT_BY}
-            union select bulletin_id from fct_amount where {BUILT_BY}
+            select bulletin_id from dim_bulletin where {built_by()}
+            union select bulletin_id from fct_amount where {built_by()}
         ),
         spans as (
             select bulletin_id, char_start, char_end from fct_amount
@@ -120,7 +123,7 @@ def unaccounted_spans(con: duckdb.DuckDBPyConnection, invocation: str | None = N
         select b.bulletin_id, b.source_file, b.bulletin_text, p.starts, p.ends
         from dim_bulletin b semi join checked using (bulletin_id) left join per_bulletin p using (bulletin_id)
         """,
-        [invocation] * 4,
+        {"invocation": invocation},
     )
     while rows := cursor.fetchmany(256):
         for bulletin_id, source_file, text, starts, ends in rows:
@@ -142,10 +145,10 @@ def overflowing_totals(con: duckdb.DuckDBPyConnection, invocation: str | None = 
         select parent.bulletin_id, parent.amount_id, parent.amount_text, parent.amount_yuan,
                sum(part.amount_yuan), count(*)
         from fct_amount part join fct_amount parent on part.parent_amount_id = parent.amount_id
-        where {BUILT_BY.replace("built_by", "parent.built_by")}
+        where {built_by("parent")}
         group by all
         """,
-        [invocation, invocation],
+        {"invocation": invocation},
     ).fetchall()
     return [r for r in rows if r[4] > r[3]], len(rows)
 
@@ -155,7 +158,8 @@ def bulletins_without_articles(
 ) -> tuple[list[tuple], int]:
     """Loaded bulletins the extractor found no article in: (bulletin_id, file, articles)."""
     rows = con.execute(
-        f"select bulletin_id, source_file, article_count from dim_bulletin where {BUILT_BY}", [invocation, invocation]
+        f"select bulletin_id, source_file, article_count from dim_bulletin where {built_by()}",
+        {"invocation": invocation},
     ).fetchall()
     return [r for r in rows if r[2] < 1], len(rows)
 
@@ -199,7 +203,7 @@ def amount_text_reparses(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         invocation = _last_build(warehouse)
         failures = reparse_mismatches(con, invocation)
         (checked,) = con.execute(
-            f"select count(*) from fct_amount where {BUILT_BY}", [invocation, invocation]
+            f"select count(*) from fct_amount where {built_by()}", {"invocation": invocation}
         ).fetchone()
     header = "amount_id | amount_text | header_unit | amount_yuan | re-parsed"
     return _result([f[1:] for f in failures], header, checked, "mismatches")
