@@ -58,3 +58,12 @@ def test_a_new_version_of_the_checks_means_a_full_refresh(paths, monkeypatch):
     monkeypatch.setattr(build_state.holds, "checks_version", lambda: "checks-changed")
     # the new checks judge every row, not only the new ones
     assert build_state.needs_full_refresh(paths, build_state.marts_digest(paths))
+
+
+def test_a_moved_warehouse_means_a_full_refresh(paths, tmp_path):
+    # the staging views read the Parquet files by the folder's path: a refresh that keeps them needs the same one
+    build_state.record_marts_digest(paths, build_state.marts_digest(paths))
+    moved = tmp_path / "elsewhere" / "warehouse"
+    shutil.copytree(paths.warehouse_dir, moved)
+    moved_paths = WarehousePaths(paths.bulletins_dir, moved)
+    assert build_state.needs_full_refresh(moved_paths, build_state.marts_digest(moved_paths))

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Mapping
+from graphlib import TopologicalSorter
 from typing import Any
 
 import dagster as dg
@@ -125,18 +126,51 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
         raise dg.Failure(f"not published: {reasons}", metadata={"reasons": blocking}) from failure
 
 
+# A refresh of every dbt asset on the models and reference data of the last full build (its marts digest)
+# rebuilds only what holds bulletin data. The views stay as that build created them (their SQL and the
+# Parquet folder they read are in the digest), and so do the models tagged `reference` (their data is in the
+# digest). dagster-dbt selects every node (`fqn:*`), tests included, so with indirect selection off every
+# data test still runs: none is dropped with the view or reference table it also reads.
+CHANGED_DATA_ONLY = ["--exclude", "config.materialized:view tag:reference", "--indirect-selection", "empty"]
+KEPT_NOTE = "not rebuilt by this refresh: a view or reference data, unchanged since the last full build"
+
+
+def kept_by_changed_data_only(spec: dg.AssetSpec) -> bool:
+    """The dbt assets CHANGED_DATA_ONLY leaves as they are (the same two selectors, read from the spec)."""
+    return spec.metadata.get("dagster-dbt/materialization_type") == "view" or "reference" in spec.tags
+
+
+def _every_dbt_asset(context: dg.AssetExecutionContext) -> bool:
+    """Whether this run builds every dbt model and runs every test (a refresh), not a subset picked in the UI
+    (for which dagster-dbt chooses the tests to run by indirect selection)."""
+    assets_def = context.assets_def
+    return context.selected_asset_keys == assets_def.keys and context.selected_asset_check_keys == set(
+        assets_def.check_keys
+    )
+
+
 def _dbt_build(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, paths, full_refresh: bool
 ) -> tuple[list, Exception | None]:
-    events, failure = [], None
+    """The events of one ``dbt build``, and its failure if it failed. A build that kept views and reference
+    models (CHANGED_DATA_ONLY) also reports them, as kept: steps downstream of them (the publish) run only
+    when each of their upstream assets has an output in the run."""
+    keep_unchanged = not full_refresh and _every_dbt_asset(context)
+    # First: Dagster wants a multi-asset's outputs in dependency order, and no kept asset reads a rebuilt one.
+    events: list = [_kept_output(context, key) for key in KEPT_KEYS] if keep_unchanged else []
+    failure = None
     try:
         # Unit tests check model logic, not data: they run in the test suite, not in every refresh.
         # A stable target path lets dbt reuse its partial parse between refreshes.
         # The profile and the sources find the warehouse in this var: the folder that holds the Parquet files.
         warehouse_var = json.dumps({"warehouse_dir": str(paths.warehouse_dir)})
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", warehouse_var]
+        if full_refresh:
+            args.append("--full-refresh")
+        elif keep_unchanged:
+            args.extend(CHANGED_DATA_ONLY)
         invocation = dbt.cli(
-            [*args, "--full-refresh"] if full_refresh else args,
+            args,
             context=context,
             target_path=paths.dbt_target,
         )
@@ -146,7 +180,18 @@ def _dbt_build(
     return events, failure
 
 
+def _kept_output(context: dg.AssetExecutionContext, key: dg.AssetKey) -> dg.Output:
+    return dg.Output(
+        None, output_name=context.assets_def.get_output_name_for_asset_key(key), metadata={"kept": KEPT_NOTE}
+    )
+
+
 MART_KEYS = [spec.key for spec in warehouse_models.specs if spec.group_name == "marts"]
+_KEPT_DEPS = {
+    spec.key: {dep.asset_key for dep in spec.deps} for spec in warehouse_models.specs if kept_by_changed_data_only(spec)
+}
+# In dependency order, the order their outputs are yielded in (the sorter also lists their sources: left out).
+KEPT_KEYS = [key for key in TopologicalSorter(_KEPT_DEPS).static_order() if key in _KEPT_DEPS]
 # Rows of the newest amounts shown in the UI when the warehouse is published.
 PREVIEW_ROWS = 10
 

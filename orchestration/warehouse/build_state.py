@@ -30,9 +30,11 @@ _NOT_PROJECT = {"target", "logs"}
 
 
 def marts_digest(paths: WarehousePaths) -> str:
-    """The dbt project (models, macros, tests, dbt_project.yml), dbt's version, the reference tables and the
-    checks' version (the extractor's, the dbt project's and the Python row checks')."""
+    """The dbt project (models, macros, tests, dbt_project.yml), dbt's version, the reference tables, the
+    checks' version (the extractor's, the dbt project's and the Python row checks') and the warehouse folder
+    (the staging views read its Parquet files by path: a moved warehouse gets them created again)."""
     digest = hashlib.sha256(installed_version("dbt-core").encode() + holds.checks_version().encode())
+    digest.update(str(paths.warehouse_dir).encode() + b"\0")
     for path in sorted(DBT_PROJECT_DIR.rglob("*")):
         relative = path.relative_to(DBT_PROJECT_DIR)
         if path.is_file() and path.suffix in _PROJECT_SUFFIXES and not _NOT_PROJECT & set(relative.parts):
