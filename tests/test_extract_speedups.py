@@ -1,6 +1,12 @@
 """The extractor's shortcuts give the answers of the plain computations they replace."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import jieba.posseg
+import pytest
 
 from orchestration.extract import programs
 from orchestration.extract.gazetteer import Gazetteer
@@ -62,3 +68,28 @@ def test_tokens_read_piece_by_piece_are_the_tokens_of_the_whole_text():
     for text in texts:
         assert list(programs._tokens_from_end(text)) == list(reversed(programs._tokens(text)))
         assert [t for piece in programs._pieces(text) for t in programs._tokens(piece)] == list(programs._tokens(text))
+
+
+# Prints a digest of jieba's tables (prefix frequencies, total, tags) once the extractor has loaded them.
+_TABLES_DIGEST = """
+import hashlib, marshal
+from orchestration.extract import programs
+programs.load()
+import jieba, jieba.posseg
+print(hashlib.sha256(marshal.dumps((jieba.dt.FREQ, jieba.dt.total, jieba.posseg.dt.word_tag_tab))).hexdigest())
+print(programs._tokens("二是我区下达城乡居民医疗保险补助资金"))
+"""
+
+
+@pytest.mark.slow  # two fresh processes, each loading jieba
+def test_jiebas_tables_read_from_the_cache_file_are_the_tables_jieba_builds(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).parents[1])}
+
+    def tables() -> str:
+        run = subprocess.run([sys.executable, "-c", _TABLES_DIGEST], env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        return run.stdout
+
+    built = tables()  # no cache file yet: jieba builds its tables, the extractor writes them
+    assert len(list(tmp_path.glob("fiscal-jieba-*.marshal"))) == 1
+    assert tables() == built  # read from the file

@@ -10,10 +10,17 @@ number of figures, not to the length of the bulletin.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
+import marshal
+import os
 import re
+import sys
+import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from orchestration.extract.text_units import Span, clause_end, clause_start
 
@@ -87,10 +94,9 @@ BOUNDARY_FLAGS = {"p", "m", "q", "t", "x", "uj", "ul", "r", "c", "d", "w", "mq",
 @lru_cache(maxsize=1)
 def _posseg():
     import jieba
-    import jieba.posseg as pseg
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    pseg = _posseg_with_cached_tables(jieba)
     _decode_runs_once(pseg)
     # class names (债务还本支出, 社会保障和就业支出) stay one noun, so a program is not cut inside them
     from orchestration.extract.functions import function_keyword_rows
@@ -98,6 +104,60 @@ def _posseg():
     for row in function_keyword_rows():
         if row["priority"] >= 95 and len(row["keyword"]) >= 4:
             jieba.add_word(row["keyword"], tag="n")
+    return pseg
+
+
+def _posseg_with_cached_tables(jieba):
+    """jieba's POS tagger, its dictionary's tables read from one cache file instead of built at each start.
+
+    Loaded the usual way they cost 1.5-2 s a process: ``jieba.initialize`` unmarshals the prefix dictionary
+    from an open file (a read call per object), and importing ``jieba.posseg`` parses the whole dictionary
+    (349K lines) again for the words' tags. The same three tables (prefix frequencies, their total, the tags)
+    are marshalled once into one file, read in one piece afterwards. The file is named after what the tables
+    are computed from (jieba's version, its dictionary file, this Python's marshal format), so a changed
+    dictionary makes a new file; an unreadable one is built again.
+    """
+    tokenizer = jieba.dt
+    if tokenizer.initialized or "jieba.posseg" in sys.modules:  # already loaded in this process
+        jieba.initialize()
+        import jieba.posseg as pseg
+
+        return pseg
+    cache = _jieba_tables_file(jieba)
+    try:
+        freq, total, tags = marshal.loads(cache.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return _posseg_writing_tables(jieba, cache)
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    # jieba.posseg reads the dictionary for its tags when imported: handed an empty file, then the cached tags
+    tokenizer.get_dict_file = io.BytesIO
+    try:
+        import jieba.posseg as pseg
+    finally:
+        del tokenizer.get_dict_file
+    pseg.dt.word_tag_tab = tags
+    return pseg
+
+
+def _jieba_tables_file(jieba) -> Path:
+    dictionary = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
+    stat = dictionary.stat()
+    key = f"{jieba.__version__}|{dictionary}|{stat.st_size}|{stat.st_mtime_ns}|{marshal.version}|{sys.version_info[:2]}"
+    return Path(tempfile.gettempdir()) / f"fiscal-jieba-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
+
+
+def _posseg_writing_tables(jieba, cache: Path):
+    jieba.initialize()
+    import jieba.posseg as pseg
+
+    tables = marshal.dumps((jieba.dt.FREQ, jieba.dt.total, pseg.dt.word_tag_tab))
+    partial = cache.with_name(f"{cache.name}.{os.getpid()}")
+    try:  # written whole then renamed, so that a concurrent reader never sees half a file
+        partial.write_bytes(tables)
+        os.replace(partial, cache)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        logging.getLogger(__name__).warning("jieba's tables not cached in %s: %s", cache, exc)
     return pseg
 
 
