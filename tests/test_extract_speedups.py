@@ -1,6 +1,7 @@
 """The extractor's shortcuts give the answers of the plain computations they replace."""
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import jieba.posseg
 import pytest
 
-from orchestration.extract import programs
+from orchestration.extract import pos_decoding, programs
 from orchestration.extract.gazetteer import Gazetteer
 
 # composed for these tests: place names, unknown runs (我区, 二是), digits and punctuation
@@ -62,6 +63,17 @@ def test_pos_tags_with_the_decoding_looked_up_are_jiebas_own():
     assert programs._decoded_run.cache_info().hits > 0  # the second round looked its runs up
 
 
+def test_pos_decoding_gives_jiebas_probability_and_path():
+    programs.load()
+    model = programs._HMM["model"]
+    chars = sorted(model[0])  # every character the model knows a state of
+    draw = random.Random(17)
+    runs = ["我区", "二是", "黑财指", "依汶镇", "Ａ县", "〔"]  # composed, and a character the model does not know
+    runs += ["".join(draw.choice(chars) for _ in range(draw.randint(1, 10))) for _ in range(500)]
+    for run in runs:
+        assert pos_decoding.viterbi(run, *model) == programs._HMM["decode"](run, *model), run
+
+
 def test_tokens_read_piece_by_piece_are_the_tokens_of_the_whole_text():
     programs.load()
     texts = (*SENTENCES, "（一）根据《关于下达2024年省级财政资金的通知》(", "、和 新建 A3 道路", "")
@@ -73,7 +85,7 @@ def test_tokens_read_piece_by_piece_are_the_tokens_of_the_whole_text():
 # Prints a digest of jieba's tables (prefix frequencies, total, tags) once the extractor has loaded them.
 _TABLES_DIGEST = """
 import hashlib, marshal
-from orchestration.extract import programs
+from orchestration.extract import pos_decoding, programs
 programs.load()
 import jieba, jieba.posseg
 print(hashlib.sha256(marshal.dumps((jieba.dt.FREQ, jieba.dt.total, jieba.posseg.dt.word_tag_tab))).hexdigest())
