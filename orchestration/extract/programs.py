@@ -94,8 +94,7 @@ BOUNDARY_FLAGS = {"p", "m", "q", "t", "x", "uj", "ul", "r", "c", "d", "w", "mq",
 
 @lru_cache(maxsize=1)
 def _posseg():
-    import jieba
-
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     pseg = _posseg_with_cached_tables(jieba)
     _decode_runs_once(pseg)
@@ -106,6 +105,24 @@ def _posseg():
         if row["priority"] >= 95 and len(row["keyword"]) >= 4:
             jieba.add_word(row["keyword"], tag="n")
     return pseg
+
+
+def _import_jieba():
+    """``import jieba`` without importing ``pkg_resources`` (0.2-0.3 s, nothing else here needs it).
+
+    jieba imports it only to open its own data files, and opens them by path when the import fails; the
+    import is made to fail while jieba loads (unless something already imported pkg_resources), then allowed.
+    """
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # None in sys.modules: the import fails
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
 
 
 def _posseg_with_cached_tables(jieba):
