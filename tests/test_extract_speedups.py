@@ -1,15 +1,17 @@
 """The extractor's shortcuts give the answers of the plain computations they replace."""
 
+import marshal
 import os
 import random
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import jieba.posseg
 import pytest
 
-from orchestration.extract import pos_decoding, programs
+from orchestration.extract import cache_files, gazetteer, pos_decoding, programs
 from orchestration.extract.gazetteer import Gazetteer
 
 # composed for these tests: place names, unknown runs (我区, 二是), digits and punctuation
@@ -105,3 +107,31 @@ def test_jiebas_tables_read_from_the_cache_file_are_the_tables_jieba_builds(tmp_
     built = tables()  # no cache file yet: jieba builds its tables, the extractor writes them
     assert len(list(tmp_path.glob("fiscal-jieba-*.marshal"))) == 1
     assert tables() == built  # read from the file
+
+
+def test_a_cached_table_is_read_back_as_built_and_a_new_key_builds_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    table = {"定远县": [2019, 2020], "凤阳县": [2024]}
+    assert cache_files.cached("t", "key 1", lambda: table) == table
+
+    def not_again():
+        raise AssertionError("built again although its file exists")
+
+    assert cache_files.cached("t", "key 1", not_again) == table
+    assert cache_files.cached("t", "key 2", lambda: {}) == {}  # another key, another file
+    (path,) = [p for p in tmp_path.glob("fiscal-t-*.marshal") if p.read_bytes() == marshal.dumps(table)]
+    path.write_bytes(b"not marshal")
+    assert cache_files.cached("t", "key 1", lambda: table) == table  # an unreadable file is built again
+
+
+def test_the_gazetteers_rows_from_the_cache_file_are_the_csvs(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    csv = gazetteer._csv_path()
+    parsed = gazetteer._years_by_row(csv)
+    assert Gazetteer.from_csv(csv).by_code == Gazetteer.load().by_code  # written to the file
+    assert list(tmp_path.glob("fiscal-gazetteer-*.marshal"))
+    rebuilt = Gazetteer.from_csv(csv)  # read from it
+    assert rebuilt.by_code == Gazetteer.load().by_code
+    assert list(
+        gazetteer.cache_files.cached("gazetteer", f"{cache_files.file_key(csv)}|{gazetteer._SOURCE_KEY}", dict).items()
+    ) == list(parsed.items())

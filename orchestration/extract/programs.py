@@ -10,19 +10,15 @@ number of figures, not to the length of the bulletin.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-import marshal
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from orchestration.extract import pos_decoding
+from orchestration.extract import cache_files, pos_decoding
 from orchestration.extract.text_units import Span, clause_end, clause_start
 
 _NUMBER_WORD_RE = re.compile(r"[0-9０-９.．%％]+")
@@ -131,9 +127,7 @@ def _posseg_with_cached_tables(jieba):
     Loaded the usual way they cost 1.5-2 s a process: ``jieba.initialize`` unmarshals the prefix dictionary
     from an open file (a read call per object), and importing ``jieba.posseg`` parses the whole dictionary
     (349K lines) again for the words' tags. The same three tables (prefix frequencies, their total, the tags)
-    are marshalled once into one file, read in one piece afterwards. The file is named after what the tables
-    are computed from (jieba's version, its dictionary file, this Python's marshal format), so a changed
-    dictionary makes a new file; an unreadable one is built again.
+    are kept in one file (:mod:`cache_files`, named after jieba's version and dictionary file), read in one piece.
     """
     tokenizer = jieba.dt
     if tokenizer.initialized or "jieba.posseg" in sys.modules:  # already loaded in this process
@@ -141,42 +135,28 @@ def _posseg_with_cached_tables(jieba):
         import jieba.posseg as pseg
 
         return pseg
-    cache = _jieba_tables_file(jieba)
-    try:
-        freq, total, tags = marshal.loads(cache.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return _posseg_writing_tables(jieba, cache)
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
-    # jieba.posseg reads the dictionary for its tags when imported: handed an empty file, then the cached tags
-    tokenizer.get_dict_file = io.BytesIO
-    try:
-        import jieba.posseg as pseg
-    finally:
-        del tokenizer.get_dict_file
-    pseg.dt.word_tag_tab = tags
+    dictionary = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
+    key = f"{jieba.__version__}|{cache_files.file_key(dictionary)}"
+    freq, total, tags = cache_files.cached("jieba", key, lambda: _tables_loaded_by_jieba(jieba))
+    if not tokenizer.initialized:  # read from the file: handed to jieba
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+        # jieba.posseg reads the dictionary for its tags when imported: handed an empty file, then the tags
+        tokenizer.get_dict_file = io.BytesIO
+        try:
+            import jieba.posseg
+        finally:
+            del tokenizer.get_dict_file
+        jieba.posseg.dt.word_tag_tab = tags
+    import jieba.posseg as pseg
+
     return pseg
 
 
-def _jieba_tables_file(jieba) -> Path:
-    dictionary = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
-    stat = dictionary.stat()
-    key = f"{jieba.__version__}|{dictionary}|{stat.st_size}|{stat.st_mtime_ns}|{marshal.version}|{sys.version_info[:2]}"
-    return Path(tempfile.gettempdir()) / f"fiscal-jieba-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
-
-
-def _posseg_writing_tables(jieba, cache: Path):
+def _tables_loaded_by_jieba(jieba) -> tuple[dict, int, dict]:
     jieba.initialize()
     import jieba.posseg as pseg
 
-    tables = marshal.dumps((jieba.dt.FREQ, jieba.dt.total, pseg.dt.word_tag_tab))
-    partial = cache.with_name(f"{cache.name}.{os.getpid()}")
-    try:  # written whole then renamed, so that a concurrent reader never sees half a file
-        partial.write_bytes(tables)
-        os.replace(partial, cache)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        logging.getLogger(__name__).warning("jieba's tables not cached in %s: %s", cache, exc)
-    return pseg
+    return jieba.dt.FREQ, jieba.dt.total, pseg.dt.word_tag_tab
 
 
 def _decode_runs_once(pseg) -> None:
