@@ -3,6 +3,7 @@
 import marshal
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -11,8 +12,18 @@ from pathlib import Path
 import jieba.posseg
 import pytest
 
-from orchestration.extract import cache_files, gazetteer, pos_decoding, programs
+from orchestration.extract import (
+    amounts,
+    beneficiaries,
+    cache_files,
+    gazetteer,
+    percents,
+    pos_decoding,
+    programs,
+    years,
+)
 from orchestration.extract.gazetteer import Gazetteer
+from orchestration.extract.numbers import ARABIC, CN_NUMERAL, UNIT
 
 # composed for these tests: place names, unknown runs (我区, 二是), digits and punctuation
 SENTENCES = (
@@ -135,3 +146,28 @@ def test_the_gazetteers_rows_from_the_cache_file_are_the_csvs(tmp_path, monkeypa
     assert list(
         gazetteer.cache_files.cached("gazetteer", f"{cache_files.file_key(csv)}|{gazetteer._SOURCE_KEY}", dict).items()
     ) == list(parsed.items())
+
+
+# the scanning patterns as plainly written: the look-behind before the number, alternatives side by side
+_PLAIN_SCANS = {
+    amounts.MONEY_RE: rf"(?P<num>(?<![0-9０-９.．])(?:{ARABIC}(?:亿{ARABIC}(?=[ \u3000]?(?:多|余)?万元))?)"
+    rf"|{CN_NUMERAL})(?P<sp>[ \u3000\u00a0]?)(?P<approx>多|余)?(?P<unit>{UNIT})元",
+    percents.PERCENT_RE: rf"(?<![0-9０-９.．])(?:{ARABIC})\s?[%％]|百分之{CN_NUMERAL}",
+    beneficiaries.COUNT_RE: rf"(?<![0-9０-９.．,，])(?P<num>{ARABIC})(?P<wan>万)?(?P<unit>人次|人|名|户|家|个|所|位|座)"
+    r"(?:（[^）]{0,4}）)?",
+    years.YEAR_ANY_RE: r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])(?=年|〕|\]|】|）|\))",
+}
+_SCANNED = (
+    *SENTENCES,
+    "2023年安排1.5亿3000万元，较2022年增长12.5%，惠及3,200户、1.2万人次，其中三千万元用于12个（所）学校",
+    "数十万元、1２3４元、.5万元、12,345.6万元、一点五亿元、3亿5000元、百分之五十、百分之、a2019年、12019年（2020）",
+)
+
+
+def test_scans_opening_with_a_character_class_find_the_plain_patterns_matches():
+    for fast, plain in _PLAIN_SCANS.items():
+        plain_re = re.compile(plain)
+        for text in _SCANNED:
+            for start, end in ((0, len(text)), (3, len(text) - 2)):  # a scan of part of a text looks before it
+                found = [(m.span(), m.groups()) for m in fast.finditer(text, start, end)]
+                assert found == [(m.span(), m.groups()) for m in plain_re.finditer(text, start, end)], text

@@ -28,9 +28,30 @@ UNIT_FACTORS: dict[str, Decimal] = {
 
 # Building blocks shared with amounts.py / percents.py.
 DIGIT = "[0-9０-９]"
-ARABIC = rf"{DIGIT}+(?:[,，]{DIGIT}{{3}})*(?:[.．]{DIGIT}+)?"
-CN_NUMERAL = "[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿点]*"
+_ARABIC_TAIL = rf"(?:[,，]{DIGIT}{{3}})*(?:[.．]{DIGIT}+)?"  # after the run of digits: thousands, decimals
+ARABIC = rf"{DIGIT}+{_ARABIC_TAIL}"
+ARABIC_REST = rf"{DIGIT}*{_ARABIC_TAIL}"  # an Arabic number after its first digit
+CN_FIRST = "零〇一二两三四五六七八九十"  # the characters a Chinese numeral opens with
+CN_REST = f"[{CN_FIRST}百千万亿点]*"  # a Chinese numeral after its first character
+CN_NUMERAL = f"[{CN_FIRST}]{CN_REST}"
 UNIT = "(?:万亿|千万|百万|十万|亿|万|千|百)?"
+
+# A pattern that opens with a character class lets re skip to the characters that can start a match instead of
+# trying the whole pattern at every position of a bulletin (scans 2-3x faster). So a number "not preceded by a
+# digit" states it after its first digit, looking two characters back (not_after), and alternatives opening
+# with different classes open with their union (opened_by_class): the same matches, found faster.
+
+
+def not_after(chars: str) -> str:
+    """Placed right after a number's first digit: that digit does not follow a character of the class ``chars``."""
+    return f"(?<![{chars}]{DIGIT})"
+
+
+def opened_by_class(*branches: tuple[str, str]) -> str:
+    """Alternatives, each (the class of its first character, the rest), as one pattern opening with one class."""
+    union = "".join(first for first, _ in branches)
+    return f"[{union}](?:{'|'.join(f'(?<=[{first}]){rest}' for first, rest in branches)})"
+
 
 _MONEY_RE = re.compile(rf"^(?P<num>{ARABIC}(?:亿{ARABIC})?|{CN_NUMERAL})\s?(?P<approx>多|余)?(?P<unit>{UNIT})元$")
 _PERCENT_RE = re.compile(rf"^(?P<num>{ARABIC})\s?[%％]$")

@@ -31,7 +31,9 @@ from functools import lru_cache
 _FRAME_HEAD_RE = re.compile(r"(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})\s*年")
 
 YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?:年|[-—～~至到]\s*(?:19|20)?[0-9]{2}年)")
-YEAR_ANY_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])(?=年|〕|\]|】|）|\))")
+# 19xx/20xx not after a digit, the look-behind after the first digit so that the pattern opens with one of two
+# characters (re then skips to them: numbers.not_after)
+YEAR_ANY_RE = re.compile(r"((?:1(?<![0-9]1)9|2(?<![0-9]2)0)[0-9]{2})(?![0-9])(?=年|〕|\]|】|）|\))")
 RELATIVE = {
     "今年": 0,
     "本年": 0,
