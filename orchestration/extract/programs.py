@@ -14,6 +14,7 @@ import io
 import logging
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -88,8 +89,20 @@ ENUM_COUNT_RE = re.compile(r"等[0-9０-９一二三四五六七八九十]+[个�
 BOUNDARY_FLAGS = {"p", "m", "q", "t", "x", "uj", "ul", "r", "c", "d", "w", "mq", "f"}
 
 
-@lru_cache(maxsize=1)
+_LOADED: list = []  # jieba.posseg once loaded
+_LOADING = threading.Lock()
+
+
 def _posseg():
+    """jieba's POS tagger, loaded once per process (by one thread: loading patches jieba's state for a moment)."""
+    if not _LOADED:
+        with _LOADING:
+            if not _LOADED:
+                _LOADED.append(_load_posseg())
+    return _LOADED[0]
+
+
+def _load_posseg():
     jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     pseg = _posseg_with_cached_tables(jieba)
