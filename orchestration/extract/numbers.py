@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-import cn2an
-
 _DIGIT_RE = re.compile("[0-9０-９]")
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
@@ -30,9 +28,30 @@ UNIT_FACTORS: dict[str, Decimal] = {
 
 # Building blocks shared with amounts.py / percents.py.
 DIGIT = "[0-9０-９]"
-ARABIC = rf"{DIGIT}+(?:[,，]{DIGIT}{{3}})*(?:[.．]{DIGIT}+)?"
-CN_NUMERAL = "[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿点]*"
+_ARABIC_TAIL = rf"(?:[,，]{DIGIT}{{3}})*(?:[.．]{DIGIT}+)?"  # after the run of digits: thousands, decimals
+ARABIC = rf"{DIGIT}+{_ARABIC_TAIL}"
+ARABIC_REST = rf"{DIGIT}*{_ARABIC_TAIL}"  # an Arabic number after its first digit
+CN_FIRST = "零〇一二两三四五六七八九十"  # the characters a Chinese numeral opens with
+CN_REST = f"[{CN_FIRST}百千万亿点]*"  # a Chinese numeral after its first character
+CN_NUMERAL = f"[{CN_FIRST}]{CN_REST}"
 UNIT = "(?:万亿|千万|百万|十万|亿|万|千|百)?"
+
+# A pattern that opens with a character class lets re skip to the characters that can start a match instead of
+# trying the whole pattern at every position of a bulletin (scans 2-3x faster). So a number "not preceded by a
+# digit" states it after its first digit, looking two characters back (not_after), and alternatives opening
+# with different classes open with their union (opened_by_class): the same matches, found faster.
+
+
+def not_after(chars: str) -> str:
+    """Placed right after a number's first digit: that digit does not follow a character of the class ``chars``."""
+    return f"(?<![{chars}]{DIGIT})"
+
+
+def opened_by_class(*branches: tuple[str, str]) -> str:
+    """Alternatives, each (the class of its first character, the rest), as one pattern opening with one class."""
+    union = "".join(first for first, _ in branches)
+    return f"[{union}](?:{'|'.join(f'(?<=[{first}]){rest}' for first, rest in branches)})"
+
 
 _MONEY_RE = re.compile(rf"^(?P<num>{ARABIC}(?:亿{ARABIC})?|{CN_NUMERAL})\s?(?P<approx>多|余)?(?P<unit>{UNIT})元$")
 _PERCENT_RE = re.compile(rf"^(?P<num>{ARABIC})\s?[%％]$")
@@ -55,6 +74,8 @@ def parse_chinese_numeral(s: str) -> Decimal:
         if m:
             factor = UNIT_FACTORS[m.group(1)]
             body = body[: m.start()]
+    import cn2an  # imported on the first Chinese numeral: 0.2 s of a fresh process, which most texts never need
+
     try:
         value = cn2an.cn2an(body, "smart")
     except Exception as exc:  # cn2an raises KeyError/IndexError on malformed numerals (〇十〇), not ValueError

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from orchestration.extract.numbers import ARABIC, CN_NUMERAL, parse_percent
+from orchestration.extract.numbers import ARABIC_REST, CN_NUMERAL, not_after, opened_by_class, parse_percent
 from orchestration.extract.records import WHOLE_YEAR_PERIODS
 
 _RATE_WORD_RE = re.compile(r"率|进度")
@@ -22,7 +22,10 @@ _SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|�
 _ABOVE_RE = re.compile(r"\s?以上")
 _OVER_RE = re.compile(r"(?:超过|超)$")
 
-PERCENT_RE = re.compile(rf"(?<![0-9０-９.．])(?:{ARABIC})\s?[%％]|百分之{CN_NUMERAL}")
+# an Arabic number not after a digit or point with %, or 百分之 and a Chinese numeral
+PERCENT_RE = re.compile(
+    opened_by_class(("0-9０-９", rf"{not_after('0-9０-９.．')}{ARABIC_REST}\s?[%％]"), ("百", f"分之{CN_NUMERAL}"))
+)
 
 _GROWTH_RE = re.compile(
     r"(?:增长|下降|增加|减少|增幅|降幅|提高|回落|上涨|下滑|增收|减收|同比|环比|比上年|较上年|比去年|较去年)"

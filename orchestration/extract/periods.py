@@ -30,13 +30,16 @@ _CN_MONTH = {
 }
 _MONTH = r"(?P<m>1[0-2]|0?[1-9]|１[０-２]|[１-９]|十[一二]?|[一二三四五六七八九])"
 _FW = str.maketrans("０１２３４５６７８９", "0123456789")
+# a year as a period cue (2023年, 2023年度), after its first two digits: a cue's alternatives are written each with
+# its own first character (19…|20…), so that re skips to those characters instead of trying every position
+_YEAR_NAMED = r"[0-9]{2}年(?:度)?(?![0-9０-９一二三四五六七八九十]|以来|底|末)"
 
 # (regex, period or handler key); all are searched, the cue ending nearest before the figure wins
 CUES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:19|20)[0-9]{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)?[0-9]{2}年"), "multi_year"),
     (re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|以来)"), "multi_year"),
     (re.compile(r"近[两三四五]年|[两三四五]年(?:来|间)累计"), "multi_year"),
-    (re.compile(rf"(?<![0-9])[1１一]\s*[-—–~～至到]\s*{_MONTH}月"), "month"),
+    (re.compile(rf"[1１一](?<![0-9][1１一])\s*[-—–~～至到]\s*{_MONTH}月"), "month"),
     (re.compile(r"截[至止](?:(?:19|20)[0-9]{2}年)?(?:年底|年末|12月底|12月末|十二月底)"), "full_year"),
     (re.compile(rf"截[至止](?:(?:19|20)[0-9]{{2}}年)?{_MONTH}月"), "month"),
     (re.compile(r"前三季度"), "ytd_m09"),
@@ -46,11 +49,9 @@ CUES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?<!前)(?:第?四|4)季度"), "q4"),
     (re.compile(r"上半年"), "h1"),
     (re.compile(r"下半年"), "h2"),
-    (re.compile(r"(?:今年|本年|年初|(?:19|20)[0-9]{2}年)以来|截[至止]目前|年初至今"), "ytd"),
+    (re.compile(r"今年以来|本年以来|年初以来|19[0-9]{2}年以来|20[0-9]{2}年以来|截[至止]目前|年初至今"), "ytd"),
     (
-        re.compile(
-            r"全年|年底|年末|(?:19|20)[0-9]{2}年(?:度)?(?![0-9０-９一二三四五六七八九十]|以来|底|末)|今年|当年|去年|上年(?!同期)"
-        ),
+        re.compile(rf"全年|年底|年末|19{_YEAR_NAMED}|20{_YEAR_NAMED}|今年|当年|去年|上年(?!同期)"),
         "full_year",
     ),
     (

@@ -10,11 +10,16 @@ number of figures, not to the length of the bulletin.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
+import sys
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
+from orchestration.extract import cache_files, pos_decoding
 from orchestration.extract.text_units import Span, clause_end, clause_start
 
 _NUMBER_WORD_RE = re.compile(r"[0-9０-９.．%％]+")
@@ -84,13 +89,23 @@ ENUM_COUNT_RE = re.compile(r"等[0-9０-９一二三四五六七八九十]+[个�
 BOUNDARY_FLAGS = {"p", "m", "q", "t", "x", "uj", "ul", "r", "c", "d", "w", "mq", "f"}
 
 
-@lru_cache(maxsize=1)
-def _posseg():
-    import jieba
-    import jieba.posseg as pseg
+_LOADED: list = []  # jieba.posseg once loaded
+_LOADING = threading.Lock()
 
+
+def _posseg():
+    """jieba's POS tagger, loaded once per process (by one thread: loading patches jieba's state for a moment)."""
+    if not _LOADED:
+        with _LOADING:
+            if not _LOADED:
+                _LOADED.append(_load_posseg())
+    return _LOADED[0]
+
+
+def _load_posseg():
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    pseg = _posseg_with_cached_tables(jieba)
     _decode_runs_once(pseg)
     # class names (债务还本支出, 社会保障和就业支出) stay one noun, so a program is not cut inside them
     from orchestration.extract.functions import function_keyword_rows
@@ -101,13 +116,70 @@ def _posseg():
     return pseg
 
 
+def _import_jieba():
+    """``import jieba`` without importing ``pkg_resources`` (0.2-0.3 s, nothing else here needs it).
+
+    jieba imports it only to open its own data files, and opens them by path when the import fails; the
+    import is made to fail while jieba loads (unless something already imported pkg_resources), then allowed.
+    """
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # None in sys.modules: the import fails
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
+def _posseg_with_cached_tables(jieba):
+    """jieba's POS tagger, its dictionary's tables read from one cache file instead of built at each start.
+
+    Loaded the usual way they cost 1.5-2 s a process: ``jieba.initialize`` unmarshals the prefix dictionary
+    from an open file (a read call per object), and importing ``jieba.posseg`` parses the whole dictionary
+    (349K lines) again for the words' tags. The same three tables (prefix frequencies, their total, the tags)
+    are kept in one file (:mod:`cache_files`, named after jieba's version and dictionary file), read in one piece.
+    """
+    tokenizer = jieba.dt
+    if tokenizer.initialized or "jieba.posseg" in sys.modules:  # already loaded in this process
+        jieba.initialize()
+        import jieba.posseg as pseg
+
+        return pseg
+    dictionary = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
+    key = f"{jieba.__version__}|{cache_files.file_key(dictionary)}"
+    freq, total, tags = cache_files.cached("jieba", key, lambda: _tables_loaded_by_jieba(jieba))
+    if not tokenizer.initialized:  # read from the file: handed to jieba
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+        # jieba.posseg reads the dictionary for its tags when imported: handed an empty file, then the tags
+        tokenizer.get_dict_file = io.BytesIO
+        try:
+            import jieba.posseg
+        finally:
+            del tokenizer.get_dict_file
+        jieba.posseg.dt.word_tag_tab = tags
+    import jieba.posseg as pseg
+
+    return pseg
+
+
+def _tables_loaded_by_jieba(jieba) -> tuple[dict, int, dict]:
+    jieba.initialize()
+    import jieba.posseg as pseg
+
+    return jieba.dt.FREQ, jieba.dt.total, pseg.dt.word_tag_tab
+
+
 def _decode_runs_once(pseg) -> None:
     """Let jieba's POS tagger decode each run of unknown characters once per process.
 
     The tagger decodes every run of characters its dictionary does not split (我区, 二是, 黑财指) with an
     HMM (``jieba.posseg.viterbi``, about a millisecond a run, most of jieba's time on real bulletins),
     and the same runs recur in clause after clause. The decoding is a pure function of the run and of
-    the model's tables, which are fixed once imported, so its answer is looked up after the first time.
+    the model's tables, which are fixed once imported, so its answer is looked up after the first time;
+    the first time, :mod:`pos_decoding` decodes it (jieba's answer, fewer steps).
     """
     decode = pseg.viterbi
     if decode is _decode_with_lookup:
@@ -128,7 +200,7 @@ def _decode_with_lookup(obs, states, start_p, trans_p, emit_p):
 
 @lru_cache(maxsize=4096)
 def _decoded_run(obs: str) -> tuple[float, tuple]:
-    prob, states = _HMM["decode"](obs, *_HMM["model"])
+    prob, states = pos_decoding.viterbi(obs, *_HMM["model"])
     return prob, tuple(states)
 
 

@@ -30,8 +30,11 @@ from functools import lru_cache
 
 _FRAME_HEAD_RE = re.compile(r"(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})\s*年")
 
-YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?:年|[-—～~至到]\s*(?:19|20)?[0-9]{2}年)")
-YEAR_ANY_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])(?=年|〕|\]|】|）|\))")
+# 19xx/20xx not after a digit, the look-behind after the first digit so that a pattern opening with it opens with
+# one of two characters, which re skips to instead of trying the pattern at every position (numbers.not_after)
+_YEAR = r"(?:1(?<![0-9]1)9|2(?<![0-9]2)0)[0-9]{2}"
+YEAR_RE = re.compile(rf"({_YEAR})(?:年|[-—～~至到]\s*(?:19|20)?[0-9]{{2}}年)")
+YEAR_ANY_RE = re.compile(rf"({_YEAR})(?![0-9])(?=年|〕|\]|】|）|\))")
 RELATIVE = {
     "今年": 0,
     "本年": 0,
@@ -53,17 +56,18 @@ CURRENT_PERIOD_RE = re.compile(
     r"今年|本年|截至(?:目前|[0-9０-９一二三四五六七八九十]+月)|截止(?:目前|[0-9一二三四五六七八九十]+月)|"
     r"[1１一][-—~～至到][0-9０-９一二三四五六七八九十]+月|前三季度|上半年|一季度|全年"
 )
+# every alternative opens with one character (（ and ( apart), so re skips to them
 _MASK_RE = re.compile(
-    r"《[^》\n]{0,80}》|〔[^〕\n]{0,12}〕|\[[^\]\n]{0,12}\]|【[^】\n]{0,20}】|[（(][^）)\n]{0,30}[）)]"
+    r"《[^》\n]{0,80}》|〔[^〕\n]{0,12}〕|\[[^\]\n]{0,12}\]|【[^】\n]{0,20}】|（[^）)\n]{0,30}[）)]|\([^）)\n]{0,30}[）)]"
 )
 REPLACED_RE = re.compile(r"由\s*(?:原来|原)?\s*(?:每人每月|每人每年|每人|每月|每年|人均|生均|户均)?\s*$")
 # 2020—2022年 / 2021-2023年: a figure over a range of years has no single fiscal year
-RANGE_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)?[0-9]{2}年")
+RANGE_RE = re.compile(rf"{_YEAR}\s*年?\s*[-—–~～至到]\s*(?:19|20)?[0-9]{{2}}年")
 # 上年结转 / 上年末 / 结转下年: a carry-over or stock reference, not the year of the figure
 _RELATIVE_NOT_YEAR_AFTER = re.compile(r"结转|结余|末|基础上")
 # a dated line: 2023-04-12, 发布时间：2023/4/12, 2025-04-1509:14 (a time glued on by page scraping)
 ISO_DATE_RE = re.compile(
-    r"(?<![0-9])((?:19|20)[0-9]{2})[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01])"
+    rf"({_YEAR})[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01])"
     r"(?:(?![0-9])|(?=[0-9]{1,2}:[0-9]{2}))"
 )
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4}
