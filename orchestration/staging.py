@@ -191,8 +191,10 @@ def new_batch_id(run_id: str) -> str:
 
 def _write(path: Path, schema: pa.Schema, rows: Iterable[Mapping]) -> int:
     """Write rows (dicts keyed by column name; other keys ignored) atomically; returns the count."""
-    table = pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
-    return _write_table(path, table)
+    rows = list(rows)
+    # column by column: no dict per row (a ledger holds a row per file ever seen, 100,000 and more)
+    columns = {name: [row.get(name) for row in rows] for name in schema.names}
+    return _write_table(path, pa.Table.from_pydict(columns, schema=schema))
 
 
 def _create_empty(path: Path, schema: pa.Schema) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 import orchestration.ingest.inbox as inbox_module
-from orchestration.ingest.inbox import bulletin_id_for, reconcile
+from orchestration.ingest.inbox import BULLETIN_SUFFIXES, bulletin_id_for, reconcile
 
 TEXT = "江苏东台：扎实做好安全生产保障工作\n2021年，安排安全生产专项资金1000万元。\n"
 T0, T1, T2 = datetime(2026, 1, 1), datetime(2026, 1, 2), datetime(2026, 1, 3)
@@ -65,6 +65,47 @@ def test_subfolders_are_part_of_the_inbox(inbox):
     (inbox / "2021" / "江苏").mkdir(parents=True)
     (inbox / "2021" / "江苏" / "东台.txt").write_text(TEXT, encoding="utf-8")
     assert [r["source_file"] for r in reconcile([], inbox, set(), T0).ledger] == ["2021/江苏/东台.txt"]
+
+
+def listed_by_pathlib(inbox):
+    """The inbox as rglob lists it (what list_inbox did before it walked with os.scandir): the reference."""
+    found = []
+    for path in sorted(inbox.rglob("*")):
+        relative = path.relative_to(inbox)
+        if path.suffix.lower() in BULLETIN_SUFFIXES and not any(p.startswith(".") for p in relative.parts):
+            if path.is_file():
+                found.append((relative.as_posix(), path, path.stat().st_size, path.stat().st_mtime_ns))
+    return found
+
+
+def test_the_inbox_is_listed_as_pathlib_lists_it(inbox):
+    for folder in ("2021/江苏", "2021-b", "2021/.drafts", ".hidden", "x.txt", "a/b/c"):
+        (inbox / folder).mkdir(parents=True, exist_ok=True)
+    names = [
+        "a.txt",
+        "B.TXT",
+        "c.pdf",
+        "d.docx",
+        "e.csv",
+        "noext",
+        "f.",
+        ".g.txt",
+        "2021/江苏/东台.txt",
+        "2021-b/h.txt",
+        "2021/.drafts/i.txt",
+        ".hidden/j.txt",
+        "x.txt/k.txt",
+        "a/b/c/l.html",
+        "a/b/m.xlsx",
+        "a/n.txt",
+    ]
+    for name in names:
+        (inbox / name).write_text(TEXT, encoding="utf-8")
+    (inbox / "linked.txt").symlink_to(inbox / "a.txt")
+    (inbox / "linked_folder").symlink_to(inbox / "a", target_is_directory=True)
+    listed = [(e.source_file, e.path, e.bytes, e.mtime_ns) for e in inbox_module.list_inbox(inbox)]
+    assert listed == listed_by_pathlib(inbox)
+    assert "2021/江苏/东台.txt" in [name for name, *_ in listed] and "linked.txt" in [name for name, *_ in listed]
 
 
 def test_a_file_of_tens_of_megabytes_loads(inbox):
