@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from orchestration.extract.records import FACT_TABLES, YUAN
@@ -270,9 +271,16 @@ class StagingStore:
     def ledger_path(self, name: str) -> Path:
         return self.root / "ledger" / f"{name}.parquet"
 
-    def read_ledger(self, name: str) -> list[dict]:
+    def read_ledger(
+        self, name: str, columns: list[str] | None = None, bulletin_ids: Iterable[str] | None = None
+    ) -> list[dict]:
+        """The ledger's rows as dicts: only ``columns`` when given, only the rows of ``bulletin_ids`` when given
+        (a ledger holds a row per file or text ever seen: 100,000 and more, where a refresh wants a few)."""
         path = self.ledger_path(name)
-        return pq.read_table(path).to_pylist() if path.exists() else []
+        if not path.exists():
+            return []
+        where = None if bulletin_ids is None else pc.field("bulletin_id").isin(list(bulletin_ids))
+        return pq.read_table(path, columns=columns, filters=where).to_pylist()
 
     def write_ledger(self, name: str, rows: Iterable[Mapping]) -> int:
         return _write(self.ledger_path(name), LEDGER_SCHEMAS[name], rows)

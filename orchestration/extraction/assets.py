@@ -13,6 +13,7 @@ its internal process pool; under a multiprocess or distributed executor several 
 the executor spreads over its workers (deploy/dagster/run_config.multiprocess.yaml, docs/scaling.md).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import dagster as dg
@@ -73,9 +74,10 @@ class ShardTask:
     workers: int | None
 
 
-def loaded_sources(store: StagingStore) -> dict[str, SourceMetadata | None]:
-    """Each loaded text with the source metadata of its file (sources.csv in the inbox)."""
-    return {r["bulletin_id"]: from_ledger(r) for r in store.read_ledger("bulletin_files") if r["status"] == LOADED}
+def loaded_sources(store: StagingStore, bulletin_ids: Iterable[str] | None = None) -> dict[str, SourceMetadata | None]:
+    """Each loaded text (or those of ``bulletin_ids``) with the source metadata of its file (sources.csv)."""
+    rows = store.read_ledger("bulletin_files", bulletin_ids=bulletin_ids)
+    return {r["bulletin_id"]: from_ledger(r) for r in rows if r["status"] == LOADED}
 
 
 @dg.op(ins={"files": dg.In(dg.Nothing), "texts": dg.In(dg.Nothing)}, out=dg.DynamicOut(ShardTask))
@@ -85,8 +87,13 @@ def plan_extraction(context: dg.OpExecutionContext, config: ExtractionFanOut, wa
     store.ensure_layout()
     version = extractor_version()
     with ledger_lock(store.root):
-        extractions = {e["bulletin_id"]: e for e in store.read_ledger("extractions")}
-        text_batches = {t["bulletin_id"]: t["batch_id"] for t in store.read_ledger("texts")}
+        extractions = {
+            e["bulletin_id"]: e
+            for e in store.read_ledger("extractions", ["bulletin_id", "extractor_version", "source_digest"])
+        }
+        text_batches = {
+            t["bulletin_id"]: t["batch_id"] for t in store.read_ledger("texts", ["bulletin_id", "batch_id"])
+        }
         sources = loaded_sources(store)
     todo = {
         bulletin_id: text_batches[bulletin_id]
@@ -111,7 +118,7 @@ def extract_shard(context: dg.OpExecutionContext, task: ShardTask, warehouse: Wa
     """Extract one shard's bulletins into its own batch. Uncommitted until ``commit_extraction`` runs: a shard
     that fails or is killed leaves only files no ledger names."""
     store = StagingStore(warehouse.paths.staging_dir)
-    sources = loaded_sources(store)
+    sources = loaded_sources(store, task.todo)
     context.log.info("shard %d: %d bulletin(s) into batch %s", task.shard, len(task.todo), task.batch_id)
     return extract_into_batch(store, task.todo, sources, task.batch_id, task.extractor_version, task.workers)
 
