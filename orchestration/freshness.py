@@ -61,7 +61,7 @@ def code_version() -> str:
 def ledger_fingerprint(paths: WarehousePaths) -> dict[str, str]:
     """The inbox as the last refresh's ingest saw it, in inbox_fingerprint's form ({} before any)."""
     store = StagingStore(paths.staging_dir)
-    ledger = store.read_ledger("bulletin_files")
+    ledger = store.read_ledger("bulletin_files", ["source_file", "bytes", "mtime_ns", "removed_at", *LEDGER_COLUMNS])
     applied = next((r["file_digest"] for r in store.read_ledger("corrections")), None)
     present = (r for r in ledger if r["removed_at"] is None)
     fingerprint = {r["source_file"]: _fingerprint(r["bytes"], r["mtime_ns"], r) for r in present}
