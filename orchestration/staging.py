@@ -279,7 +279,8 @@ class StagingStore:
         path = self.ledger_path(name)
         if not path.exists():
             return []
-        where = None if bulletin_ids is None else pc.field("bulletin_id").isin(list(bulletin_ids))
+        ids = None if bulletin_ids is None else pa.array(list(bulletin_ids), type=pa.string())
+        where = None if ids is None else pc.field("bulletin_id").isin(ids)
         return pq.read_table(path, columns=columns, filters=where).to_pylist()
 
     def write_ledger(self, name: str, rows: Iterable[Mapping]) -> int:

@@ -25,3 +25,18 @@ def test_a_ledger_committed_between_the_check_and_the_write_is_kept(tmp_path, mo
     [row] = store.read_ledger("bulletin_files")
     assert {k: row[k] for k in FILE_ROW} == FILE_ROW
     assert not list(store.ledger_path("bulletin_files").parent.glob(".*.tmp"))
+
+
+def test_a_ledger_is_read_by_column_and_by_bulletin(tmp_path):
+    store = StagingStore(tmp_path)
+    rows = [{"source_file": f"{n}.txt", "status": "loaded", "bulletin_id": f"b{n}", "bytes": n} for n in range(3)]
+    store.write_ledger("bulletin_files", rows)
+    assert store.read_ledger("bulletin_files", ["source_file", "bytes"]) == [
+        {"source_file": r["source_file"], "bytes": r["bytes"]} for r in rows
+    ]
+    assert [r["source_file"] for r in store.read_ledger("bulletin_files", bulletin_ids={"b2", "b0", "b9"})] == [
+        "0.txt",
+        "2.txt",
+    ]
+    assert store.read_ledger("bulletin_files", bulletin_ids=[]) == []
+    assert len(store.read_ledger("bulletin_files")[0]) == len(LEDGER_SCHEMAS["bulletin_files"].names)

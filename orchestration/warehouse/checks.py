@@ -100,30 +100,39 @@ def unaccounted_spans(con: duckdb.DuckDBPyConnection, invocation: str | None = N
     """Money-like spans that are neither an amount nor skipped with a reason: (bulletin_id, file, offset,
     span, context), and how many spans were looked at (in the bulletins whose rows the build wrote)."""
     failures, checked = [], 0
+    # The bulletins first, by id: spans filtered by a list of ids are read for those bulletins only; filtered
+    # by a join on a query, DuckDB read every span of the warehouse (2.6 s for one new bulletin at 100,000).
+    bulletin_ids = [
+        bulletin_id
+        for (bulletin_id,) in con.execute(
+            f"select bulletin_id from dim_bulletin where {built_by()} "
+            f"union select bulletin_id from fct_amount where {built_by()}",
+            {"invocation": invocation},
+        ).fetchall()
+    ]
     # One row per bulletin with its covered spans; fetched in chunks so the texts of a large
     # warehouse are never all in memory at once.
     cursor = con.execute(
-        f"""
-        with checked as (
-            select bulletin_id from dim_bulletin where {built_by()}
-            union select bulletin_id from fct_amount where {built_by()}
-        ),
-        spans as (
-            select bulletin_id, char_start, char_end from fct_amount
-            union all select bulletin_id, char_start, char_end from staging.stg_skipped_spans
+        """
+        with spans as (
+            select bulletin_id, char_start, char_end from fct_amount where bulletin_id in (select unnest($ids))
+            union all
+            select bulletin_id, char_start, char_end from staging.stg_skipped_spans
+            where bulletin_id in (select unnest($ids))
             -- a span an analyst judged not to be a money figure is accounted for by that decision
-            union all select bulletin_id, char_start, char_end from fct_correction
-                where field = 'not_a_fact' and value = 'true' and status = 'applied'
+            union all
+            select bulletin_id, char_start, char_end from fct_correction
+            where field = 'not_a_fact' and value = 'true' and status = 'applied'
+                and bulletin_id in (select unnest($ids))
         ),
         per_bulletin as (
-            select bulletin_id, list(char_start) as starts, list(char_end) as ends
-            from spans semi join checked using (bulletin_id)
-            group by 1
+            select bulletin_id, list(char_start) as starts, list(char_end) as ends from spans group by 1
         )
         select b.bulletin_id, b.source_file, b.bulletin_text, p.starts, p.ends
-        from dim_bulletin b semi join checked using (bulletin_id) left join per_bulletin p using (bulletin_id)
+        from dim_bulletin b left join per_bulletin p using (bulletin_id)
+        where b.bulletin_id in (select unnest($ids))
         """,
-        {"invocation": invocation},
+        {"ids": bulletin_ids},
     )
     while rows := cursor.fetchmany(256):
         for bulletin_id, source_file, text, starts, ends in rows:
