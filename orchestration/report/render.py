@@ -302,14 +302,17 @@ LOCALITY_PAGES = f"""
     from pages left join names using (page) left join cells using (page) left join newest using (page)
     order by page = $unplaced, page
 """
+# The bulletins named by $bulletins (filtered before the figures are grouped: a refresh that re-renders a
+# few pages does not group all of them).
 BULLETIN_MARKS = """
     with marks as (
         select bulletin_id,
             list(struct_pack(amount_id, char_start, char_end, source_location) order by char_start) as amounts
-        from fct_amount group by bulletin_id
+        from fct_amount where bulletin_id in (select unnest($bulletins)) group by bulletin_id
     )
     select b.bulletin_id, b.source_file, b.bulletin_text, marks.amounts
     from dim_bulletin b left join marks using (bulletin_id)
+    where b.bulletin_id in (select unnest($bulletins))
 """
 BULLETIN_FINGERPRINTS = f"""
     select 'bulletins/' || bulletin_id || '.html', md5(concat_ws('|', {VERSION}, build_key)) from dim_bulletin
@@ -384,44 +387,10 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
             )
             n_figures += n
 
-        cursor = con.execute(
-            f"select * from ({BULLETIN_MARKS}) where bulletin_id in (select unnest(?))", [stale_bulletins]
-        )
-        while chunk := cursor.fetchmany(200):
-            for bulletin_id, source_file, text, amounts in chunk:
-                page = _bulletin_page(bulletin_id, source_file, text, amounts or [])
-                relative = f"bulletins/{bulletin_id}.html"
-                _write_atomically(out_dir / relative, page, exists=relative in on_disk)
-                written += 1
-        cells_by_locality: dict[str, list[dict]] = defaultdict(list)
-        for c in _query(
-            con,
-            "select * from agg_spending_by_locality where own_amount_count > 0 and locality_code in (select unnest(?))",
-            [stale_localities],
-        ):
-            cells_by_locality[c["locality_code"]].append(c)
-        totals_by_locality = locality_totals(con, stale_localities)
-        function_names = dict(
-            con.execute(
-                "select function_code, function_name from dim_function_class where function_code is not null"
-            ).fetchall()
-        )
-        cursor = con.execute(LOCALITY_FIGURES, {"unplaced": UNPLACED, "pages": stale_localities})
-        chunks = iter(lambda: cursor.fetchmany(10_000), [])
-        rows = (row for chunk in chunks for row in chunk)
-        for code, group in groupby(rows, key=itemgetter(0)):
-            figures = [row[1:] for row in group]
-            relative = f"localities/{code}.html"
-            page = _locality_page(
-                code,
-                places[code],
-                figures,
-                function_names,
-                cells_by_locality.get(code, []),
-                totals_by_locality.get(code, []),
-            )
-            _write_atomically(out_dir / relative, page, exists=relative in on_disk)
-            written += 1
+        if stale_bulletins:  # a refresh that changed nothing runs none of the queries of the pages
+            written += _render_bulletins(con, stale_bulletins, out_dir, on_disk)
+        if stale_localities:
+            written += _render_localities(con, stale_localities, places, out_dir, on_disk)
 
         provinces = spending_by_province(con)
         build = con.execute("select run_id, published_at from warehouse_build").fetchone()
@@ -464,6 +433,56 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     _write_atomically(out_dir / MANIFEST, json.dumps(fingerprints, sort_keys=True))
     n_bulletins = sum(1 for page in fingerprints if page.startswith("bulletins/"))
     return ReportSummary(index, len(index_rows), n_figures, n_bulletins, written)
+
+
+def _render_bulletins(con: duckdb.DuckDBPyConnection, bulletin_ids: list[str], out_dir: Path, on_disk: set) -> int:
+    """Write the pages of these bulletins; returns how many."""
+    written = 0
+    cursor = con.execute(BULLETIN_MARKS, {"bulletins": bulletin_ids})
+    while chunk := cursor.fetchmany(200):
+        for bulletin_id, source_file, text, amounts in chunk:
+            page = _bulletin_page(bulletin_id, source_file, text, amounts or [])
+            relative = f"bulletins/{bulletin_id}.html"
+            _write_atomically(out_dir / relative, page, exists=relative in on_disk)
+            written += 1
+    return written
+
+
+def _render_localities(
+    con: duckdb.DuckDBPyConnection, codes: list[str], places: dict[str, tuple], out_dir: Path, on_disk: set
+) -> int:
+    """Write the pages of these localities (``places``: code -> name, level, province); returns how many."""
+    cells_by_locality: dict[str, list[dict]] = defaultdict(list)
+    for c in _query(
+        con,
+        "select * from agg_spending_by_locality where own_amount_count > 0 and locality_code in (select unnest(?))",
+        [codes],
+    ):
+        cells_by_locality[c["locality_code"]].append(c)
+    totals_by_locality = locality_totals(con, codes)
+    function_names = dict(
+        con.execute(
+            "select function_code, function_name from dim_function_class where function_code is not null"
+        ).fetchall()
+    )
+    written = 0
+    cursor = con.execute(LOCALITY_FIGURES, {"unplaced": UNPLACED, "pages": codes})
+    chunks = iter(lambda: cursor.fetchmany(10_000), [])
+    rows = (row for chunk in chunks for row in chunk)
+    for code, group in groupby(rows, key=itemgetter(0)):
+        figures = [row[1:] for row in group]
+        relative = f"localities/{code}.html"
+        page = _locality_page(
+            code,
+            places[code],
+            figures,
+            function_names,
+            cells_by_locality.get(code, []),
+            totals_by_locality.get(code, []),
+        )
+        _write_atomically(out_dir / relative, page, exists=relative in on_disk)
+        written += 1
+    return written
 
 
 def _locality_name(code: str, name: str | None) -> str:
