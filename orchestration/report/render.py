@@ -80,14 +80,17 @@ def period_label(period: str | None) -> str:
     return {"full_year": "full year", "ytd": "year to date", "multi_year": "several years"}.get(period, period)
 
 
+def _has_markup(text: str) -> bool:
+    """Whether html.escape would change the text."""
+    return "&" in text or "<" in text or ">" in text or '"' in text or "'" in text
+
+
 def _e(value) -> str:
     """html.escape(str(value)), "" for None; most values hold no markup character and are returned as they are."""
     if value is None:
         return ""
     text = value if type(value) is str else str(value)
-    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
-        return html.escape(text)
-    return text
+    return html.escape(text) if _has_markup(text) else text
 
 
 class _Pieces(dict):
@@ -122,25 +125,30 @@ def _marked_sentence(
     if span is None:
         return _e(sentence)
     start, end = span
-    return f"{_e(sentence[:start])}<mark>{_e(sentence[start:end])}</mark>{_e(sentence[end:])}"
+    escape = _e if _has_markup(sentence) else str  # checked once for its three pieces
+    return f"{escape(sentence[:start])}<mark>{escape(sentence[start:end])}</mark>{escape(sentence[end:])}"
 
 
 def _anchor(char_start: int, char_end: int) -> str:
     return f"a-{char_start}-{char_end}"  # digits and dashes: nothing to escape
 
 
-def _chart(cells: list[dict], title: str) -> str:
+# A chart cell: one row of agg_spending_by_locality, in the order _chart unpacks it (the total in whole fen).
+CHART_COLUMNS = "fiscal_year, period, function_code, function_name, cast(own_total_yuan * 100 as hugeint)"
+
+
+def _chart(cells: list[tuple], title: str) -> str:
     """Grouped bars: one bar per function class, one group per year and period (never summed across)."""
     if not cells:
         return "<p class='muted'>No allocation or expenditure figures to chart.</p>"
     groups = sorted(
-        {(c["fiscal_year"] or 0, c["period"]) for c in cells}, key=lambda g: (g[0], g[1] != "full_year", g[1])
+        {(year or 0, period) for year, period, *_ in cells}, key=lambda g: (g[0], g[1] != "full_year", g[1])
     )
     labels = [f"{year or 'year ?'} · {period_label(period)}" for year, period in groups]
     by_class: dict[str, dict[tuple, float]] = defaultdict(dict)
-    for c in cells:
-        name = f"{c['function_code']} {c['function_name'] or ''}".strip() if c["function_code"] else "stated total"
-        by_class[name][(c["fiscal_year"] or 0, c["period"])] = float(c["own_total_yuan"]) / 1e4
+    for year, period, function_code, function_name, fen in cells:
+        name = f"{function_code} {function_name or ''}".strip() if function_code else "stated total"
+        by_class[name][(year or 0, period)] = fen / 100 / 1e4  # as float(Decimal): an int's division rounds once
     # A plain plotly.js spec: building plotly's Python figure objects cost ~5 ms a chart (most of the
     # report's time); the browser draws the same chart from this JSON.
     data = [
@@ -231,31 +239,28 @@ def _reviewed(changed: str | None, extracted_values: str | None) -> str:
     return f"<span class='muted' title='{_e(title)}'>reviewed{': ' + _e(changed) if changed else ''}</span><br>"
 
 
-def _mark_title(amount: dict) -> str:
+def _mark_title(amount_id: str, location: str | None) -> str:
     """A figure's id, and where it stands in a document file (page, table, row; sheet and cell)."""
-    location = amount.get("source_location")
-    return f"{amount['amount_id']} ({location})" if location else amount["amount_id"]
+    return f"{amount_id} ({location})" if location else amount_id
 
 
-def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[dict]) -> str:
-    """The whole text, escaped, each figure a <mark> with an anchor the figure tables link to."""
+def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[tuple]) -> str:
+    """The whole text, escaped, each figure a <mark> with an anchor the figure tables link to.
+
+    ``amounts``: (amount_id, char_start, char_end, source_location) of each figure.
+    """
     pieces, cursor = [], 0
-    for a in sorted(amounts, key=lambda a: a["char_start"]):
-        start, end = a["char_start"], a["char_end"]
+    escape = _e if _has_markup(text) else str  # checked once for all its pieces
+    for amount_id, start, end, location in sorted(amounts, key=itemgetter(1)):
         if start < cursor:  # overlapping spans do not occur; never garble the text if they do
             continue
-        pieces.append(_e(text[cursor:start]))
-        pieces.append(f"<mark id='{_anchor(start, end)}' title='{_e(_mark_title(a))}'>{_e(text[start:end])}</mark>")
+        pieces.append(escape(text[cursor:start]))
+        title = _e(_mark_title(amount_id, location))
+        pieces.append(f"<mark id='{_anchor(start, end)}' title='{title}'>{escape(text[start:end])}</mark>")
         cursor = end
-    pieces.append(_e(text[cursor:]))
+    pieces.append(escape(text[cursor:]))
     body = f"<p class='muted'>bulletin {_e(bulletin_id)}</p><pre class='bulletin'>{''.join(pieces)}</pre>"
     return _page(source_file, body, root="../")
-
-
-def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 # A page's fingerprint: the build keys of the rows it shows, this module's code (a change to the templates
@@ -307,7 +312,7 @@ LOCALITY_PAGES = f"""
 BULLETIN_MARKS = """
     with marks as (
         select bulletin_id,
-            list(struct_pack(amount_id, char_start, char_end, source_location) order by char_start) as amounts
+            list(row(amount_id, char_start, char_end, source_location) order by char_start) as amounts
         from fct_amount where bulletin_id in (select unnest($bulletins)) group by bulletin_id
     )
     select b.bulletin_id, b.source_file, b.bulletin_text, marks.amounts
@@ -452,13 +457,13 @@ def _render_localities(
     con: duckdb.DuckDBPyConnection, codes: list[str], places: dict[str, tuple], out_dir: Path, on_disk: set
 ) -> int:
     """Write the pages of these localities (``places``: code -> name, level, province); returns how many."""
-    cells_by_locality: dict[str, list[dict]] = defaultdict(list)
-    for c in _query(
-        con,
-        "select * from agg_spending_by_locality where own_amount_count > 0 and locality_code in (select unnest(?))",
+    cells_by_locality: dict[str, list[tuple]] = defaultdict(list)
+    for code, *cell in con.execute(
+        f"select locality_code, {CHART_COLUMNS} from agg_spending_by_locality "
+        "where own_amount_count > 0 and locality_code in (select unnest(?))",
         [codes],
-    ):
-        cells_by_locality[c["locality_code"]].append(c)
+    ).fetchall():
+        cells_by_locality[code].append(tuple(cell))
     totals_by_locality = locality_totals(con, codes)
     function_names = dict(
         con.execute(
@@ -515,7 +520,7 @@ def _locality_page(
     place: tuple[str | None, str | None, str | None],
     figures: list[tuple],
     function_names: dict[str, str],
-    cells: list[dict],
+    cells: list[tuple],
     totals: list[dict],
 ) -> str:
     """``place``: the locality's name, level and province (dim_locality); ``figures``: rows of FIGURE_COLUMNS."""
