@@ -96,8 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         if profiler:
             pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(args.profile)
     finally:
-        if args.out is None:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # the copies, and the report unless --out named its folder
     return 0
 
 
