@@ -20,6 +20,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
@@ -79,8 +80,29 @@ def period_label(period: str | None) -> str:
     return {"full_year": "full year", "ytd": "year to date", "multi_year": "several years"}.get(period, period)
 
 
+def _has_markup(text: str) -> bool:
+    """Whether html.escape would change the text."""
+    return "&" in text or "<" in text or ">" in text or '"' in text or "'" in text
+
+
 def _e(value) -> str:
-    return "" if value is None else html.escape(str(value))
+    """html.escape(str(value)), "" for None; most values hold no markup character and are returned as they are."""
+    if value is None:
+        return ""
+    text = value if type(value) is str else str(value)
+    return html.escape(text) if _has_markup(text) else text
+
+
+class _Pieces(dict):
+    """value -> its HTML piece, rendered once per distinct value: most columns of a page's figures repeat."""
+
+    def __init__(self, render) -> None:
+        super().__init__()
+        self.render = render
+
+    def __missing__(self, value) -> str:
+        piece = self[value] = self.render(value)
+        return piece
 
 
 def _page(title: str, body: str, root: str = "", charts: bool = False) -> str:
@@ -94,32 +116,39 @@ def _page(title: str, body: str, root: str = "", charts: bool = False) -> str:
     )
 
 
-def _marked_sentence(row: dict) -> str:
+def _marked_sentence(
+    sentence: str | None, amount_text: str, char_start: int, char_end: int, sentence_start: int | None
+) -> str:
     """The sentence, HTML-escaped, with the figure in <mark> (placed by offsets, not by search)."""
-    sentence = row["sentence"] or ""
-    span = figure_in_sentence(sentence, row["amount_text"], row["char_start"], row["char_end"], row["sentence_start"])
+    sentence = sentence or ""
+    span = figure_in_sentence(sentence, amount_text, char_start, char_end, sentence_start)
     if span is None:
         return _e(sentence)
     start, end = span
-    return f"{_e(sentence[:start])}<mark>{_e(sentence[start:end])}</mark>{_e(sentence[end:])}"
+    escape = _e if _has_markup(sentence) else str  # checked once for its three pieces
+    return f"{escape(sentence[:start])}<mark>{escape(sentence[start:end])}</mark>{escape(sentence[end:])}"
 
 
-def _anchor(row: dict) -> str:
-    return f"a-{row['char_start']}-{row['char_end']}"
+def _anchor(char_start: int, char_end: int) -> str:
+    return f"a-{char_start}-{char_end}"  # digits and dashes: nothing to escape
 
 
-def _chart(cells: list[dict], title: str) -> str:
+# A chart cell: one row of agg_spending_by_locality, in the order _chart unpacks it (the total in whole fen).
+CHART_COLUMNS = "fiscal_year, period, function_code, function_name, cast(own_total_yuan * 100 as hugeint)"
+
+
+def _chart(cells: list[tuple], title: str) -> str:
     """Grouped bars: one bar per function class, one group per year and period (never summed across)."""
     if not cells:
         return "<p class='muted'>No allocation or expenditure figures to chart.</p>"
     groups = sorted(
-        {(c["fiscal_year"] or 0, c["period"]) for c in cells}, key=lambda g: (g[0], g[1] != "full_year", g[1])
+        {(year or 0, period) for year, period, *_ in cells}, key=lambda g: (g[0], g[1] != "full_year", g[1])
     )
     labels = [f"{year or 'year ?'} · {period_label(period)}" for year, period in groups]
     by_class: dict[str, dict[tuple, float]] = defaultdict(dict)
-    for c in cells:
-        name = f"{c['function_code']} {c['function_name'] or ''}".strip() if c["function_code"] else "stated total"
-        by_class[name][(c["fiscal_year"] or 0, c["period"])] = float(c["own_total_yuan"]) / 1e4
+    for year, period, function_code, function_name, fen in cells:
+        name = f"{function_code} {function_name or ''}".strip() if function_code else "stated total"
+        by_class[name][(year or 0, period)] = fen / 100 / 1e4  # as float(Decimal): an int's division rounds once
     # A plain plotly.js spec: building plotly's Python figure objects cost ~5 ms a chart (most of the
     # report's time); the browser draws the same chart from this JSON.
     data = [
@@ -142,74 +171,96 @@ def _chart(cells: list[dict], title: str) -> str:
     )
 
 
-def _location(row: dict) -> str:
+def _location(location: str | None) -> str:
     """Where the figure stands in a document file (page, table, row; sheet and cell), under its file name."""
-    location = row.get("source_location")
     return f"<br><span class='muted'>{_e(location)}</span>" if location else ""
 
 
-def _figures_table(rows: list[dict], root: str) -> str:
+# The columns of a figure's row, in the order _figures_table unpacks them. The amount comes as whole fen
+# (fct_amount.amount_yuan is DECIMAL(24,2)): a Python int is made several times faster than a Decimal.
+FIGURE_COLUMNS = """
+    amount_id, amount_text, parent_amount_id is not null, bulletin_id, char_start, char_end,
+    cast(amount_yuan * 100 as hugeint), fiscal_year, period, measure, spending_note, spending_role, function_code,
+    program_name, sentence, sentence_start, source_file, source_location, is_reviewed, reviewed_fields,
+    extracted_values
+"""
+
+
+def _fen_as_yuan(fen: int) -> str:
+    """f"{Decimal(fen) / 100:,.2f}" without making the Decimal: 123456 -> 1,234.56, -5 -> -0.05."""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{whole:,}.{cents:02d}"
+
+
+_CORRECT_BEFORE_ID, _CORRECT_AFTER_ID = _e("fiscal correct "), _e(" FIELD=VALUE --why '…'")
+
+
+def _figures_table(rows: list[tuple], root: str, function_names: dict[str, str]) -> str:
+    """One row per figure (rows of FIGURE_COLUMNS); the cells that repeat are rendered once per value."""
     head = (
         "<table class='figures'><thead><tr><th>figure</th><th>yuan</th><th>year</th><th>period</th>"
         "<th>measure</th><th>added as</th><th>function class</th><th>program</th><th>sentence</th><th>source</th>"
         "<th>correct it</th></tr>"
         "</thead><tbody>"
     )
+    plain = _Pieces(_e)  # fiscal years, measures, programs, file names
+    period_cell = _Pieces(lambda period: f"<td title='{_e(period)}'>{_e(period_label(period))}</td>")
+    added_as_cell = _Pieces(
+        lambda note_role: f"<td title='{_e(note_role[0])}'>{_e(ADDED_AS.get(note_role[1], 'not added'))}</td>"
+    )
+    function = _Pieces(lambda code: _e(f"{code} {function_names.get(code) or ''}") if code else "")
+    bulletin_link = _Pieces(lambda bulletin_id: _e(f"{root}bulletins/{bulletin_id}.html#"))
+    location = _Pieces(_location)
     body = []
-    for r in rows:
-        function = f"{r['function_code']} {r['function_name'] or ''}" if r["function_code"] else ""
-        part = " <span class='muted'>(part of a total)</span>" if r["parent_amount_id"] else ""
-        link = f"{root}bulletins/{r['bulletin_id']}.html#{_anchor(r)}"
+    for (
+        amount_id, amount_text, is_part, bulletin_id, char_start, char_end, fen, year, period, measure,
+        spending_note, spending_role, function_code, program_name, sentence, sentence_start, source_file,
+        source_location, is_reviewed, reviewed_fields, extracted_values,
+    ) in rows:  # fmt: skip
+        escaped_id = _e(amount_id)
+        part = " <span class='muted'>(part of a total)</span>" if is_part else ""
+        reviewed = _reviewed(reviewed_fields, extracted_values) if is_reviewed else ""
         body.append(
-            f"<tr class='figure' id='{_e(r['amount_id'])}'><td>{_e(r['amount_text'])}{part}</td>"
-            f"<td class='num'>{r['amount_yuan']:,.2f}</td><td>{_e(r['fiscal_year'])}</td>"
-            f"<td title='{_e(r['period'])}'>{_e(period_label(r['period']))}</td><td>{_e(r['measure'])}</td>"
-            f"<td title='{_e(r['spending_note'])}'>{_e(ADDED_AS.get(r['spending_role'], 'not added'))}</td>"
-            f"<td>{_e(function)}</td><td>{_e(r['program_name'])}</td>"
-            f"<td>{_marked_sentence(r)}</td>"
-            f"<td><a href='{_e(link)}'>{_e(r['source_file'])}</a>{_location(r)}</td>"
-            f"<td>{_correction_cell(r)}</td></tr>"
+            f"<tr class='figure' id='{escaped_id}'><td>{_e(amount_text)}{part}</td>"
+            f"<td class='num'>{_fen_as_yuan(fen)}</td><td>{plain[year]}</td>"
+            f"{period_cell[period]}<td>{plain[measure]}</td>{added_as_cell[spending_note, spending_role]}"
+            f"<td>{function[function_code]}</td><td>{plain[program_name]}</td>"
+            f"<td>{_marked_sentence(sentence, amount_text, char_start, char_end, sentence_start)}</td>"
+            f"<td><a href='{bulletin_link[bulletin_id]}{_anchor(char_start, char_end)}'>{plain[source_file]}</a>"
+            f"{location[source_location]}</td>"
+            f"<td>{reviewed}<code class='muted'>{_CORRECT_BEFORE_ID}{escaped_id}{_CORRECT_AFTER_ID}</code></td></tr>"
         )
     return head + "".join(body) + "</tbody></table>"
 
 
-def _correction_cell(row: dict) -> str:
-    """The command that corrects the figure (copied into a terminal), and whether an analyst reviewed it."""
-    command = f"fiscal correct {row['amount_id']} FIELD=VALUE --why '…'"
-    reviewed = ""
-    if row.get("is_reviewed"):
-        changed = row.get("reviewed_fields")
-        title = f"as extracted: {row.get('extracted_values')}" if changed else "confirmed as extracted"
-        reviewed = f"<span class='muted' title='{_e(title)}'>reviewed{': ' + _e(changed) if changed else ''}</span><br>"
-    return f"{reviewed}<code class='muted'>{_e(command)}</code>"
+def _reviewed(changed: str | None, extracted_values: str | None) -> str:
+    """That an analyst reviewed the figure (the correction cell also holds the command that corrects it)."""
+    title = f"as extracted: {extracted_values}" if changed else "confirmed as extracted"
+    return f"<span class='muted' title='{_e(title)}'>reviewed{': ' + _e(changed) if changed else ''}</span><br>"
 
 
-def _mark_title(amount: dict) -> str:
+def _mark_title(amount_id: str, location: str | None) -> str:
     """A figure's id, and where it stands in a document file (page, table, row; sheet and cell)."""
-    location = amount.get("source_location")
-    return f"{amount['amount_id']} ({location})" if location else amount["amount_id"]
+    return f"{amount_id} ({location})" if location else amount_id
 
 
-def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[dict]) -> str:
-    """The whole text, escaped, each figure a <mark> with an anchor the figure tables link to."""
+def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[tuple]) -> str:
+    """The whole text, escaped, each figure a <mark> with an anchor the figure tables link to.
+
+    ``amounts``: (amount_id, char_start, char_end, source_location) of each figure.
+    """
     pieces, cursor = [], 0
-    for a in sorted(amounts, key=lambda a: a["char_start"]):
-        if a["char_start"] < cursor:  # overlapping spans do not occur; never garble the text if they do
+    escape = _e if _has_markup(text) else str  # checked once for all its pieces
+    for amount_id, start, end, location in sorted(amounts, key=itemgetter(1)):
+        if start < cursor:  # overlapping spans do not occur; never garble the text if they do
             continue
-        pieces.append(_e(text[cursor : a["char_start"]]))
-        pieces.append(
-            f"<mark id='{_anchor(a)}' title='{_e(_mark_title(a))}'>{_e(text[a['char_start'] : a['char_end']])}</mark>"
-        )
-        cursor = a["char_end"]
-    pieces.append(_e(text[cursor:]))
+        pieces.append(escape(text[cursor:start]))
+        title = _e(_mark_title(amount_id, location))
+        pieces.append(f"<mark id='{_anchor(start, end)}' title='{title}'>{escape(text[start:end])}</mark>")
+        cursor = end
+    pieces.append(escape(text[cursor:]))
     body = f"<p class='muted'>bulletin {_e(bulletin_id)}</p><pre class='bulletin'>{''.join(pieces)}</pre>"
     return _page(source_file, body, root="../")
-
-
-def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 # A page's fingerprint: the build keys of the rows it shows, this module's code (a change to the templates
@@ -223,12 +274,10 @@ MANIFEST = ".pages.json"  # page path -> fingerprint of what it was rendered fro
 MEMORY_LIMIT = "1GB"  # DuckDB's default is 80 % of RAM
 VERSION = "(select $render_version || coalesce(any_value(code_version), '') from warehouse_build)"
 
-LOCALITY_FIGURES = """
-    select coalesce(a.locality_code, $unplaced) as page, a.*, f.function_name, l.locality_name,
-        l.locality_level, l.province
-    from fct_amount a
-    left join dim_function_class f using (function_code)
-    left join dim_locality l using (locality_code)
+LOCALITY_FIGURES = f"""
+    select coalesce(locality_code, $unplaced) as page, {FIGURE_COLUMNS} from fct_amount
+    where coalesce(locality_code, $unplaced) in (select unnest($pages))
+    order by page, source_file, char_start
 """
 # One pass over the figures' keys gives each locality page its fingerprint and its row in the index: the
 # locality's newest year and period with its stated total and the sum of its class figures (summary.py).
@@ -258,14 +307,17 @@ LOCALITY_PAGES = f"""
     from pages left join names using (page) left join cells using (page) left join newest using (page)
     order by page = $unplaced, page
 """
+# The bulletins named by $bulletins (filtered before the figures are grouped: a refresh that re-renders a
+# few pages does not group all of them).
 BULLETIN_MARKS = """
     with marks as (
         select bulletin_id,
-            list(struct_pack(amount_id, char_start, char_end, source_location) order by char_start) as amounts
-        from fct_amount group by bulletin_id
+            list(row(amount_id, char_start, char_end, source_location) order by char_start) as amounts
+        from fct_amount where bulletin_id in (select unnest($bulletins)) group by bulletin_id
     )
     select b.bulletin_id, b.source_file, b.bulletin_text, marks.amounts
     from dim_bulletin b left join marks using (bulletin_id)
+    where b.bulletin_id in (select unnest($bulletins))
 """
 BULLETIN_FINGERPRINTS = f"""
     select 'bulletins/' || bulletin_id || '.html', md5(concat_ws('|', {VERSION}, build_key)) from dim_bulletin
@@ -323,6 +375,7 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
         localities = con.execute(LOCALITY_PAGES, {"unplaced": UNPLACED, "render_version": RENDER_VERSION}).fetchall()
         not_in = set_aside(con)
         fingerprints = {f"localities/{page}.html": fp for page, fp, *_ in localities}
+        places = {page: (name, level, province) for page, _, name, level, province, *_ in localities}
         fingerprints.update(con.execute(BULLETIN_FINGERPRINTS, {"render_version": RENDER_VERSION}).fetchall())
         stale = {page for page, fp in fingerprints.items() if recorded.get(page) != fp or page not in on_disk}
         stale_localities = [p.removeprefix("localities/").removesuffix(".html") for p in stale if "localities/" in p]
@@ -339,40 +392,10 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
             )
             n_figures += n
 
-        cursor = con.execute(
-            f"select * from ({BULLETIN_MARKS}) where bulletin_id in (select unnest(?))", [stale_bulletins]
-        )
-        while chunk := cursor.fetchmany(200):
-            for bulletin_id, source_file, text, amounts in chunk:
-                page = _bulletin_page(bulletin_id, source_file, text, amounts or [])
-                relative = f"bulletins/{bulletin_id}.html"
-                _write_atomically(out_dir / relative, page, exists=relative in on_disk)
-                written += 1
-        cells_by_locality: dict[str, list[dict]] = defaultdict(list)
-        for c in _query(
-            con,
-            "select * from agg_spending_by_locality where own_amount_count > 0 and locality_code in (select unnest(?))",
-            [stale_localities],
-        ):
-            cells_by_locality[c["locality_code"]].append(c)
-        totals_by_locality = locality_totals(con, stale_localities)
-        cursor = con.execute(
-            f"select * from ({LOCALITY_FIGURES}) where page in (select unnest($pages)) "
-            "order by page, source_file, char_start",
-            {"unplaced": UNPLACED, "pages": stale_localities},
-        )
-        names = [d[0] for d in cursor.description]
-        chunks = iter(lambda: cursor.fetchmany(2000), [])
-        rows = (dict(zip(names, row, strict=True)) for chunk in chunks for row in chunk)
-        for code, group in groupby(rows, key=lambda r: r["page"]):
-            figures = list(group)
-            relative = f"localities/{code}.html"
-            _write_atomically(
-                out_dir / relative,
-                _locality_page(code, figures, cells_by_locality.get(code, []), totals_by_locality.get(code, [])),
-                exists=relative in on_disk,
-            )
-            written += 1
+        if stale_bulletins:  # a refresh that changed nothing runs none of the queries of the pages
+            written += _render_bulletins(con, stale_bulletins, out_dir, on_disk)
+        if stale_localities:
+            written += _render_localities(con, stale_localities, places, out_dir, on_disk)
 
         provinces = spending_by_province(con)
         build = con.execute("select run_id, published_at from warehouse_build").fetchone()
@@ -417,6 +440,56 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     return ReportSummary(index, len(index_rows), n_figures, n_bulletins, written)
 
 
+def _render_bulletins(con: duckdb.DuckDBPyConnection, bulletin_ids: list[str], out_dir: Path, on_disk: set) -> int:
+    """Write the pages of these bulletins; returns how many."""
+    written = 0
+    cursor = con.execute(BULLETIN_MARKS, {"bulletins": bulletin_ids})
+    while chunk := cursor.fetchmany(200):
+        for bulletin_id, source_file, text, amounts in chunk:
+            page = _bulletin_page(bulletin_id, source_file, text, amounts or [])
+            relative = f"bulletins/{bulletin_id}.html"
+            _write_atomically(out_dir / relative, page, exists=relative in on_disk)
+            written += 1
+    return written
+
+
+def _render_localities(
+    con: duckdb.DuckDBPyConnection, codes: list[str], places: dict[str, tuple], out_dir: Path, on_disk: set
+) -> int:
+    """Write the pages of these localities (``places``: code -> name, level, province); returns how many."""
+    cells_by_locality: dict[str, list[tuple]] = defaultdict(list)
+    for code, *cell in con.execute(
+        f"select locality_code, {CHART_COLUMNS} from agg_spending_by_locality "
+        "where own_amount_count > 0 and locality_code in (select unnest(?))",
+        [codes],
+    ).fetchall():
+        cells_by_locality[code].append(tuple(cell))
+    totals_by_locality = locality_totals(con, codes)
+    function_names = dict(
+        con.execute(
+            "select function_code, function_name from dim_function_class where function_code is not null"
+        ).fetchall()
+    )
+    written = 0
+    cursor = con.execute(LOCALITY_FIGURES, {"unplaced": UNPLACED, "pages": codes})
+    chunks = iter(lambda: cursor.fetchmany(10_000), [])
+    rows = (row for chunk in chunks for row in chunk)
+    for code, group in groupby(rows, key=itemgetter(0)):
+        figures = [row[1:] for row in group]
+        relative = f"localities/{code}.html"
+        page = _locality_page(
+            code,
+            places[code],
+            figures,
+            function_names,
+            cells_by_locality.get(code, []),
+            totals_by_locality.get(code, []),
+        )
+        _write_atomically(out_dir / relative, page, exists=relative in on_disk)
+        written += 1
+    return written
+
+
 def _locality_name(code: str, name: str | None) -> str:
     return "locality not decided" if code == UNPLACED else (name or code)
 
@@ -442,15 +515,22 @@ def _totals_table(totals: list[dict]) -> str:
     )
 
 
-def _locality_page(code: str, figures: list[dict], cells: list[dict], totals: list[dict]) -> str:
-    first = figures[0]
-    name = _locality_name(code, first["locality_name"])
+def _locality_page(
+    code: str,
+    place: tuple[str | None, str | None, str | None],
+    figures: list[tuple],
+    function_names: dict[str, str],
+    cells: list[tuple],
+    totals: list[dict],
+) -> str:
+    """``place``: the locality's name, level and province (dim_locality); ``figures``: rows of FIGURE_COLUMNS."""
+    name, level, province = place
     body = (
-        f"<p>{_e(first['locality_level'] or '')} {_e(first['province'] or '')} · {len(figures)} figures</p>"
+        f"<p>{_e(level or '')} {_e(province or '')} · {len(figures)} figures</p>"
         + f"<p class='muted'>{SPENDING_NOTE}</p>"
         + _totals_table(totals)
-        + _chart(cells, f"Spending stated for {name}, by class, year and period")
+        + _chart(cells, f"Spending stated for {_locality_name(code, name)}, by class, year and period")
         + "<h2>Figures</h2>"
-        + _figures_table(figures, root="../")
+        + _figures_table(figures, "../", function_names)
     )
-    return _page(_locality_title(code, first["locality_name"]), body, root="../", charts=True)
+    return _page(_locality_title(code, name), body, root="../", charts=True)
