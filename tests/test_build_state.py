@@ -3,6 +3,7 @@ build that did not go through (orchestration/warehouse/build_state.py)."""
 
 import shutil
 
+import duckdb
 import pytest
 
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
@@ -67,3 +68,27 @@ def test_a_moved_warehouse_means_a_full_refresh(paths, tmp_path):
     shutil.copytree(paths.warehouse_dir, moved)
     moved_paths = WarehousePaths(paths.bulletins_dir, moved)
     assert build_state.needs_full_refresh(moved_paths, build_state.marts_digest(moved_paths))
+
+
+def test_forgetting_a_round_deletes_its_rows_and_their_built_keys_and_keeps_the_rest(tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema intermediate")
+        con.execute(
+            "create table main.fct_amount (bulletin_id varchar, build_key varchar, built_by_invocation varchar)"
+        )
+        con.execute("insert into main.fct_amount values ('b1', 'k1', 'round1'), ('b2', 'k2', 'round2')")
+        con.execute("create table intermediate.fct_amount_built_keys as select * from main.fct_amount")
+        # computed by scope, not forgotten: the next round recomputes the scopes a held bulletin leaves
+        con.execute(
+            "create table intermediate.int_spendable_amounts (bulletin_id varchar, computed_by_invocation varchar)"
+        )
+        con.execute("insert into intermediate.int_spendable_amounts values ('b2', 'round2')")
+        con.execute("create view main.fct_amount_view as select * from main.fct_amount")
+
+    build_state.forget_rows_of_invocation(database, "round2")
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("select bulletin_id from main.fct_amount").fetchall() == [("b1",)]
+        assert con.execute("select bulletin_id from intermediate.fct_amount_built_keys").fetchall() == [("b1",)]
+        assert con.execute("select count(*) from intermediate.int_spendable_amounts").fetchone() == (1,)

@@ -34,10 +34,14 @@ FIRST = {
     "d_xingtang.txt": "行唐县财政局2023年4月18日讯 县财政拨付春耕备耕补贴资金930万元。\n",
     "g_zhengding.txt": "正定县财政局2023年2月16日讯 县财政安排城乡环境整治资金1200万元。\n",
 }
-LARGER_TOTAL = "河北省平山县财政局2023年1月10日讯 2022年全县一般公共预算支出完成21.3亿元。\n"
+LARGER_FIGURE = "21.3亿元"
+LARGER_TOTAL = f"河北省平山县财政局2023年1月10日讯 2022年全县一般公共预算支出完成{LARGER_FIGURE}。\n"
 EDITED = "灵寿县财政局2023年3月2日讯 2022年全县卫生健康支出3.9亿元，比上年增长6.0%。\n"
-FAULTY = "e_jingxing.txt"
-FAULTY_TEXT = "井陉县财政局2023年6月1日讯 县财政拨付防汛物资储备资金415万元。\n"
+FAULTY = "e_pingshan.txt"
+# Held back by a check, in the scope the larger total fills: the round that builds it gives it the stated-total
+# role; the round after the hold must give the role back to the larger total.
+HELD_TOTAL = "25.6亿元"
+FAULTY_TEXT = "平山县财政局2023年6月1日讯 2022年全县一般公共预算支出25.6亿元，县财政拨付防汛物资储备资金415万元。\n"
 
 
 def rows_of(database, table: str) -> list[tuple]:
@@ -122,6 +126,7 @@ def history(tmp_path_factory):
     finally:
         checks.reparse_amount = real_reparse
     statuses = dict(query(database, "select source_file, status from bulletin_files"))
+    held_roles = dict(query(database, "select amount_text, spending_role from fct_amount"))
     return {
         "first_roles": first_roles,
         "first_writers": first_writers,
@@ -129,6 +134,7 @@ def history(tmp_path_factory):
         "roles": roles,
         "held": held,
         "statuses": statuses,
+        "held_roles": held_roles,
     }
 
 
@@ -163,3 +169,10 @@ def test_a_refresh_that_purges_one_bulletin_and_holds_another_back_equals_a_full
     assert history["statuses"][FAULTY] == "held"
     assert all(file not in {"d_xingtang.txt", FAULTY} for _, file in writers)
     assert incremental[table] == full[table]
+
+
+def test_a_held_bulletin_gives_back_the_role_it_took_in_its_scope(history):
+    # the held bulletin's figures are gone, and the larger total of the same county, year and period is the
+    # stated total again (its scope computed again in the round after the hold)
+    assert HELD_TOTAL not in history["held_roles"]
+    assert history["held_roles"][LARGER_FIGURE] == "stated_total"

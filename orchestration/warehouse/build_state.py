@@ -80,21 +80,23 @@ def dbt_invocation_id(dbt_target: Path) -> str | None:
     return json.loads(run_results.read_text()).get("metadata", {}).get("invocation_id")
 
 
-def incremental_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The marts that carry built_by_invocation: those built incrementally."""
-    rows = con.execute(
-        "select table_name from information_schema.columns "
-        "where table_schema = 'main' and column_name = 'built_by_invocation' order by table_name"
+def incremental_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The (schema, table) that carry built_by_invocation: the incremental models and the tables of the build keys
+    their rows were built from (dbt_project/macros/incremental_marts.sql)."""
+    return con.execute(
+        "select table_schema, table_name from information_schema.columns "
+        "where table_schema in ('main', 'intermediate') and column_name = 'built_by_invocation' "
+        "and table_name in (select table_name from duckdb_tables() where schema_name = table_schema) "
+        "order by all"
     ).fetchall()
-    return [name for (name,) in rows]
 
 
 def forget_rows_of_invocation(database: Path, invocation_id: str | None) -> None:
-    """Delete the rows one dbt invocation wrote in the incremental marts, so the next build writes (and tests)
-    them again. Between two rounds of one refresh, while no dbt process holds the database."""
+    """Delete the rows one dbt invocation wrote in the incremental models, and their build keys, so the next build
+    writes (and tests) them again. Between two rounds of one refresh, while no dbt process holds the database."""
     if invocation_id is None or not database.exists():
         return
     with duckdb.connect(str(database)) as con:
-        for table in incremental_marts(con):
-            # the table name comes from the database's own catalogue
-            con.execute(f'delete from main."{table}" where built_by_invocation = ?', [invocation_id])
+        for schema, table in incremental_tables(con):
+            # the names come from the database's own catalogue
+            con.execute(f'delete from "{schema}"."{table}" where built_by_invocation = ?', [invocation_id])

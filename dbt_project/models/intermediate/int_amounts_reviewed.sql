@@ -30,8 +30,9 @@ applied as (
     select * from {{ ref('int_corrections') }} semi join to_build using (bulletin_id) where status = 'applied'
 ),
 
+-- The texts of the bulletins with figures added by span (each added figure's sentence is cut from it).
 bulletins as (
-    select bulletin_id, bulletin_text from {{ ref('int_current_bulletins') }} semi join to_build using (bulletin_id)
+    select bulletin_id, bulletin_text from {{ texts_of_bulletins("(select bulletin_id from applied where field = 'add')") }}
 ),
 
 articles as (

@@ -11,8 +11,8 @@
 --   superseded  a later valid row decides the same field of the same figure
 --   applied     int_amounts_reviewed applies it
 --
--- A table: small (one row per correction), but judging it reads every figure; int_amounts_reviewed reads it
--- for fct_amount and int_spendable_amounts, and fct_correction copies it.
+-- A table: small (one row per correction); int_amounts_reviewed reads it for fct_amount and int_spendable_amounts,
+-- and fct_correction copies it. Judging reads the figures and texts of the bulletins corrections name only.
 {{ config(materialized='table') }}
 
 with corrections as (
@@ -26,18 +26,38 @@ current_bulletins as (
     select bulletin_id, source_file from {{ ref('int_current_bulletins') }}
 ),
 
--- The texts of the corrected bulletins only (each correction's span is read from its text).
+-- The texts of the corrected current bulletins only (each correction's span is read from its text).
 corrected_texts as (
-    select bulletin_id, bulletin_text from {{ ref('int_current_bulletins') }}
-    where bulletin_id in (select bulletin_id from corrections)
+    select bulletin_id, bulletin_text
+    from {{ texts_of_bulletins('(select bulletin_id from corrections semi join current_bulletins using (bulletin_id))') }}
 ),
 
 held as (
     select distinct bulletin_id from {{ ref('stg_holds') }}
 ),
 
+-- The file a bulletin was last seen in, and the bulletin that file holds now (where to re-anchor).
+files_of_bulletins as (
+    select bulletin_id, arg_max(source_file, observed_at) as source_file
+    from {{ ref('stg_file_events') }}
+    where bulletin_id is not null
+    group by bulletin_id
+),
+
+-- The bulletins whose figures a correction may name or be re-anchored to: the corrected ones and those their
+-- files hold now. Their figures, and any figure a correction names as a total, are all the figures read.
+named_bulletins as (
+    select bulletin_id from corrections
+    union
+    select current_bulletins.bulletin_id
+    from current_bulletins
+    semi join (select source_file from files_of_bulletins semi join corrections using (bulletin_id)) using (source_file)
+),
+
 amounts as (
     select amount_id, bulletin_id, char_start, amount_text, fiscal_year from {{ ref('int_amounts_identified') }}
+    where bulletin_id in (select bulletin_id from named_bulletins)
+        or amount_id in (select value from corrections where field = 'parent_amount_id')
 ),
 
 localities as (
@@ -61,14 +81,6 @@ years as (
     from corrections
     where field = 'fiscal_year' and format_problem is null
     qualify row_number() over (partition by amount_id order by row_no desc) = 1
-),
-
--- The file a bulletin was last seen in, and the bulletin that file holds now (where to re-anchor).
-files_of_bulletins as (
-    select bulletin_id, arg_max(source_file, observed_at) as source_file
-    from {{ ref('stg_file_events') }}
-    where bulletin_id is not null
-    group by bulletin_id
 ),
 
 placed as (

@@ -17,17 +17,46 @@
 -- A figure of no single class may cover the class figures beside it without being linked to them, so
 -- the two are never summed: the widest such figure of a locality, year and period is its stated total,
 -- unless a class figure of the same scope is larger (then it cannot be a total of that spending).
--- A table, computed once per build: fct_amount's build keys and rows both read it.
-{{ config(materialized='table') }}
+--
+-- Incremental by scope (macros/incremental_marts.sql, delete_outdated_scopes): a refresh computes again the
+-- figures of the bulletins it changed and every figure of the (locality, year, period) scopes those bulletins
+-- touch, old or new, and keeps the rest; the result is what a full computation gives. fct_amount's build keys
+-- and rows both read it.
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    pre_hook="{{ delete_outdated_scopes(ref('int_bulletin_build_keys'), ref('int_amounts_reviewed')) }}",
+) }}
 
 with spending_measures as (
     select measure from {{ ref('stg_measures') }} where measure_group = 'spending'
 ),
 
+{% if is_incremental() %}
+-- The changed current bulletins (recorded by the pre-hook) and the scopes they touch.
+changed_bulletins as (
+    select bulletin_id from {{ built_keys_table() }} where computed_by_invocation = '{{ invocation_id }}'
+),
+
+scopes_to_build as (
+    select locality_code, fiscal_year, period from {{ scopes_to_build_table() }}
+),
+
+-- Whole bulletins: whether a figure may be added reads its bulletin's other figures (its total, its parts,
+-- its article's running text), whichever scope they fall in.
+bulletins_to_read as (
+    select bulletin_id from changed_bulletins
+    union
+    select bulletin_id from {{ ref('int_amounts_reviewed') }} semi join scopes_to_build using (locality_code, fiscal_year, period)
+),
+{% endif %}
+
+-- The figures of current bulletins (int_amounts_reviewed holds no other bulletins; a unit test may).
 amounts as (
     select amounts.* exclude (build_key, built_by_invocation)
     from {{ ref('int_amounts_reviewed') }} as amounts
-    inner join {{ ref('int_current_bulletins') }} as bulletins on amounts.bulletin_id = bulletins.bulletin_id
+    semi join {{ ref('int_bulletin_build_keys') }} as bulletins using (bulletin_id)
+    {% if is_incremental() %}semi join bulletins_to_read using (bulletin_id){% endif %}
 ),
 
 -- Articles whose running text states spending: their tables detail it (a township's share of the
@@ -120,11 +149,23 @@ final as (
     select
         excluded.amount_id,
         excluded.bulletin_id,
+        excluded.locality_code,
+        excluded.fiscal_year,
+        excluded.period,
         roles.spending_role,
         excluded.addable_yuan,
-        coalesce(roles.spending_note, excluded.excluded_because) as spending_note
+        coalesce(roles.spending_note, excluded.excluded_because) as spending_note,
+        '{{ invocation_id }}' as computed_by_invocation
     from excluded
     left join roles on excluded.amount_id = roles.amount_id
+    {% if is_incremental() %}
+    -- the other scopes of the bulletins read are partial here, and unchanged: their rows stay
+    left join scopes_to_build as scopes
+        on excluded.locality_code = scopes.locality_code
+        and excluded.fiscal_year = scopes.fiscal_year
+        and excluded.period = scopes.period
+    where excluded.bulletin_id in (select bulletin_id from changed_bulletins) or scopes.locality_code is not null
+    {% endif %}
 )
 
 select * from final

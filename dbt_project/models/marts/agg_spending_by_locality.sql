@@ -10,7 +10,7 @@
 -- a county's parent is its prefecture, or its province for municipal districts and 省直辖县; a
 -- prefecture's parent is its province.
 with spending as (
-    select amount_id, locality_code, fiscal_year, period, function_code, addable_yuan as amount_yuan
+    select locality_code, fiscal_year, period, function_code, addable_yuan as amount_yuan
     from {{ ref('fct_amount') }}
     where spending_role in ('class', 'stated_total')
 ),
@@ -20,18 +20,19 @@ localities as (
     from {{ ref('dim_locality') }}
 ),
 
--- (amount, locality it counts for): itself, its parent, its parent's parent. Provinces have no
--- parent, so two steps reach the top from any level.
+-- Each figure once for the locality it is stated for and once for each locality enclosing it: its parent, its
+-- parent's parent (provinces have no parent, so two steps reach the top from any level). Each row carries what
+-- the cells add, so no join goes back to the figures by id (a full table, read in narrow columns: half the time).
 counted_for as (
-    select amount_id, locality_code as rollup_code, true as is_own
+    select spending.*, spending.locality_code as rollup_code, true as is_own
     from spending
     union all
-    select spending.amount_id, own.parent_code, false
+    select spending.*, own.parent_code, false
     from spending
     inner join localities as own on spending.locality_code = own.locality_code
     where own.parent_code is not null
     union all
-    select spending.amount_id, parent.parent_code, false
+    select spending.*, parent.parent_code, false
     from spending
     inner join localities as own on spending.locality_code = own.locality_code
     inner join localities as parent on own.parent_code = parent.locality_code
@@ -40,16 +41,15 @@ counted_for as (
 
 cells as (
     select
-        counted_for.rollup_code as locality_code,
-        spending.fiscal_year,
-        spending.period,
-        spending.function_code,
+        rollup_code as locality_code,
+        fiscal_year,
+        period,
+        function_code,
         count(*) as amount_count,
-        sum(spending.amount_yuan) as total_yuan,
-        count(*) filter (where counted_for.is_own) as own_amount_count,
-        coalesce(sum(spending.amount_yuan) filter (where counted_for.is_own), 0) as own_total_yuan
+        sum(amount_yuan) as total_yuan,
+        count(*) filter (where is_own) as own_amount_count,
+        coalesce(sum(amount_yuan) filter (where is_own), 0) as own_total_yuan
     from counted_for
-    inner join spending on counted_for.amount_id = spending.amount_id
     group by all
 ),
 

@@ -25,19 +25,21 @@ final as (
         bulletins.bulletin_id,
         bulletins.source_file,
         bulletins.is_removed,
-        length(bulletins.bulletin_text) as text_chars,
+        length(texts.bulletin_text) as text_chars,
         coalesce(articles.article_count, 0) as article_count,
         coalesce(amounts.amount_count, 0) as amount_count,
         bulletins.source_url,
         bulletins.source_published,
         bulletins.source_locality,
         bulletins.source_title,
-        bulletins.bulletin_text,
+        texts.bulletin_text,
         {{ build_columns('to_build.build_key') }}
     from bulletins
     inner join to_build using (bulletin_id)
     left join articles using (bulletin_id)
     left join amounts using (bulletin_id)
+    -- last, as the probe side: the texts of the bulletins built only
+    inner join {{ texts_of_bulletins('to_build') }} as texts using (bulletin_id)
 )
 
 select * from final
