@@ -25,12 +25,20 @@ create temporary table outdated_bulletins as
 delete from {{ this }} where bulletin_id in (select bulletin_id from outdated_bulletins);
 delete from {{ built }} where bulletin_id in (select bulletin_id from outdated_bulletins);
 drop table outdated_bulletins;
+{% endif %}
+{{ record_built_keys(built, build_keys, 'built_by_invocation') }}
+{% endmacro %}
+
+{# The end of both pre-hooks: records the keys this build writes, in `column`. A full build records every key; an
+   incremental one those the table does not hold (new, changed, or deleted by the hook). #}
+{% macro record_built_keys(built, build_keys, column) %}
+{% if is_incremental() %}
 insert into {{ built }}
-    select bulletin_id, build_key, '{{ invocation_id }}' as built_by_invocation
+    select bulletin_id, build_key, '{{ invocation_id }}' as {{ column }}
     from {{ build_keys }} as keys anti join {{ built }} using (bulletin_id);
 {% else %}
 create or replace table {{ built }} as
-    select bulletin_id, build_key, '{{ invocation_id }}' as built_by_invocation from {{ build_keys }} as keys;
+    select bulletin_id, build_key, '{{ invocation_id }}' as {{ column }} from {{ build_keys }} as keys;
 {% endif %}
 {% endmacro %}
 
@@ -123,13 +131,8 @@ delete from {{ this }} as spending using {{ scopes }} as scopes
         and spending.period = scopes.period;
 delete from {{ built }} where bulletin_id in (select bulletin_id from changed_bulletins);
 drop table changed_bulletins;
-insert into {{ built }}
-    select bulletin_id, build_key, '{{ invocation_id }}' as computed_by_invocation
-    from {{ build_keys }} as keys anti join {{ built }} using (bulletin_id);
-{% else %}
-create or replace table {{ built }} as
-    select bulletin_id, build_key, '{{ invocation_id }}' as computed_by_invocation from {{ build_keys }} as keys;
 {% endif %}
+{{ record_built_keys(built, build_keys, 'computed_by_invocation') }}
 {% endmacro %}
 
 {# Pre-hook of int_amount_build_keys: deletes the digests of bulletins whose own key changed or that left, and of
