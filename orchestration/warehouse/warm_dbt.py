@@ -10,7 +10,7 @@ Nothing depends on the server: when it is not running, failed while importing, o
 installed dbt as before; FISCAL_WARM_DBT=off turns the server off. It is one process per run, in the run's process
 group (killing the group kills it and any dbt it forked), and it exits when its parent does.
 
-    python -m orchestration.warehouse.warm_dbt SOCKET_PATH
+    python -m orchestration.warehouse.warm_dbt SOCKET_PATH PARENT_PID
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class WarmDbt:
 
     def start(self) -> WarmDbt:
         self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "orchestration.warehouse.warm_dbt", str(self.socket_path)],
+            [sys.executable, "-u", "-m", "orchestration.warehouse.warm_dbt", str(self.socket_path), str(os.getpid())],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -79,10 +79,9 @@ def _package_root() -> str:
     return str(Path(__file__).resolve().parents[2])
 
 
-def serve(socket_path: str) -> None:
+def serve(socket_path: str, parent: int) -> None:
     """Listen first (a client that connects while dbt imports waits in the backlog), import dbt, then run each
-    request in a forked child, one at a time, until the parent process is gone."""
-    parent = os.getppid()
+    request in a forked child, one at a time, until the parent process is gone (it may be gone already)."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(8)
@@ -150,7 +149,7 @@ def _run_dbt(cli, request: dict, fds: list[int], connection: socket.socket) -> i
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        serve(argv[0])
+        serve(argv[0], parent=int(argv[1]))
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; dbt's child handles its own
         return 130
     finally:

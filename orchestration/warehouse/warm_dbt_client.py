@@ -15,12 +15,29 @@ import socket
 import sys
 
 
-def run_installed(dbt: str, args: list[str]) -> None:
+def run_installed(dbt: str, args: list[str], pending: list[int]) -> int:
+    """The installed dbt in place of this process, unless a signal already asked to stop."""
+    if pending:
+        return 128 + pending[0]
     os.execv(dbt, [dbt, *args])
 
 
 def main() -> int:
     socket_path, installed_dbt, *args = sys.argv[1:]
+    dbt_pid: int | None = None
+    pending: list[int] = []  # a signal that came before dbt started: forwarded once it has
+
+    def forward(signum, _frame):
+        if dbt_pid is None:
+            pending.append(signum)
+            return
+        try:
+            os.kill(dbt_pid, signum)
+        except ProcessLookupError:
+            pass
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         server.connect(socket_path)
@@ -29,21 +46,14 @@ def main() -> int:
         server.sendall(json.dumps(request).encode())
         server.shutdown(socket.SHUT_WR)  # the request is complete: the server reads to its end
     except OSError:
-        run_installed(installed_dbt, args)
+        return run_installed(installed_dbt, args, pending)
     replies = server.makefile("r")
     started = replies.readline().split()
     if started[:1] != ["pid"]:  # the server died before forking dbt: nothing ran
-        run_installed(installed_dbt, args)
+        return run_installed(installed_dbt, args, pending)
     dbt_pid = int(started[1])
-
-    def forward(signum, _frame):
-        try:
-            os.kill(dbt_pid, signum)
-        except ProcessLookupError:
-            pass
-
-    signal.signal(signal.SIGINT, forward)
-    signal.signal(signal.SIGTERM, forward)
+    for signum in pending:
+        forward(signum, None)
     finished = replies.readline().split()
     if finished[:1] != ["exit"]:
         print(f"warm dbt: the server exited while dbt (pid {dbt_pid}) ran", file=sys.stderr)
