@@ -24,6 +24,7 @@ from orchestration.jobs import refresh_warehouse_job
 from orchestration.progress import refresh_with_progress_display
 from orchestration.resources import WarehouseResource, warehouse_resources
 from orchestration.settings import WarehousePaths
+from orchestration.staging import skip_pyarrows_pandas_import
 from orchestration.summary import summarize
 from orchestration.warehouse.publish import read_outcome
 
@@ -145,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="refresh even if the warehouse is current")
     parser.add_argument("--report-json", type=Path, help="write run id, success and per-step wall seconds here")
     args = parser.parse_args(argv)
+    skip_pyarrows_pandas_import()
     ensure_dagster_home()
     paths = WarehousePaths.from_env()
     reason = stale_reason(paths)

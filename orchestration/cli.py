@@ -293,7 +293,9 @@ def refresh_with_progress(paths: WarehousePaths, console: Console, files: list[s
 
         from orchestration.build import run_tags
         from orchestration.progress import refresh_with_progress_display
+        from orchestration.staging import skip_pyarrows_pandas_import
 
+        skip_pyarrows_pandas_import()
         ensure_dagster_home()
         instance = dg.DagsterInstance.get()
     tags = run_tags("fiscal add", reason)

@@ -16,8 +16,10 @@ folder holds an empty placeholder file so that dbt's globs never come up empty.
 
 from __future__ import annotations
 
+import importlib.abc
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +33,31 @@ from orchestration.extract.records import FACT_TABLES, YUAN
 _str, _int, _year, _time, _bool = pa.string(), pa.int64(), pa.int32(), pa.timestamp("us"), pa.bool_()
 
 _ARROW_OF_SQL = {"VARCHAR": _str, "BIGINT": _int, "INTEGER": _year, "BOOLEAN": _bool, "TIMESTAMP": _time}
+
+
+def skip_pyarrows_pandas_import() -> None:
+    """Spare this process the 1.2-2.4 s import of pandas that pyarrow makes on its first array from Python values.
+
+    pyarrow imports pandas then only to ask whether the values are a pandas object; this project builds arrays from
+    lists and never converts between Arrow and pandas. pyarrow tries that import once per process and remembers a
+    failure, so it is made to fail once here (pandas stays importable for anyone who imports it). For the commands
+    of this project (``make run``); a process that wants ``Table.to_pandas`` must not call it. No effect once
+    pandas is loaded."""
+    if "pandas" in sys.modules:
+        return
+
+    class PandasUnavailable(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "pandas":
+                raise ModuleNotFoundError("not for pyarrow in this process", name=name)
+            return None
+
+    finder = PandasUnavailable()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.array([""])
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def arrow_type(sql_type: str) -> pa.DataType:

@@ -1,5 +1,8 @@
 """Laying out the staging folder never loses a ledger another step has committed."""
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 from orchestration.staging import LEDGER_SCHEMAS, StagingStore
@@ -40,3 +43,26 @@ def test_a_ledger_is_read_by_column_and_by_bulletin(tmp_path):
     ]
     assert store.read_ledger("bulletin_files", bulletin_ids=[]) == []
     assert len(store.read_ledger("bulletin_files")[0]) == len(LEDGER_SCHEMAS["bulletin_files"].names)
+
+
+def test_writing_ledgers_after_skipping_pyarrows_pandas_import_loads_no_pandas(tmp_path):
+    """pyarrow's first array would import pandas (1.2-2.4 s of each refresh); pandas itself stays importable."""
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from orchestration.staging import StagingStore, skip_pyarrows_pandas_import
+        skip_pyarrows_pandas_import()
+        store = StagingStore(__import__("pathlib").Path({str(tmp_path)!r}))
+        store.ensure_layout()
+        store.write_ledger("corrections", [])
+        assert store.read_ledger("corrections") == []
+        print("pandas" in sys.modules)
+        import pandas
+        print(pandas.DataFrame({{"a": [1]}}).shape == (1, 1))
+        """
+    )
+    root = str(Path(__file__).resolve().parents[1])
+    printed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={"PYTHONPATH": root}
+    ).stdout.split()
+    assert printed == ["False", "True"]

@@ -1,0 +1,161 @@
+"""dbt, imported while the refresh does its other work: a fork server for the run's dbt commands.
+
+Importing dbt takes 4-8 s on this machine (measured: ``dbt --version`` 4.5 s quiet), paid by every dbt command
+before it does any work. A run starts this server when its resources are set up; the server imports dbt while
+ingest and extraction run, then forks one child per dbt command, which runs it at once. dagster-dbt still starts
+a process per command and streams its output: the launcher (``warm_dbt_client.py``) hands its own stdin, stdout
+and stderr to the server, which runs dbt on them in the forked child and returns the exit status.
+
+Nothing depends on the server: when it is not running, failed while importing, or is gone, the launcher runs the
+installed dbt as before; FISCAL_WARM_DBT=off turns the server off. It is one process per run, in the run's process
+group (killing the group kills it and any dbt it forked), and it exits when its parent does.
+
+    python -m orchestration.warehouse.warm_dbt SOCKET_PATH PARENT_PID
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CLIENT = Path(__file__).with_name("warm_dbt_client.py")
+# A request: one byte with the client's three standard streams attached, then JSON (argv, cwd, env) to the end.
+IDLE_CHECK_SECONDS = 1.0  # how often a waiting server looks whether its parent is gone
+
+
+class WarmDbt:
+    """The server of one run: started by ``start``, reached through ``launcher``, stopped by ``stop``."""
+
+    def __init__(self, dbt_executable: str):
+        self.dbt_executable = dbt_executable
+        self.directory = Path(tempfile.mkdtemp(prefix="warm-dbt-"))
+        self.socket_path = self.directory / "dbt.sock"
+        self.launcher = self.directory / "dbt"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> WarmDbt:
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "orchestration.warehouse.warm_dbt", str(self.socket_path), str(os.getpid())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_package_root(), os.getenv("PYTHONPATH")]))},
+        )
+        # The command dagster-dbt starts: the client, without site packages (it needs the standard library only).
+        command = [sys.executable, "-I", "-S", str(CLIENT), str(self.socket_path), self.dbt_executable]
+        self.launcher.write_text("#!/bin/sh\nexec " + " ".join(map(shlex.quote, command)) + ' "$@"\n')
+        self.launcher.chmod(0o755)
+        return self
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def warm_dbt_enabled() -> bool:
+    """On unless FISCAL_WARM_DBT=off: the fork server needs a POSIX system (fork, file descriptors over sockets)."""
+    return os.name == "posix" and hasattr(socket, "send_fds") and os.getenv("FISCAL_WARM_DBT", "on") != "off"
+
+
+def _package_root() -> str:
+    """The folder holding the ``orchestration`` package this module was imported from."""
+    return str(Path(__file__).resolve().parents[2])
+
+
+def serve(socket_path: str, parent: int) -> None:
+    """Listen first (a client that connects while dbt imports waits in the backlog), import dbt, then run each
+    request in a forked child, one at a time, until the parent process is gone (it may be gone already)."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(8)
+    # The import this server exists for, and modules every `dbt build` loads after start-up (~0.8 s more).
+    import dbt.adapters.duckdb.impl  # noqa: F401
+    import dbt.parser.manifest  # noqa: F401
+    import dbt.task.build  # noqa: F401
+    from dbt.cli.main import cli
+
+    listener.settimeout(IDLE_CHECK_SECONDS)
+    while os.getppid() == parent:
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            continue
+        connection.settimeout(None)
+        with connection:
+            _serve_one(connection, listener, cli)
+
+
+def _serve_one(connection: socket.socket, listener: socket.socket, cli) -> None:
+    _, fds, _, _ = socket.recv_fds(connection, 1, 3)
+    message = b"".join(iter(lambda: connection.recv(65536), b""))  # the client ends its request with a shutdown
+    if len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        return
+    request = json.loads(message)
+    child = os.fork()
+    if child == 0:
+        listener.close()
+        os._exit(_run_dbt(cli, request, fds, connection))
+    for fd in fds:
+        os.close(fd)
+    connection.sendall(f"pid {child}\n".encode())
+    _, status = os.waitpid(child, 0)
+    connection.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
+
+
+def _run_dbt(cli, request: dict, fds: list[int], connection: socket.socket) -> int:
+    """In the forked child: become the client's dbt process (its streams, directory, environment, arguments)."""
+    connection.close()
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.argv = [request["argv0"], *request["args"]]
+    try:
+        cli(prog_name="dbt")  # click's standalone mode ends with SystemExit
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    except BaseException:  # dbt's own errors end in SystemExit: anything else is reported as a crash would be
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return code
+
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        serve(argv[0], parent=int(argv[1]))
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; dbt's child handles its own
+        return 130
+    finally:
+        Path(argv[0]).unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    os._exit(main(sys.argv[1:]))

@@ -1,0 +1,102 @@
+"""The warm dbt server: a command through it is the installed dbt's, and without it the installed dbt runs."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from orchestration.warehouse.project import DBT_EXECUTABLE
+from orchestration.warehouse.warm_dbt import CLIENT, WarmDbt
+
+slow = pytest.mark.slow  # each real server imports dbt (4-8 s)
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def warm():
+    server = WarmDbt(DBT_EXECUTABLE).start()
+    yield server
+    server.stop()
+
+
+@slow
+def test_a_command_through_the_server_prints_and_exits_as_the_installed_dbt(warm):
+    installed_help, warm_help = run([DBT_EXECUTABLE, "--help"]), run([str(warm.launcher), "--help"])
+    assert warm_help.returncode == installed_help.returncode == 0
+    assert warm_help.stdout == installed_help.stdout
+    assert warm_help.stdout.startswith("Usage: dbt ")
+
+    refused = run([str(warm.launcher), "--no-such-option"])
+    assert refused.returncode == run([DBT_EXECUTABLE, "--no-such-option"]).returncode == 2
+    assert "No such option" in refused.stderr
+    assert warm.running()  # each command runs in a forked child: the server serves the next one
+
+
+@slow
+def test_without_a_listening_server_the_launcher_runs_the_installed_dbt(warm):
+    warm.process.kill()
+    warm.process.wait()
+    help_text = run([str(warm.launcher), "--help"])
+    assert help_text.returncode == 0
+    assert help_text.stdout == run([DBT_EXECUTABLE, "--help"]).stdout
+
+
+@slow
+def test_the_server_exits_with_the_process_that_started_it(tmp_path):
+    """A refresh killed without its teardown (kill -9 of the run's process) leaves no server behind."""
+    starter = textwrap.dedent(
+        f"""
+        import os, sys
+        from orchestration.warehouse.warm_dbt import WarmDbt
+        server = WarmDbt({DBT_EXECUTABLE!r}).start()
+        print(server.process.pid, flush=True)
+        os._exit(0)
+        """
+    )
+    started = subprocess.run([sys.executable, "-c", starter], capture_output=True, text=True, check=True, timeout=60)
+    server_pid = int(started.stdout.strip())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _alive(server_pid):
+        time.sleep(0.2)
+    assert not _alive(server_pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie child of no one is reaped by init; until then it counts as gone.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+def test_a_signal_to_the_launcher_reaches_the_process_the_server_started(tmp_path):
+    """dagster-dbt stops a cancelled command by signalling the process it started: the launcher passes the signal
+    on to the dbt the server forked. A stand-in server here: it answers with the pid of a sleeping process."""
+    socket_path = str(tmp_path / "dbt.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(1)
+    launcher = subprocess.Popen([sys.executable, "-I", "-S", str(CLIENT), socket_path, "/bin/false", "build"])
+    connection, _ = listener.accept()
+    _, fds, _, _ = socket.recv_fds(connection, 1, 3)
+    request = json.loads(b"".join(iter(lambda: connection.recv(65536), b"")))
+    for fd in fds:
+        os.close(fd)
+    assert (len(fds), request["args"], request["cwd"]) == (3, ["build"], os.getcwd())
+    sleeper = subprocess.Popen(["sleep", "60"])
+    connection.sendall(f"pid {sleeper.pid}\n".encode())
+    launcher.send_signal(signal.SIGTERM)
+    assert sleeper.wait(timeout=30) == -signal.SIGTERM
+    connection.sendall(f"exit {-signal.SIGTERM}\n".encode())
+    assert launcher.wait(timeout=30) == 128 + signal.SIGTERM
