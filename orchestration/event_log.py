@@ -14,7 +14,10 @@ This storage changes three things, the rest is Dagster's:
 - one idle connection per database file stays open in the writing process (a few, least recently used
   closed first), so that Dagster's per-write connection is never the last one and closing it does not
   checkpoint. SQLite still checkpoints every 1,000 WAL pages, and when the keeper closes (process exit);
-- the SQLAlchemy engine of each database file is made once, not for every write (~1 ms each).
+- the SQLAlchemy engine of each database file is made once, not for every write (~1 ms each), and keeps its one
+  connection open: Dagster opened a connection for each of the ~1,700 reads and writes of a refresh
+  (0.2 ms per write on a kept connection against 0.8 ms on a new one, measured under load). Every use of it is
+  under Dagster's storage lock (``_connect``), so one connection serves every thread of the process in turn.
 
 The instance's ``dagster.yaml`` names it (orchestration/instance.py writes it on first use):
 
@@ -38,7 +41,7 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventL
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import StaticPool
 
 from orchestration.instance import dagster_home
 
@@ -79,8 +82,8 @@ class CheckpointSyncedSqliteEventLogStorage(SqliteEventLogStorage):
                 return self._open[path][0]
         engine = create_engine(
             self.conn_string_for_shard(shard),
-            poolclass=NullPool,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+            poolclass=StaticPool,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         )
         event.listen(engine, "connect", _sync_at_checkpoints)
         if shard not in self._initialized_dbs:
