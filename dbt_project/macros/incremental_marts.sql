@@ -4,11 +4,11 @@
    bulletin left the warehouse are deleted; the model then inserts the bulletins it holds no rows of.
    A change to the models or the reference data makes the pipeline pass --full-refresh. #}
 
-{# The (bulletin_id, build_key) each incremental model's rows were built from, in a narrow table of its own beside
-   it (schema intermediate of the internal database: never published). A refresh finds what to delete and what to build by comparing the
-   current keys with this table (one row per bulletin), never by scanning the model's rows (4 million figures at
-   100,000 bulletins). Its rows carry the invocation that built them, as the model's rows do, so that a round's
-   rows and keys are forgotten together (orchestration/warehouse/build_state.py). #}
+{# The (bulletin_id, build_key) each incremental model's rows were built from, in a narrow table of its own
+   (schema intermediate of the internal database: never published). A refresh finds what to delete and what to
+   build by comparing the current keys with this table (one row per bulletin), never by scanning the model's rows
+   (4 million figures at 100,000 bulletins). Its rows carry the invocation that built them, as the model's rows
+   do, so that a round's rows and keys are forgotten together (orchestration/warehouse/build_state.py). #}
 {% macro built_keys_table() %}
 {{ return(internal_table(this.identifier ~ '_built_keys')) }}
 {% endmacro %}
