@@ -6,7 +6,9 @@ Two environment variables name every path, for Dagster and for the dbt profile a
 - ``WAREHOUSE_DIR``: the output folder (default: ``warehouse/``), laid out as
 
   ``staging/``               Parquet ledgers and batches (see ``orchestration.staging``), read by dbt
-  ``build/warehouse.duckdb`` the database dbt writes (only the pipeline opens it)
+  ``build/warehouse.duckdb`` the marts dbt writes (only the pipeline opens it)
+  ``build/internal.duckdb``  what analysts never query (staging and intermediate models, built keys, stored test
+                             failures), attached to the build database as ``internal`` by dbt and the pipeline
   ``warehouse.duckdb``       the published copy analysts query, replaced by an atomic rename
 """
 
@@ -18,6 +20,15 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+# The catalog name of the internal database, as dbt_project/profiles.yml attaches it (and the macros name it).
+INTERNAL_CATALOG = "internal"
+
+
+def internal_database_of(build_database: Path) -> Path:
+    """The internal database beside a build database (its path in dbt_project/profiles.yml)."""
+    return build_database.with_name(f"{INTERNAL_CATALOG}.duckdb")
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,10 @@ class WarehousePaths:
     @property
     def build_database(self) -> Path:
         return self.warehouse_dir / "build" / "warehouse.duckdb"
+
+    @property
+    def internal_database(self) -> Path:
+        return internal_database_of(self.build_database)
 
     @property
     def dbt_target(self) -> Path:

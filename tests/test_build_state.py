@@ -8,6 +8,7 @@ import pytest
 
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
 from orchestration.warehouse import build_state
+from orchestration.warehouse.databases import connect_build_database
 
 
 @pytest.fixture
@@ -72,23 +73,52 @@ def test_a_moved_warehouse_means_a_full_refresh(paths, tmp_path):
 
 def test_forgetting_a_round_deletes_its_rows_and_their_built_keys_and_keeps_the_rest(tmp_path):
     database = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(database)) as con:
-        con.execute("create schema intermediate")
+    with connect_build_database(database) as con:  # the built keys are in the internal database
+        con.execute("create schema internal.intermediate")
         con.execute(
             "create table main.fct_amount (bulletin_id varchar, build_key varchar, built_by_invocation varchar)"
         )
         con.execute("insert into main.fct_amount values ('b1', 'k1', 'round1'), ('b2', 'k2', 'round2')")
-        con.execute("create table intermediate.fct_amount_built_keys as select * from main.fct_amount")
+        con.execute("create table internal.intermediate.fct_amount_built_keys as select * from main.fct_amount")
         # computed by scope, not forgotten: the next round recomputes the scopes a held bulletin leaves
         con.execute(
-            "create table intermediate.int_spendable_amounts (bulletin_id varchar, computed_by_invocation varchar)"
+            "create table internal.intermediate.int_spendable_amounts "
+            "(bulletin_id varchar, computed_by_invocation varchar)"
         )
-        con.execute("insert into intermediate.int_spendable_amounts values ('b2', 'round2')")
+        con.execute("insert into internal.intermediate.int_spendable_amounts values ('b2', 'round2')")
         con.execute("create view main.fct_amount_view as select * from main.fct_amount")
 
     build_state.forget_rows_of_invocation(database, "round2")
 
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect_build_database(database, read_only=True) as con:
         assert con.execute("select bulletin_id from main.fct_amount").fetchall() == [("b1",)]
-        assert con.execute("select bulletin_id from intermediate.fct_amount_built_keys").fetchall() == [("b1",)]
-        assert con.execute("select count(*) from intermediate.int_spendable_amounts").fetchone() == (1,)
+        built_keys = con.execute("select bulletin_id from internal.intermediate.fct_amount_built_keys").fetchall()
+        assert built_keys == [("b1",)]
+        assert con.execute("select count(*) from internal.intermediate.int_spendable_amounts").fetchone() == (1,)
+
+
+def _build_of_the_earlier_layout(paths: WarehousePaths) -> None:
+    """A build database that kept the staging and intermediate schemas beside the marts, and an internal one."""
+    paths.build_database.parent.mkdir(parents=True, exist_ok=True)
+    with connect_build_database(paths.build_database) as con:
+        con.execute("create table main.fct_amount as select 'b1' as bulletin_id")
+        for schema in ("staging", "intermediate"):
+            con.execute(f"create schema {schema}")
+            con.execute(f"create table {schema}.kept as select 1 as x")
+        con.execute("create table internal.main.built as select 1 as x")
+
+
+def test_a_full_build_of_every_model_starts_from_empty_database_files(tmp_path):
+    paths = WarehousePaths(tmp_path / "inbox", tmp_path / "warehouse")
+    _build_of_the_earlier_layout(paths)
+    build_state.clear_for_full_build(paths, every_model=True)
+    assert not paths.build_database.exists() and not paths.internal_database.exists()
+
+
+def test_a_full_build_of_some_models_keeps_the_marts_and_drops_the_schemas_beside_them(tmp_path):
+    paths = WarehousePaths(tmp_path / "inbox", tmp_path / "warehouse")
+    _build_of_the_earlier_layout(paths)
+    build_state.clear_for_full_build(paths, every_model=False)
+    with duckdb.connect(str(paths.build_database), read_only=True) as con:
+        assert con.execute("select schema_name, table_name from duckdb_tables()").fetchall() == [("main", "fct_amount")]
+    assert paths.internal_database.exists()

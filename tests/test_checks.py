@@ -5,8 +5,9 @@ from itertools import accumulate
 
 import duckdb
 
+from orchestration.settings import INTERNAL_CATALOG
 from orchestration.warehouse import checks
-from orchestration.warehouse.checks import covered
+from orchestration.warehouse.checks import SKIPPED_SPANS, covered
 
 
 def test_covered_agrees_with_a_scan_of_every_span():
@@ -30,8 +31,9 @@ def test_a_span_nested_in_a_long_earlier_span_is_covered():
 def _two_builds() -> duckdb.DuckDBPyConnection:
     """A build database whose marts hold one bulletin written by an earlier build and one by the last."""
     con = duckdb.connect()
-    con.execute("create schema staging")
-    con.execute("create table staging.stg_skipped_spans (bulletin_id varchar, char_start int, char_end int)")
+    con.execute(f"attach ':memory:' as {INTERNAL_CATALOG}")  # where the staging models are
+    con.execute(f"create schema {INTERNAL_CATALOG}.staging")
+    con.execute(f"create table {SKIPPED_SPANS} (bulletin_id varchar, char_start int, char_end int)")
     con.execute(
         "create table fct_correction (bulletin_id varchar, char_start int, char_end int, field varchar, "
         "value varchar, status varchar)"

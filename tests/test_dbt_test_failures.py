@@ -3,8 +3,7 @@ pure, on a hand-made run_results.json and a DuckDB file holding the stored faili
 
 import json
 
-import duckdb
-
+from orchestration.warehouse.databases import connect_build_database
 from orchestration.warehouse.describe import describe_dbt_test
 from orchestration.warehouse.holds import dbt_test_failures
 
@@ -27,17 +26,17 @@ def failed_test(name, relation, failures):
 
 def test_failing_rows_that_name_a_bulletin_blame_it_with_the_rules_they_break(tmp_path):
     database = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(database)) as con:
-        con.execute("create schema test_failures")
+    with connect_build_database(database) as con:  # the failures are stored in the internal database
+        con.execute("create schema internal.test_failures")
         con.execute(
-            "create table test_failures.fct_amount_row_rules as select * from (values "
+            "create table internal.test_failures.fct_amount_row_rules as select * from (values "
             f"('measure is not a key of stg_measures (measure)', '{BULLETIN}:10-16', '{BULLETIN}'),"
             f"('amount_yuan is null; not (amount_yuan >= 0)', '{BULLETIN}:30-35', '{BULLETIN}')"
             ") as t(failed_rules, amount_id, bulletin_id)"
         )
     results = run_results(
         tmp_path / "run_results.json",
-        failed_test("fct_amount_row_rules", "test_failures.fct_amount_row_rules", 2),
+        failed_test("fct_amount_row_rules", '"internal"."test_failures"."fct_amount_row_rules"', 2),
         {"unique_id": "test.fiscal_warehouse.unique_fct_amount_amount_id.x", "status": "pass"},
     )
 
@@ -51,15 +50,15 @@ def test_failing_rows_that_name_a_bulletin_blame_it_with_the_rules_they_break(tm
 
 def test_failing_rows_that_name_no_bulletin_block_and_show_one_of_them(tmp_path):
     database = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(database)) as con:
-        con.execute("create schema test_failures")
+    with connect_build_database(database) as con:  # the failures are stored in the internal database
+        con.execute("create schema internal.test_failures")
         con.execute(
-            "create table test_failures.dim_locality_row_rules as "
+            "create table internal.test_failures.dim_locality_row_rules as "
             "select 'locality_code is not a 6-digit code' as failed_rules, '12345' as locality_code"
         )
     results = run_results(
         tmp_path / "run_results.json",
-        failed_test("dim_locality_row_rules", "test_failures.dim_locality_row_rules", 1),
+        failed_test("dim_locality_row_rules", '"internal"."test_failures"."dim_locality_row_rules"', 1),
         {"unique_id": "model.fiscal_warehouse.fct_ratio", "status": "error", "message": "Contract failed\nmore"},
     )
 

@@ -67,8 +67,12 @@ def refresh_then_rebuild(inbox, warehouse) -> tuple[dict, dict, dict[tuple[str, 
     build = warehouse / "build"
     incremental = marts(build / "warehouse.duckdb")
     writers = invocations(build / "warehouse.duckdb")
+    with duckdb.connect(str(build / "warehouse.duckdb")) as con:  # what a build of the earlier layout kept there
+        con.execute("create schema intermediate; create table intermediate.int_current_bulletins as select 1 as x")
     (build / "marts_digest.txt").unlink()
     assert build_warehouse(inbox, warehouse).success
+    # A full build starts the build database anew: the marts alone, which the publish copies as they are.
+    assert query(build / "warehouse.duckdb", "select distinct schema_name from duckdb_tables()") == [("main",)]
     return incremental, marts(build / "warehouse.duckdb"), writers
 
 

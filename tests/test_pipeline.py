@@ -11,6 +11,8 @@ from conftest import SEEDS_DIR, copy_seeds
 
 import orchestration.warehouse.checks as checks
 import orchestration.warehouse.holds as holds
+from orchestration.settings import internal_database_of
+from orchestration.warehouse.databases import connect_build_database
 
 pytestmark = pytest.mark.slow  # materializes the asset graph and runs dbt
 
@@ -33,9 +35,10 @@ def test_seed_build_publishes_the_marts_analysts_query(seed_build):
     assert result.success
     tables = {t for (t,) in query(paths.published_database, "select table_name from duckdb_tables()")}
     assert MARTS <= tables
-    # Views over the staging Parquet files stay in the build database, out of the analysts' way.
+    # The staging and intermediate models stay in the internal database, out of the analysts' way.
     schemas = {s for (s,) in query(paths.published_database, "select schema_name from duckdb_schemas()")}
-    assert not schemas & {"staging", "intermediate"}
+    assert not schemas & {"staging", "intermediate", "test_failures"}
+    assert query(paths.published_database, "select view_name from duckdb_views() where not internal") == []
     columns = [c for (c,) in query(paths.published_database, "select column_name from (describe fct_amount)")]
     assert set(FCT_AMOUNT_COLUMNS) <= set(columns)
     statuses = query(paths.published_database, "select status, count(*) from bulletin_files group by 1")
@@ -83,6 +86,7 @@ def test_row_rules_name_every_rule_a_row_breaks_and_let_nulls_pass(seed_build, t
     invocation = re.search(r"built_by_invocation = '([^']+)'", sql).group(1)
     database = tmp_path / paths.build_database.name  # the catalog name the compiled SQL uses
     shutil.copy(paths.build_database, database)
+    shutil.copy(paths.internal_database, internal_database_of(database))  # the reference tables the tests read
     broken = {
         "amount_text = amount_text": "",
         "measure = 'not_a_measure'": "measure is not a key of stg_measures (measure)",
@@ -95,7 +99,7 @@ def test_row_rules_name_every_rule_a_row_breaks_and_let_nulls_pass(seed_build, t
         "amount_yuan = -1": "not (amount_yuan >= 0)",
         "fiscal_year = null": "",
     }
-    with duckdb.connect(str(database)) as con:
+    with connect_build_database(database) as con:
         [(model_row,)] = con.execute("select min(amount_id) from fct_amount").fetchall()
         for n, change in enumerate(broken):
             column, value = change.split(" = ")

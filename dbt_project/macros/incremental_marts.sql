@@ -4,13 +4,18 @@
    bulletin left the warehouse are deleted; the model then inserts the bulletins it holds no rows of.
    A change to the models or the reference data makes the pipeline pass --full-refresh. #}
 
-{# The (bulletin_id, build_key) each incremental model's rows were built from, in a narrow table of its own beside
-   it (schema intermediate: never published). A refresh finds what to delete and what to build by comparing the
-   current keys with this table (one row per bulletin), never by scanning the model's rows (4 million figures at
-   100,000 bulletins). Its rows carry the invocation that built them, as the model's rows do, so that a round's
-   rows and keys are forgotten together (orchestration/warehouse/build_state.py). #}
+{# The (bulletin_id, build_key) each incremental model's rows were built from, in a narrow table of its own
+   (schema intermediate of the internal database: never published). A refresh finds what to delete and what to
+   build by comparing the current keys with this table (one row per bulletin), never by scanning the model's rows
+   (4 million figures at 100,000 bulletins). Its rows carry the invocation that built them, as the model's rows
+   do, so that a round's rows and keys are forgotten together (orchestration/warehouse/build_state.py). #}
 {% macro built_keys_table() %}
-{{ return(api.Relation.create(database=this.database, schema='intermediate', identifier=this.identifier ~ '_built_keys')) }}
+{{ return(internal_table(this.identifier ~ '_built_keys')) }}
+{% endmacro %}
+
+{# A model's bookkeeping table: in the internal database the profile attaches (never published), marts' included. #}
+{% macro internal_table(identifier) %}
+{{ return(api.Relation.create(database='internal', schema='intermediate', identifier=identifier)) }}
 {% endmacro %}
 
 {# Pre-hook of every incremental model. Deletes the rows whose bulletin's key is no longer current (a changed key,
@@ -18,7 +23,7 @@
    table does not hold (new, changed, or deleted above). #}
 {% macro delete_outdated_bulletins(build_keys) %}
 {% set built = built_keys_table() %}
-create schema if not exists {{ built.schema }};
+create schema if not exists {{ built.without_identifier() }};
 {% if is_incremental() %}
 create temporary table outdated_bulletins as
     select bulletin_id from {{ built }} anti join {{ build_keys }} as keys using (bulletin_id, build_key);
@@ -99,7 +104,7 @@ select bulletin_id, build_key from {{ build_keys }}
 {# int_spendable_amounts' scopes to compute again: a figure's spending role depends on the other figures of its
    locality, year and period, so a refresh recomputes whole scopes, never half of one. #}
 {% macro scopes_to_build_table() %}
-{{ return(api.Relation.create(database=this.database, schema='intermediate', identifier=this.identifier ~ '_scopes_to_build')) }}
+{{ return(internal_table(this.identifier ~ '_scopes_to_build')) }}
 {% endmacro %}
 
 {# Pre-hook of int_spendable_amounts. The changed bulletins are those whose key differs from the one its rows were
@@ -111,7 +116,7 @@ select bulletin_id, build_key from {{ build_keys }}
 {% macro delete_outdated_scopes(build_keys, figures) %}
 {% set built = built_keys_table() %}
 {% set scopes = scopes_to_build_table() %}
-create schema if not exists {{ built.schema }};
+create schema if not exists {{ built.without_identifier() }};
 {% if is_incremental() %}
 create temporary table changed_bulletins as
     select bulletin_id from {{ built }} anti join {{ build_keys }} as keys using (bulletin_id, build_key)

@@ -23,6 +23,7 @@ from orchestration.summary import (
     spending_by_province,
 )
 from orchestration.warehouse.build_state import (
+    clear_for_full_build,
     dbt_invocation_id,
     forget_marts_digest,
     forget_rows_of_invocation,
@@ -88,6 +89,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
         digest = marts_digest(paths)  # read once: every dbt project file and reference table
         full_refresh = needs_full_refresh(paths, digest)
         forget_marts_digest(paths)
+        if full_refresh:
+            clear_for_full_build(paths, every_model=_every_dbt_asset(context))
         for build_round in range(1, MAX_BUILD_ROUNDS + 1):
             events, failure = _dbt_build(context, dbt, paths, full_refresh)
             invocation = dbt_invocation_id(paths.dbt_target)

@@ -23,6 +23,7 @@ import duckdb
 
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
 from orchestration.warehouse import holds
+from orchestration.warehouse.databases import connect_build_database
 
 # Files of the dbt project that define what the marts hold (not its target/ or logs/).
 _PROJECT_SUFFIXES = {".sql", ".yml", ".yaml", ".md", ".csv"}
@@ -80,14 +81,14 @@ def dbt_invocation_id(dbt_target: Path) -> str | None:
     return json.loads(run_results.read_text()).get("metadata", {}).get("invocation_id")
 
 
-def incremental_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """The (schema, table) that carry built_by_invocation: the incremental models and the tables of the build keys
-    their rows were built from (dbt_project/macros/incremental_marts.sql)."""
+def incremental_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """The (catalog, schema, table) that carry built_by_invocation, in the build database and the internal one: the
+    incremental models and the tables of the build keys their rows were built from
+    (dbt_project/macros/incremental_marts.sql)."""
     return con.execute(
-        "select table_schema, table_name from information_schema.columns "
-        "where table_schema in ('main', 'intermediate') and column_name = 'built_by_invocation' "
-        "and table_name in (select table_name from duckdb_tables() where schema_name = table_schema) "
-        "order by all"
+        "select database_name, schema_name, table_name from duckdb_columns() "
+        "semi join duckdb_tables() using (database_name, schema_name, table_name) "
+        "where column_name = 'built_by_invocation' order by all"
     ).fetchall()
 
 
@@ -96,7 +97,27 @@ def forget_rows_of_invocation(database: Path, invocation_id: str | None) -> None
     writes (and tests) them again. Between two rounds of one refresh, while no dbt process holds the database."""
     if invocation_id is None or not database.exists():
         return
-    with duckdb.connect(str(database)) as con:
-        for schema, table in incremental_tables(con):
+    with connect_build_database(database) as con:
+        for catalog, schema, table in incremental_tables(con):
             # the names come from the database's own catalogue
-            con.execute(f'delete from "{schema}"."{table}" where built_by_invocation = ?', [invocation_id])
+            con.execute(f'delete from "{catalog}"."{schema}"."{table}" where built_by_invocation = ?', [invocation_id])
+
+
+def clear_for_full_build(paths: WarehousePaths, every_model: bool) -> None:
+    """Before a full build. Of every model: start from empty database files, so that the build database holds the
+    new marts and nothing else: neither the free blocks of the tables they replace nor what a build of an earlier
+    layout kept beside them (the staging and intermediate schemas), which every publish would copy. Of some models
+    (picked in the UI): the others stay, but the build database keeps no schema beside the marts."""
+    if every_model:
+        for database in (paths.build_database, paths.internal_database):
+            database.unlink(missing_ok=True)
+            database.with_name(database.name + ".wal").unlink(missing_ok=True)
+        return
+    if not paths.build_database.exists():
+        return
+    with duckdb.connect(str(paths.build_database)) as con:
+        for (schema,) in con.execute(
+            "select distinct schema_name from duckdb_schemas() "
+            "where database_name = current_database() and not internal and schema_name <> 'main'"
+        ).fetchall():
+            con.execute(f'drop schema "{schema}" cascade')  # a name from the database's own catalogue

@@ -21,7 +21,9 @@ import duckdb
 
 from orchestration.extract.numbers import reparse_amount
 from orchestration.resources import WarehouseResource
+from orchestration.settings import INTERNAL_CATALOG
 from orchestration.warehouse.build_state import dbt_invocation_id
+from orchestration.warehouse.databases import connect_build_database
 from orchestration.warehouse.holds import BulletinFailure, per_bulletin
 
 FCT_AMOUNT, FCT_RATIO, DIM_BULLETIN = dg.AssetKey("fct_amount"), dg.AssetKey("fct_ratio"), dg.AssetKey("dim_bulletin")
@@ -33,10 +35,12 @@ MONEY_LIKE = re.compile(
     r"[0-9０-９][0-9０-９,，.．]*\s*(?:万亿|亿|万|千)?元|[零〇一二两三四五六七八九十百千]+(?:万亿|亿|万|千)元"
 )
 PREVIEW_ROWS = 20
+# The spans the extractor skipped, with a reason: a staging model, in the internal database.
+SKIPPED_SPANS = f"{INTERNAL_CATALOG}.staging.stg_skipped_spans"
 
 
 def _query(warehouse: WarehouseResource, sql: str, params: Sequence = ()) -> list[tuple]:
-    with duckdb.connect(str(warehouse.paths.build_database), read_only=True) as con:
+    with _connect(warehouse) as con:
         return con.execute(sql, list(params)).fetchall()
 
 
@@ -113,11 +117,11 @@ def unaccounted_spans(con: duckdb.DuckDBPyConnection, invocation: str | None = N
     # One row per bulletin with its covered spans; fetched in chunks so the texts of a large
     # warehouse are never all in memory at once.
     cursor = con.execute(
-        """
+        f"""
         with spans as (
             select bulletin_id, char_start, char_end from fct_amount where bulletin_id in (select unnest($ids))
             union all
-            select bulletin_id, char_start, char_end from staging.stg_skipped_spans
+            select bulletin_id, char_start, char_end from {SKIPPED_SPANS}
             where bulletin_id in (select unnest($ids))
             -- a span an analyst judged not to be a money figure is accounted for by that decision
             union all
@@ -175,7 +179,7 @@ def bulletins_without_articles(
 
 def row_check_failures(database, invocation: str | None = None) -> list[BulletinFailure]:
     """Every row check's failures on the rows ``invocation`` wrote (all rows if None), grouped by bulletin."""
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect_build_database(database, read_only=True) as con:
         found = {
             "amount_text_reparses": reparse_mismatches(con, invocation),
             "money_spans_accounted_for": unaccounted_spans(con, invocation)[0],
@@ -194,7 +198,7 @@ def _bulletin_of(fact_id: str) -> str:
 
 
 def _connect(warehouse: WarehouseResource) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(warehouse.paths.build_database), read_only=True)
+    return connect_build_database(warehouse.paths.build_database, read_only=True)
 
 
 def _last_build(warehouse: WarehouseResource) -> str | None:
@@ -273,9 +277,9 @@ def unmapped_spending_programs(warehouse: WarehouseResource) -> dg.AssetCheckRes
 def money_outside_articles(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     rows = _query(
         warehouse,
-        """
+        f"""
         select b.source_file, count(*) as spans, string_agg(s.span_text, ' ' order by s.char_start)
-        from staging.stg_skipped_spans s join dim_bulletin b using (bulletin_id)
+        from {SKIPPED_SPANS} s join dim_bulletin b using (bulletin_id)
         where s.reason = 'outside every article'
         group by all order by spans desc, b.source_file
         """,

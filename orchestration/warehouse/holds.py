@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import duckdb
-
 from orchestration.staging import StagingStore, now
+from orchestration.warehouse.databases import connect_build_database
 
 HOLDS = "holds"
 # A check that fails on more than this share of the bulletins is more likely broken itself (or the
@@ -141,8 +140,8 @@ def _failing_rows(database: Path, relation: str | None) -> list[tuple[str | None
     """The stored failing rows of a test (up to 10,000): the bulletin each names, if any, and the row in words."""
     if not relation or not database.exists():
         return []
-    with duckdb.connect(str(database), read_only=True) as con:
-        # The relation name comes from dbt's own run results, not from data.
+    with connect_build_database(database, read_only=True) as con:
+        # The relation name comes from dbt's own run results, not from data (the internal database's tables).
         cursor = con.execute(f"select * from {relation} limit 10000")
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()

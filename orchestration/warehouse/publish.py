@@ -1,8 +1,9 @@
 """Publishing: analysts read ``warehouse.duckdb``, which only ever changes by an atomic rename.
 
-dbt writes the build database; once the marts are built and checked, a copy is trimmed to what
-analysts query and renamed over the published file. A reader that opened the old file keeps
-reading it (the rename does not touch its inode) and never meets a lock or a half-built table.
+dbt writes the marts to the build database and everything else to the internal database beside it
+(dbt_project/profiles.yml); once the marts are built and checked, a copy of the build database is renamed over
+the published file. A reader that opened the old file keeps reading it (the rename does not touch its inode) and
+never meets a lock or a half-built table. The copy is the whole file, so the build database holds only the marts.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-# Schemas of the build database that are not for analysts: views over the staging Parquet files, and
-# the failing rows of dbt's data tests (read by the refresh to hold bulletins back).
-INTERNAL_SCHEMAS = ("staging", "intermediate", "test_failures")
+from orchestration.warehouse.databases import connect_build_database
 
 
 def publish_database(
@@ -30,8 +29,11 @@ def publish_database(
     shutil.copyfile(build_database, tmp)
     try:
         with duckdb.connect(str(tmp)) as con:
-            for schema in INTERNAL_SCHEMAS:
-                con.execute(f"drop schema if exists {schema} cascade")  # constant names, no user input
+            if beside := relations_beside_the_marts(con):
+                raise RuntimeError(
+                    f"not published: the build database holds {', '.join(beside)} beside the marts "
+                    "(they belong in the internal database; a full refresh of every model starts it anew)"
+                )
             state = state or {}
             con.execute(
                 "create or replace table warehouse_build as "
@@ -39,27 +41,43 @@ def publish_database(
                 [run_id, datetime.now(UTC), state.get("inbox_digest"), state.get("code_version")],
             )
             con.execute("checkpoint")
-        counts = relation_row_counts(tmp)
+            counts = _table_row_counts(con)
         os.replace(tmp, published_database)
     finally:
         tmp.unlink(missing_ok=True)
     return counts
 
 
-def relation_row_counts(database: Path) -> dict[str, int]:
-    """Rows of every table in a DuckDB file, by name (model names are unique across schemas).
+def relations_beside_the_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables and views of the connected database outside its main schema, and its views (a view could
+    name a relation of the internal database, which analysts do not have)."""
+    rows = con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = current_database() "
+        "and schema_name <> 'main' "
+        "union all select schema_name, view_name from duckdb_views() where database_name = current_database() "
+        "and not internal order by all"
+    ).fetchall()
+    return [f"{schema}.{name}" for schema, name in rows]
 
-    Views are left out: counting one runs its query, and the intermediate models and the stored
-    failures of the data tests are views over the whole warehouse (counting them all cost more than
-    the checks themselves)."""
-    if not database.exists():
+
+def relation_row_counts(build_database: Path) -> dict[str, int]:
+    """Rows of every table of the build database and of the internal one, by name (model names are unique).
+
+    Views are left out: counting one runs its query, and the staging models and the stored failures of the
+    data tests are views over the whole warehouse (counting them all cost more than the checks themselves)."""
+    if not build_database.exists():
         return {}
-    with duckdb.connect(str(database), read_only=True) as con:
-        relations = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
-        # Names come from the database catalogue, quoted as identifiers.
-        return {
-            name: con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0] for schema, name in relations
-        }
+    with connect_build_database(build_database, read_only=True) as con:
+        return _table_row_counts(con)
+
+
+def _table_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    relations = con.execute("select database_name, schema_name, table_name from duckdb_tables()").fetchall()
+    # Names come from the database catalogue, quoted as identifiers.
+    return {
+        name: con.execute(f'select count(*) from "{catalog}"."{schema}"."{name}"').fetchone()[0]
+        for catalog, schema, name in relations
+    }
 
 
 def record_outcome(outcome_path: Path, run_id: str, published: bool, reason: str) -> None:

@@ -7,7 +7,7 @@
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
-    pre_hook="{{ delete_outdated_spending_digests(ref('int_bulletin_build_keys'), ref('int_spendable_amounts')) }}",
+    pre_hook=before_begin("{{ delete_outdated_spending_digests(ref('int_bulletin_build_keys'), ref('int_spendable_amounts')) }}"),
 ) }}
 
 with to_build as (

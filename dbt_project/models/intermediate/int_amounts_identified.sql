@@ -6,7 +6,7 @@
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
-    pre_hook="{{ delete_outdated_bulletins(extraction_build_keys()) }}",
+    pre_hook=before_begin("{{ delete_outdated_bulletins(extraction_build_keys()) }}"),
 ) }}
 
 with to_build as (

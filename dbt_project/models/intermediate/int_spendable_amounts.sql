@@ -25,7 +25,7 @@
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
-    pre_hook="{{ delete_outdated_scopes(ref('int_bulletin_build_keys'), ref('int_amounts_reviewed')) }}",
+    pre_hook=before_begin("{{ delete_outdated_scopes(ref('int_bulletin_build_keys'), ref('int_amounts_reviewed')) }}"),
 ) }}
 
 with spending_measures as (

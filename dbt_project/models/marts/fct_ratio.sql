@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
-    pre_hook="{{ delete_outdated_bulletins(ref('int_bulletin_build_keys')) }}",
+    pre_hook=before_begin("{{ delete_outdated_bulletins(ref('int_bulletin_build_keys')) }}"),
 ) }}
 
 with to_build as (
