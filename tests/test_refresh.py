@@ -3,7 +3,6 @@
 import duckdb
 import pytest
 from builds import build_warehouse
-from conftest import SEEDS_DIR
 
 from orchestration.purge import purge_removed
 from orchestration.staging import StagingStore
@@ -72,19 +71,21 @@ def test_refresh_processes_only_what_changed(seed_build, seed_warehouse_to_refre
     assert query(database, "select count(*) from fct_amount where source_file = ?", column.name) == [(0,)]
 
 
-def test_a_removed_original_hands_over_to_its_duplicate(inbox, tmp_path):
-    warehouse = tmp_path / "warehouse"
-    seed = next(SEEDS_DIR.glob("002_*.txt"))
-    (inbox / "a original.txt").write_bytes(seed.read_bytes())
-    (inbox / "b copy in gb18030.txt").write_bytes(seed.read_text(encoding="utf-8").encode("gb18030"))
+def test_a_removed_original_hands_over_to_its_duplicate(seed_warehouse_to_refresh):
+    inbox, warehouse = seed_warehouse_to_refresh.bulletins_dir, seed_warehouse_to_refresh.warehouse_dir
+    database = seed_warehouse_to_refresh.published_database
+    column, original = next(inbox.glob("000_*.txt")).name, next(inbox.glob("002_*.txt"))
+    copy = "b copy in gb18030.txt"
+    (inbox / copy).write_bytes(original.read_text(encoding="utf-8").encode("gb18030"))
     build_warehouse(inbox, warehouse)
-    database = warehouse / "warehouse.duckdb"
     assert query(database, "select source_file, status from bulletin_files order by 1") == [
-        ("a original.txt", "loaded"),
-        ("b copy in gb18030.txt", "duplicate"),
+        (column, "loaded"),
+        (original.name, "loaded"),
+        (copy, "duplicate"),
     ]
-    (inbox / "a original.txt").unlink()
+    original.unlink()
     build_warehouse(inbox, warehouse)
-    assert query(database, "select distinct source_file, is_source_removed from fct_amount") == [
-        ("b copy in gb18030.txt", False)
+    assert query(database, "select distinct source_file, is_source_removed from fct_amount order by 1") == [
+        (column, False),
+        (copy, False),
     ]
