@@ -1,9 +1,8 @@
-"""The `fiscal` command line against real warehouses: the seed build, and a copy that takes a new bulletin."""
+"""The `fiscal` command line against real warehouses: the seed build, which one test refreshes with a new bulletin."""
 
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,6 @@ import dagster as dg
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import SEEDS_DIR
 
 from orchestration import cli
 from orchestration.settings import PROJECT_ROOT
@@ -247,15 +245,11 @@ def test_add_refuses_what_cannot_be_read_and_never_overwrites(env, capsys, tmp_p
 
 
 @pytest.mark.slow
-def test_add_refreshes_and_the_bulletin_shows_in_status_query_and_report(seed_build, tmp_path):
+def test_add_refreshes_and_the_bulletin_shows_in_status_query_and_report(seed_warehouse_to_refresh, tmp_path):
     """The README's session, as a real `fiscal` process: add, status, query the roll-up, the report."""
-    paths, _ = seed_build
-    warehouse, inbox, home = tmp_path / "warehouse", tmp_path / "inbox", tmp_path / "dagster_home"
-    shutil.copytree(paths.warehouse_dir, warehouse)
-    inbox.mkdir()
+    warehouse, inbox = seed_warehouse_to_refresh.warehouse_dir, seed_warehouse_to_refresh.bulletins_dir
+    home = tmp_path / "dagster_home"
     home.mkdir()
-    for seed in SEEDS_DIR.glob("*.txt"):
-        shutil.copy2(seed, inbox / seed.name)  # same size and mtime: the ledger sees nothing new
     new = tmp_path / "ruijin_2022.txt"
     new.write_text(NEW_BULLETIN, encoding="utf-8")
     fiscal = Path(sys.executable).parent / "fiscal"

@@ -1,14 +1,13 @@
 """Analysts' corrections end to end: written by `fiscal correct` and `fiscal review`, applied by the refresh,
 surviving a re-extraction and a refresh, flagged when stale or invalid, exported as gold.
 
-Both tests start from a copy of the session's seed warehouse (no new build from scratch): the first
-refreshes it twice, the second only reads it.
+Both tests start from the session's seed warehouse (no new build from scratch, conftest.py's
+seed_warehouse_to_refresh): the first refreshes it twice, the second only reads it.
 """
 
 import os
 import pty
 import select
-import shutil
 import subprocess
 import sys
 import time
@@ -16,24 +15,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SEEDS_DIR
 
 from orchestration import cli
 from orchestration.corrections import read_corrections
 from orchestration.settings import PROJECT_ROOT, WarehousePaths
 
 pytestmark = pytest.mark.slow
-
-
-def _copy_of(seed_build, tmp_path: Path) -> WarehousePaths:
-    """The seed warehouse and an inbox the ledger sees as unchanged (same sizes and mtimes)."""
-    paths, _ = seed_build
-    copy = WarehousePaths(tmp_path / "inbox", tmp_path / "warehouse")
-    shutil.copytree(paths.warehouse_dir, copy.warehouse_dir)
-    copy.bulletins_dir.mkdir()
-    for seed in SEEDS_DIR.glob("*.txt"):
-        shutil.copy2(seed, copy.bulletins_dir / seed.name)
-    return copy
 
 
 def _env(paths: WarehousePaths, tmp_path: Path) -> dict[str, str]:
@@ -56,7 +43,7 @@ def _fiscal(capsys, *argv: str) -> tuple[int, str]:
 
 
 def test_corrections_apply_survive_reextraction_and_refresh_and_go_stale_when_the_bulletin_changes(
-    seed_build, tmp_path, monkeypatch, capsys
+    seed_warehouse_to_refresh, tmp_path, monkeypatch, capsys
 ):
     from builds import build_warehouse
 
@@ -64,7 +51,7 @@ def test_corrections_apply_survive_reextraction_and_refresh_and_go_stale_when_th
     from orchestration.extraction.evaluation import evaluate
     from orchestration.freshness import stale_reason
 
-    paths = _copy_of(seed_build, tmp_path)
+    paths = seed_warehouse_to_refresh
     for name, value in _env(paths, tmp_path).items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("CORRECTIONS_FILE", raising=False)
@@ -170,8 +157,8 @@ def _read_until(fd: int, wanted: str, seen: bytearray, timeout: float = 60) -> N
                 break
 
 
-def test_review_is_driven_with_single_keys_through_a_terminal(seed_build, tmp_path):
-    paths = _copy_of(seed_build, tmp_path)
+def test_review_is_driven_with_single_keys_through_a_terminal(seed_warehouse_to_refresh, tmp_path):
+    paths = seed_warehouse_to_refresh
     env = {**os.environ, **_env(paths, tmp_path), "PYTHONPATH": str(PROJECT_ROOT), "COLUMNS": "120"}
     env.pop("CORRECTIONS_FILE", None)
     main, terminal = pty.openpty()

@@ -9,7 +9,7 @@ from orchestration.extraction import assets as extract_assets
 from orchestration.extraction import parallel as extract_parallel
 from orchestration.warehouse import checks, holds
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.many_builds]
 
 # Composed bulletins: three ordinary ones and one that each test makes faulty in its own way.
 GOOD = {

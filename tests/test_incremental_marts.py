@@ -17,7 +17,7 @@ from orchestration.purge import purge_removed
 from orchestration.staging import StagingStore
 from orchestration.warehouse import checks
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.many_builds]
 
 INCREMENTAL_MARTS = ("dim_bulletin", "dim_article", "fct_amount", "fct_ratio", "fct_beneficiary", "bulletin_versions")
 # Marts rebuilt in full each time that read the incremental ones or the same intermediate models.

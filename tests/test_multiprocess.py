@@ -16,7 +16,8 @@ from orchestration.extraction.shards import plan_shards
 from orchestration.settings import PROJECT_ROOT
 from orchestration.staging import StagingStore
 
-pytestmark = pytest.mark.slow  # a refresh under Dagster's multiprocess executor, and one in-process to compare
+# A refresh under Dagster's multiprocess executor, and one in-process to compare.
+pytestmark = [pytest.mark.slow, pytest.mark.many_builds]
 
 COMPOSED_TEXTS = PROJECT_ROOT / "tests" / "fixtures" / "composed" / "texts"
 SHARDS = 4  # as deploy/dagster/run_config.multiprocess.yaml asks

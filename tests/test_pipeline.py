@@ -14,7 +14,7 @@ import orchestration.warehouse.holds as holds
 from orchestration.settings import internal_database_of
 from orchestration.warehouse.databases import connect_build_database
 
-pytestmark = pytest.mark.slow  # materializes the asset graph and runs dbt
+pytestmark = [pytest.mark.slow, pytest.mark.many_builds]  # materializes the asset graph and runs dbt
 
 FCT_AMOUNT_COLUMNS = [
     "amount_id", "bulletin_id", "source_file", "article_no", "char_start", "char_end", "amount_text",
@@ -156,18 +156,16 @@ def test_bad_input_ends_as_rows_with_a_status_and_reason(seed_build, inbox, tmp_
 
 
 @pytest.mark.parametrize("broken_check", ["amount_text_reparses"])
-def test_a_failing_check_blocks_publishing(seed_build, tmp_path, monkeypatch, broken_check):
+def test_a_failing_check_blocks_publishing(seed_warehouse_to_refresh, monkeypatch, broken_check):
     """A red check leaves analysts on the last good warehouse."""
-    paths, _ = seed_build
-    warehouse_dir = tmp_path / "warehouse"
-    build_warehouse(paths.bulletins_dir, warehouse_dir)
-    published = warehouse_dir / "warehouse.duckdb"
+    paths = seed_warehouse_to_refresh
+    published = paths.published_database
     before = published.stat().st_mtime_ns
 
     monkeypatch.setattr(checks, "reparse_amount", lambda text, unit: 0)  # every amount now "mis-parses"
     # as a new version of the checks would: then every row is judged again (incremental marts, build_state.py)
     monkeypatch.setattr(holds, "checks_version", lambda: "checks-changed")
-    result = build_warehouse(paths.bulletins_dir, warehouse_dir, raise_on_error=False)
+    result = build_warehouse(paths.bulletins_dir, paths.warehouse_dir, raise_on_error=False)
     failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
     assert failed == [broken_check]
     published_events = [e for e in result.get_asset_materialization_events()

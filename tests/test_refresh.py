@@ -1,22 +1,13 @@
-"""Refreshes: only what changed is processed, identities hold, and a killed run loses nothing."""
-
-import os
-import signal
-import subprocess
-import sys
-import threading
-import time
+"""Refreshes: only what changed is processed and identities hold (a killed refresh: test_refresh_killed.py)."""
 
 import duckdb
 import pytest
 from builds import build_warehouse
-from conftest import SEEDS_DIR, copy_seeds
 
 from orchestration.purge import purge_removed
-from orchestration.settings import PROJECT_ROOT, WarehousePaths
 from orchestration.staging import StagingStore
 
-pytestmark = pytest.mark.slow  # builds warehouses again and again, and kills real runs
+pytestmark = [pytest.mark.slow, pytest.mark.many_builds]  # refreshes warehouses again and again
 
 
 def query(database, sql, *params):
@@ -30,13 +21,16 @@ def metadata(result, asset):
 
 
 AMOUNTS = "select amount_id, amount_yuan, fiscal_year, measure, is_source_removed from fct_amount order by 1"
+AMOUNTS_BESIDE = (  # of every file but one
+    "select amount_id, amount_yuan, fiscal_year, measure, is_source_removed from fct_amount "
+    "where source_file <> ? order by 1"
+)
 
 
-def test_refresh_processes_only_what_changed(inbox, tmp_path):
-    warehouse = tmp_path / "warehouse"
-    database = warehouse / "warehouse.duckdb"
-    copy_seeds(inbox)
-    first = build_warehouse(inbox, warehouse)
+def test_refresh_processes_only_what_changed(seed_build, seed_warehouse_to_refresh):
+    _, first = seed_build
+    inbox, warehouse = seed_warehouse_to_refresh.bulletins_dir, seed_warehouse_to_refresh.warehouse_dir
+    database = seed_warehouse_to_refresh.published_database
     assert metadata(first, "extraction_ledger")["extracted_now"] == 2
     amounts = query(database, AMOUNTS)
 
@@ -46,20 +40,19 @@ def test_refresh_processes_only_what_changed(inbox, tmp_path):
     assert metadata(again, "extraction_ledger")["extracted_now"] == 0
     assert query(database, AMOUNTS) == amounts
 
-    # A new bulletin: only it is extracted; every earlier fact keeps its id and values.
-    (inbox / "new bulletin.txt").write_text("河南兰考：2021年，县财政安排教育资金120万元。\n", encoding="utf-8")
-    added = build_warehouse(inbox, warehouse)
-    assert metadata(added, "extraction_ledger")["extracted_now"] == 1
-    after_add = query(database, AMOUNTS)
-    assert set(amounts) < set(after_add) and len(after_add) == len(amounts) + 1
-
-    # A modified file replaces its bulletin's facts; the old text stays in the raw history.
+    # A new bulletin and a modified file: only these two are extracted.
     report = next(inbox.glob("002_*.txt"))
     old_id = query(database, "select bulletin_id from bulletin_files where source_file = ?", report.name)[0][0]
     n_report = query(database, "select count(*) from fct_amount where source_file = ?", report.name)[0][0]
+    beside_report = query(database, AMOUNTS_BESIDE, report.name)
+    (inbox / "new bulletin.txt").write_text("河南兰考：2021年，县财政安排教育资金120万元。\n", encoding="utf-8")
     report.write_text(report.read_text(encoding="utf-8") + "\n另安排河道整治资金300万元。\n", encoding="utf-8")
     changed = build_warehouse(inbox, warehouse)
-    assert metadata(changed, "extraction_ledger")["extracted_now"] == 1
+    assert metadata(changed, "extraction_ledger")["extracted_now"] == 2
+    # The new bulletin's fact is added; every fact of the files left alone keeps its id and values.
+    after_add = query(database, AMOUNTS_BESIDE, report.name)
+    assert set(beside_report) < set(after_add) and len(after_add) == len(beside_report) + 1
+    # The modified file's facts are replaced; the old text stays in the raw history.
     rows = query(database, "select bulletin_id from fct_amount where source_file = ?", report.name)
     assert len(rows) == n_report + 1 and {r[0] for r in rows} != {old_id}
     assert query(database, "select is_current from bulletin_versions where bulletin_id = ?", old_id) == [(False,)]
@@ -78,121 +71,21 @@ def test_refresh_processes_only_what_changed(inbox, tmp_path):
     assert query(database, "select count(*) from fct_amount where source_file = ?", column.name) == [(0,)]
 
 
-def test_a_removed_original_hands_over_to_its_duplicate(inbox, tmp_path):
-    warehouse = tmp_path / "warehouse"
-    seed = next(SEEDS_DIR.glob("002_*.txt"))
-    (inbox / "a original.txt").write_bytes(seed.read_bytes())
-    (inbox / "b copy in gb18030.txt").write_bytes(seed.read_text(encoding="utf-8").encode("gb18030"))
+def test_a_removed_original_hands_over_to_its_duplicate(seed_warehouse_to_refresh):
+    inbox, warehouse = seed_warehouse_to_refresh.bulletins_dir, seed_warehouse_to_refresh.warehouse_dir
+    database = seed_warehouse_to_refresh.published_database
+    column, original = next(inbox.glob("000_*.txt")).name, next(inbox.glob("002_*.txt"))
+    copy = "b copy in gb18030.txt"
+    (inbox / copy).write_bytes(original.read_text(encoding="utf-8").encode("gb18030"))
     build_warehouse(inbox, warehouse)
-    database = warehouse / "warehouse.duckdb"
     assert query(database, "select source_file, status from bulletin_files order by 1") == [
-        ("a original.txt", "loaded"),
-        ("b copy in gb18030.txt", "duplicate"),
+        (column, "loaded"),
+        (original.name, "loaded"),
+        (copy, "duplicate"),
     ]
-    (inbox / "a original.txt").unlink()
+    original.unlink()
     build_warehouse(inbox, warehouse)
-    assert query(database, "select distinct source_file, is_source_removed from fct_amount") == [
-        ("b copy in gb18030.txt", False)
+    assert query(database, "select distinct source_file, is_source_removed from fct_amount order by 1") == [
+        (column, False),
+        (copy, False),
     ]
-
-
-def run_refresh(inbox, warehouse, dagster_home):
-    """`make run`'s command as a real process; its output goes to a log file (a pipe could fill up)."""
-    env = {
-        **os.environ,
-        "BULLETINS_DIR": str(inbox),
-        "WAREHOUSE_DIR": str(warehouse),
-        "DAGSTER_HOME": str(dagster_home),
-    }
-    with open(dagster_home / "refresh.log", "a") as log:  # the child keeps its own handle
-        return subprocess.Popen(
-            [sys.executable, "-m", "orchestration.build"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: the kill reaches dbt and extraction workers too
-        )
-
-
-def log_of(dagster_home):
-    return (dagster_home / "refresh.log").read_text()
-
-
-def wait_for_change(path, since, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and path.stat().st_mtime_ns > since:
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"{path} did not change")
-
-
-def mtime(path):
-    return path.stat().st_mtime_ns if path.exists() else 0
-
-
-def test_a_killed_refresh_leaves_the_warehouse_intact_and_the_next_one_completes(inbox, tmp_path):
-    warehouse, home = tmp_path / "warehouse", tmp_path / "dagster_home"
-    home.mkdir()
-    paths = WarehousePaths(inbox, warehouse)
-    copy_seeds(inbox)
-    baseline = run_refresh(inbox, warehouse, home)
-    assert baseline.wait() == 0, log_of(home)
-    published = paths.published_database
-    before = query(published, AMOUNTS)
-
-    # Enough new bulletins that extraction runs in worker processes and takes a few seconds.
-    seed_text = next(SEEDS_DIR.glob("000_*.txt")).read_text(encoding="utf-8")
-    for n in range(60):
-        (inbox / f"issue {n:03d}.txt").write_text(f"第{n}期\n\n" + seed_text, encoding="utf-8")
-    store = StagingStore(paths.staging_dir)
-
-    def kill_after_commit(ledger: str, delay: float) -> None:
-        """Start a refresh, wait until it commits `ledger`, let it go on for `delay` s, then kill -9 it."""
-        since = mtime(store.ledger_path(ledger))
-        refresh = run_refresh(inbox, warehouse, home)
-        wait_for_change(store.ledger_path(ledger), since)
-        time.sleep(delay)
-        os.killpg(refresh.pid, signal.SIGKILL)
-        refresh.wait()
-
-    kill_after_commit("bulletin_files", delay=1.0)  # while extracting
-    assert query(published, AMOUNTS) == before
-    kill_after_commit("extractions", delay=1.5)  # while dbt builds
-    assert query(published, AMOUNTS) == before
-
-    # The next refresh completes while analysts keep querying: never a lock error or a half-built table.
-    seen, errors, done = set(), [], threading.Event()
-
-    def analyst():
-        while not done.is_set():
-            try:
-                with duckdb.connect(str(published), read_only=True) as con:
-                    seen.add(con.execute("select count(*) from fct_amount").fetchone()[0])
-            except duckdb.Error as exc:
-                errors.append(exc)
-            time.sleep(0.02)
-
-    reader = threading.Thread(target=analyst)
-    reader.start()
-    refresh = run_refresh(inbox, warehouse, home)
-    returncode = refresh.wait(timeout=600)
-    done.set()
-    reader.join()
-    assert returncode == 0, log_of(home)
-    assert errors == []
-    final = query(published, AMOUNTS)
-    assert seen <= {len(before), len(final)}
-
-    # Nothing lost or doubled: the same facts as a clean build of the same inbox.
-    clean = tmp_path / "clean"
-    build_warehouse(inbox, clean)
-    assert final == query(clean / "warehouse.duckdb", AMOUNTS)
-    per_issue = query(
-        published, "select count(*) from fct_amount where source_file like 'issue %' group by source_file"
-    )
-    assert len(per_issue) == 60 and len(set(per_issue)) == 1 and per_issue[0][0] > 0
-    # Batches the killed runs left behind were collected.
-    for table in ("amounts", "texts"):
-        assert len(list(store.batch_dir(table).glob("batch-*.parquet"))) <= 3

@@ -15,8 +15,8 @@ from orchestration.settings import WarehousePaths
 from orchestration.staging import StagingStore
 
 
-def evaluate(instance, inbox, tmp_path, cursor):
-    warehouse = WarehouseResource(bulletins_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"))
+def evaluate(instance, inbox, warehouse_dir, cursor):
+    warehouse = WarehouseResource(bulletins_dir=str(inbox), warehouse_dir=str(warehouse_dir))
     context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": warehouse})
     return inbox_sensor.evaluate_tick(context)
 
@@ -33,31 +33,31 @@ def record_ingest(inbox, tmp_path) -> None:
 def test_sensor_requests_a_refresh_only_when_the_inbox_differs_from_the_ledger(inbox, tmp_path):
     with dg.instance_for_test() as instance:
         (inbox / "a.txt").write_text("某县：安排资金100万元。", encoding="utf-8")
-        first = evaluate(instance, inbox, tmp_path, None)
+        first = evaluate(instance, inbox, tmp_path / "warehouse", None)
         assert len(first.run_requests) == 1
         tags = first.run_requests[0].tags
         assert tags["inbox_changes"] == "1 new" and tags["files"] == "a.txt (new)" and tags["source"] == "inbox_sensor"
         assert len(first.cursor) == 16 and "a.txt" not in first.cursor  # a digest, not the file list
 
         # Requested once: a run that failed is not launched again every minute for the same inbox.
-        again = evaluate(instance, inbox, tmp_path, first.cursor)
+        again = evaluate(instance, inbox, tmp_path / "warehouse", first.cursor)
         assert again.run_requests == [] and "already requested" in again.skip_message
 
         # The refresh ingested the inbox: a sensor starting afresh (no cursor) has nothing to do.
         record_ingest(inbox, tmp_path)
-        fresh = evaluate(instance, inbox, tmp_path, None)
+        fresh = evaluate(instance, inbox, tmp_path / "warehouse", None)
         assert fresh.run_requests == [] and "has seen all 1" in fresh.skip_message
 
         (inbox / "b.txt").write_text("某县：安排资金200万元。", encoding="utf-8")
         (inbox / "a.txt").write_text("某县：安排资金150万元。", encoding="utf-8")
         os.utime(inbox / "a.txt", ns=(1, 1))  # a different mtime even on coarse clocks
-        changed = evaluate(instance, inbox, tmp_path, first.cursor)
+        changed = evaluate(instance, inbox, tmp_path / "warehouse", first.cursor)
         assert changed.run_requests[0].tags["inbox_changes"] == "1 new, 1 changed"
         assert changed.run_requests[0].run_key != first.run_requests[0].run_key
 
         record_ingest(inbox, tmp_path)
         (inbox / "b.txt").unlink()
-        removed = evaluate(instance, inbox, tmp_path, changed.cursor)
+        removed = evaluate(instance, inbox, tmp_path / "warehouse", changed.cursor)
         assert removed.run_requests[0].tags["inbox_changes"] == "1 removed"
 
 
@@ -95,7 +95,7 @@ def test_sensor_waits_while_a_refresh_is_running(inbox, tmp_path):
             dg.DagsterRun(job_name="refresh_warehouse", run_id="running-refresh", status=dg.DagsterRunStatus.STARTED)
         )
         (inbox / "a.txt").write_text("某县：安排资金100万元。", encoding="utf-8")
-        result = evaluate(instance, inbox, tmp_path, None)
+        result = evaluate(instance, inbox, tmp_path / "warehouse", None)
         assert result.run_requests == [] and "already" in result.skip_message
         assert result.cursor is None  # the change is still pending for the next tick
 
@@ -113,13 +113,14 @@ def test_definitions_load_with_job_sensor_schedule_and_checks():
 
 
 @pytest.mark.slow
-def test_a_sensor_request_runs_the_refresh_on_a_real_instance(inbox, tmp_path):
+def test_a_sensor_request_runs_the_refresh_on_a_real_instance(seed_warehouse_to_refresh):
     from orchestration.definitions import ALL_ASSETS
     from orchestration.jobs import refresh_warehouse_job
     from orchestration.resources import warehouse_resources
     from orchestration.warehouse.checks import warehouse_checks
 
-    warehouse = WarehouseResource(bulletins_dir=str(inbox), warehouse_dir=str(tmp_path / "warehouse"))
+    inbox, warehouse_dir = seed_warehouse_to_refresh.bulletins_dir, seed_warehouse_to_refresh.warehouse_dir
+    warehouse = WarehouseResource(bulletins_dir=str(inbox), warehouse_dir=str(warehouse_dir))
     # Inside a live instance: Dagster resolves definitions state through the current instance.
     with dg.instance_for_test() as instance:
         job = dg.Definitions(
@@ -127,16 +128,16 @@ def test_a_sensor_request_runs_the_refresh_on_a_real_instance(inbox, tmp_path):
             resources=warehouse_resources(warehouse),
         ).resolve_job_def("refresh_warehouse")  # fmt: skip
         (inbox / "兰考.txt").write_text("河南兰考：2021年，县财政安排教育资金120万元。\n", encoding="utf-8")
-        tick = evaluate(instance, inbox, tmp_path, None)
+        tick = evaluate(instance, inbox, warehouse_dir, None)
         [request] = tick.run_requests
         result = job.execute_in_process(instance=instance, tags=request.tags)
         assert result.success
         assert instance.get_run_by_id(result.run_id).tags["inbox_changes"] == "1 new"
-        database = tmp_path / "warehouse" / "warehouse.duckdb"
-        with duckdb.connect(str(database), read_only=True) as con:
-            assert con.execute("select amount_text from fct_amount").fetchall() == [("120万元",)]
+        with duckdb.connect(str(seed_warehouse_to_refresh.published_database), read_only=True) as con:
+            added = con.execute("select amount_text from fct_amount where source_file = '兰考.txt'").fetchall()
+        assert added == [("120万元",)]
         # With the refresh done, the sensor's next tick finds nothing new.
-        assert evaluate(instance, inbox, tmp_path, tick.cursor).run_requests == []
+        assert evaluate(instance, inbox, warehouse_dir, tick.cursor).run_requests == []
 
 
 def test_materialize_all_takes_the_refresh_jobs_single_process_path():

@@ -28,22 +28,22 @@ def test_add_records_the_source_and_refuses_a_bad_date(tmp_path, monkeypatch, ca
     assert "YYYY-MM-DD" in capsys.readouterr().out
 
 
-@pytest.mark.slow  # builds a warehouse twice
-def test_sources_reach_dim_bulletin_and_a_change_re_resolves(tmp_path):
-    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
-    inbox.mkdir()
+@pytest.mark.slow  # refreshes the seed warehouse twice
+def test_sources_reach_dim_bulletin_and_a_change_re_resolves(seed_warehouse_to_refresh):
+    inbox, warehouse = seed_warehouse_to_refresh.bulletins_dir, seed_warehouse_to_refresh.warehouse_dir
     (inbox / "butie.txt").write_text(WE_COUNTY, encoding="utf-8")
     write_sources(inbox / SOURCES_FILE, {"butie.txt": SourceMetadata(published="2021-09", locality="211221")})
 
     def facts() -> tuple[tuple, list[tuple]]:
-        with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as con:
-            bulletin = con.execute("select source_published, source_locality from dim_bulletin").fetchone()
-            amounts = con.execute("select locality_code, fiscal_year from fct_amount").fetchall()
-        return bulletin, amounts
+        with duckdb.connect(str(seed_warehouse_to_refresh.published_database), read_only=True) as con:
+            bulletin = con.execute(
+                "select source_published, source_locality from dim_bulletin where source_file = 'butie.txt'"
+            ).fetchone()
+            amounts = con.execute("select locality_code, fiscal_year from fct_amount where source_file = 'butie.txt'")
+            return bulletin, amounts.fetchall()
 
     build_warehouse(inbox, warehouse)
     assert facts() == (("2021-09", "211221"), [("211221", 2021)])
-
     # the page turns out to be another county's, published a year later: same text, re-resolved
     write_sources(inbox / SOURCES_FILE, {"butie.txt": SourceMetadata(published="2022", locality="贵州省贵阳市修文县")})
     build_warehouse(inbox, warehouse)
