@@ -14,6 +14,9 @@ import pytest
 from orchestration.warehouse.project import DBT_EXECUTABLE
 from orchestration.warehouse.warm_dbt import CLIENT, WarmDbt
 
+SLEEP_UNTIL_TERMINATED = (
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_DFL); print('ready', flush=True); time.sleep(60)"
+)
 slow = pytest.mark.slow  # each real server imports dbt (4-8 s)
 
 
@@ -94,7 +97,9 @@ def test_a_signal_to_the_launcher_reaches_the_process_the_server_started(tmp_pat
     for fd in fds:
         os.close(fd)
     assert (len(fds), request["args"], request["cwd"]) == (3, ["build"], os.getcwd())
-    sleeper = subprocess.Popen(["sleep", "60"])
+    # A process that stops on SIGTERM whatever its parent ignores (a disposition set to ignore is inherited).
+    sleeper = subprocess.Popen([sys.executable, "-c", SLEEP_UNTIL_TERMINATED], stdout=subprocess.PIPE, text=True)
+    assert sleeper.stdout.readline() == "ready\n"
     connection.sendall(f"pid {sleeper.pid}\n".encode())
     launcher.send_signal(signal.SIGTERM)
     assert sleeper.wait(timeout=30) == -signal.SIGTERM

@@ -79,17 +79,19 @@ def _package_root() -> str:
     return str(Path(__file__).resolve().parents[2])
 
 
-def serve(socket_path: str, parent: int) -> None:
-    """Listen first (a client that connects while dbt imports waits in the backlog), import dbt, then run each
-    request in a forked child, one at a time, until the parent process is gone (it may be gone already)."""
+def serve(socket_path: str, parent: int) -> dict | None:
+    """Listen first (a client that connects while dbt imports waits in the backlog), import dbt, then fork a child
+    for each request, one at a time, until the parent process is gone (it may be gone already).
+
+    Returns None in the server; in a forked child, returns the request the child is to run as dbt."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(8)
     # The import this server exists for, and modules every `dbt build` loads after start-up (~0.8 s more).
     import dbt.adapters.duckdb.impl  # noqa: F401
+    import dbt.cli.main  # noqa: F401
     import dbt.parser.manifest  # noqa: F401
     import dbt.task.build  # noqa: F401
-    from dbt.cli.main import cli
 
     listener.settimeout(IDLE_CHECK_SECONDS)
     while os.getppid() == parent:
@@ -99,63 +101,65 @@ def serve(socket_path: str, parent: int) -> None:
             continue
         connection.settimeout(None)
         with connection:
-            _serve_one(connection, listener, cli)
+            if (request := _serve_one(connection, listener)) is not None:
+                return request
+    return None
 
 
-def _serve_one(connection: socket.socket, listener: socket.socket, cli) -> None:
+def _serve_one(connection: socket.socket, listener: socket.socket) -> dict | None:
+    """Fork a child for one request and report its pid and exit status; in the child, return the request."""
     _, fds, _, _ = socket.recv_fds(connection, 1, 3)
     message = b"".join(iter(lambda: connection.recv(65536), b""))  # the client ends its request with a shutdown
     if len(fds) != 3:
         for fd in fds:
             os.close(fd)
-        return
+        return None
     request = json.loads(message)
     child = os.fork()
     if child == 0:
         listener.close()
-        os._exit(_run_dbt(cli, request, fds, connection))
+        connection.close()
+        for target, fd in enumerate(fds):  # the client's stdin, stdout and stderr become this process's
+            os.dup2(fd, target)
+            os.close(fd)
+        return request
     for fd in fds:
         os.close(fd)
     connection.sendall(f"pid {child}\n".encode())
     _, status = os.waitpid(child, 0)
     connection.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
+    return None
 
 
-def _run_dbt(cli, request: dict, fds: list[int], connection: socket.socket) -> int:
-    """In the forked child: become the client's dbt process (its streams, directory, environment, arguments)."""
-    connection.close()
-    for target, fd in enumerate(fds):
-        os.dup2(fd, target)
-        os.close(fd)
+def run_dbt(request: dict) -> int:
+    """In a forked child: run dbt as the client's process would (its directory, environment and arguments). The
+    child then ends as a process does, with the interpreter's shutdown: dbt's DuckDB closes and checkpoints there,
+    so no write-ahead log is left beside the database (a copy of the file alone would miss what it holds)."""
+    from dbt.cli.main import cli
+
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
     sys.argv = [request["argv0"], *request["args"]]
     try:
         cli(prog_name="dbt")  # click's standalone mode ends with SystemExit
-        code = 0
+        return 0
     except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    except BaseException:  # dbt's own errors end in SystemExit: anything else is reported as a crash would be
-        import traceback
-
-        traceback.print_exc()
-        code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    return code
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
 
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        serve(argv[0], parent=int(argv[1]))
+        request = serve(argv[0], parent=int(argv[1]))
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; dbt's child handles its own
-        return 130
-    finally:
         Path(argv[0]).unlink(missing_ok=True)
+        return 130
+    if request is not None:
+        return run_dbt(request)  # the forked child
+    Path(argv[0]).unlink(missing_ok=True)
     return 0
 
 
 if __name__ == "__main__":
-    os._exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))
