@@ -27,7 +27,6 @@ import tempfile
 from pathlib import Path
 
 CLIENT = Path(__file__).with_name("warm_dbt_client.py")
-# A request: one byte with the client's three standard streams attached, then JSON (argv, cwd, env) to the end.
 IDLE_CHECK_SECONDS = 1.0  # how often a waiting server looks whether its parent is gone
 
 
@@ -107,7 +106,10 @@ def serve(socket_path: str, parent: int) -> dict | None:
 
 
 def _serve_one(connection: socket.socket, listener: socket.socket) -> dict | None:
-    """Fork a child for one request and report its pid and exit status; in the child, return the request."""
+    """Fork a child for one request and report its pid and exit status; in the child, return the request.
+
+    A request is one byte carrying the client's stdin, stdout and stderr, then JSON (argv0, args, cwd, env) up to
+    the client's shutdown; the replies are the lines ``pid N`` and ``exit STATUS``."""
     _, fds, _, _ = socket.recv_fds(connection, 1, 3)
     message = b"".join(iter(lambda: connection.recv(65536), b""))  # the client ends its request with a shutdown
     if len(fds) != 3:
