@@ -59,6 +59,14 @@ def test_the_readme_example_queries_find_rows_on_the_seed_warehouse(seed_build):
     assert [title for title, rows in found.items() if not rows] == [title for title in found if "did not load" in title]
 
 
+def test_a_full_build_stores_the_amounts_by_locality_and_year(seed_build):
+    """The physical order that lets a question about one county skip the other counties' row groups."""
+    paths, _ = seed_build
+    stored = query(paths.published_database, "select locality_code, fiscal_year from fct_amount order by rowid")
+    assert len({code for code, _ in stored}) > 1
+    assert stored == sorted(stored, key=lambda row: (row[0] is None, row[0] or "", row[1] is None, row[1] or 0))
+
+
 def test_every_dbt_test_and_python_check_passes_on_the_seeds(seed_build):
     _, result = seed_build
     evaluations = result.get_asset_check_evaluations()
