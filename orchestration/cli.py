@@ -282,12 +282,15 @@ def refresh_with_progress(paths: WarehousePaths, console: Console, files: list[s
     dbt's own output goes to ``build/last_refresh.log`` instead of the terminal (orchestration.progress).
     """
     from orchestration.freshness import stale_reason  # imports the extractor: only when refreshing
+    from orchestration.settings import DBT_EXECUTABLE
+    from orchestration.warehouse.warm_dbt import start_ahead
 
     reason = stale_reason(paths)
     if reason is None:
         console.print("warehouse is current: nothing to refresh")
         return True
     console.print(f"refreshing: {reason}")
+    start_ahead(DBT_EXECUTABLE)  # dbt imports while the pipeline loads (warm_dbt.py)
     with console.status("loading the pipeline …"):
         import dagster as dg
 

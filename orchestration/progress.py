@@ -30,6 +30,7 @@ STEP_WORDS = {
     "reference_tables": "writing reference tables",
     "extracted_facts": "extracting facts",
     "warehouse_models": "building and testing the dbt models",
+    "python_checks": "checking the marts",
     "published_warehouse": "publishing warehouse.duckdb",
     "provenance_report": "writing the provenance report",
 }

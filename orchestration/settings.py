@@ -15,11 +15,14 @@ Two environment variables name every path, for Dagster and for the dbt profile a
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# dbt is installed beside this interpreter (the project's venv), which need not be on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
 # The catalog name of the internal database, as dbt_project/profiles.yml attaches it (and the macros name it).

@@ -16,7 +16,6 @@ folder holds an empty placeholder file so that dbt's globs never come up empty.
 
 from __future__ import annotations
 
-import importlib.abc
 import os
 import re
 import sys
@@ -29,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from orchestration.extract.records import FACT_TABLES, YUAN
+from orchestration.imports import refusing_imports
 
 _str, _int, _year, _time, _bool = pa.string(), pa.int64(), pa.int32(), pa.timestamp("us"), pa.bool_()
 
@@ -45,19 +45,8 @@ def skip_pyarrows_pandas_import() -> None:
     pandas is loaded."""
     if "pandas" in sys.modules:
         return
-
-    class PandasUnavailable(importlib.abc.MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if name == "pandas":
-                raise ModuleNotFoundError("not for pyarrow in this process", name=name)
-            return None
-
-    finder = PandasUnavailable()
-    sys.meta_path.insert(0, finder)
-    try:
+    with refusing_imports("pandas"):
         pa.array([""])
-    finally:
-        sys.meta_path.remove(finder)
 
 
 def arrow_type(sql_type: str) -> pa.DataType:

@@ -105,3 +105,37 @@ def test_a_signal_to_the_launcher_reaches_the_process_the_server_started(tmp_pat
     assert sleeper.wait(timeout=30) == -signal.SIGTERM
     connection.sendall(f"exit {-signal.SIGTERM}\n".encode())
     assert launcher.wait(timeout=30) == 128 + signal.SIGTERM
+
+
+@slow
+def test_a_run_uses_the_server_started_ahead_of_it_and_leaves_it_running():
+    """`make run` starts the server before its run (start_ahead); the run's dbt resource uses it and does not stop it:
+    the command that started it does, when it exits."""
+    script = textwrap.dedent(
+        f"""
+        from orchestration.warehouse import warm_dbt
+        from orchestration.warehouse.project import dbt_cli
+        warm_dbt.start_ahead({DBT_EXECUTABLE!r})
+        ahead = warm_dbt.started_ahead({DBT_EXECUTABLE!r})
+        resource = dbt_cli()
+        resource.setup_for_execution(None)
+        print(resource._warm is ahead)
+        resource.teardown_after_execution(None)
+        print(ahead.running())
+        print(ahead.process.pid)
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(CLIENT.parents[2]), os.getenv("PYTHONPATH", "")])}
+    printed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env, timeout=60
+    ).stdout.split()
+    assert printed[:2] == ["True", "True"]
+    pid = int(printed[2])
+    for _ in range(100):  # stopped at the starter's exit
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the server started ahead outlived the process that started it")

@@ -7,8 +7,6 @@ from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
-from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.freshness import ledger_state
 from orchestration.ingest.inbox import LOADED
@@ -34,11 +32,11 @@ from orchestration.warehouse.build_state import (
 from orchestration.warehouse.checks import row_check_failures
 from orchestration.warehouse.describe import describe_dbt_test
 from orchestration.warehouse.holds import HoldLedger, dbt_test_failures, too_many
-from orchestration.warehouse.project import dbt_project
+from orchestration.warehouse.project import DbtCliResource, dagster_dbt, dbt_project
 from orchestration.warehouse.publish import publish_database, record_outcome, relation_row_counts
 
 
-class LayerGroupTranslator(DagsterDbtTranslator):
+class LayerGroupTranslator(dagster_dbt.DagsterDbtTranslator):
     """Groups dbt models by their folder (staging, intermediate, marts), as the layers of the flow."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -66,7 +64,7 @@ class LayerGroupTranslator(DagsterDbtTranslator):
 
 # Several dbt sources (a ledger and its batches) belong to one Dagster asset.
 translator = LayerGroupTranslator(
-    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
+    settings=dagster_dbt.DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
 )
 
 
@@ -75,7 +73,7 @@ translator = LayerGroupTranslator(
 MAX_BUILD_ROUNDS = 4
 
 
-@dbt_assets(manifest=dbt_project().manifest_path, dagster_dbt_translator=translator)
+@dagster_dbt.dbt_assets(manifest=dbt_project().manifest_path, dagster_dbt_translator=translator)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """``dbt build``; then the bulletins whose rows fail a check (a dbt test or a Python row check) are
     held back (holds.py) and dbt builds again without them, so one bad bulletin never stops the rest."""
@@ -178,7 +176,7 @@ def _dbt_build(
             target_path=paths.dbt_target,
         )
         events.extend(invocation.stream())
-    except DagsterDbtCliRuntimeError as exc:  # report what was built before re-raising
+    except dagster_dbt.errors.DagsterDbtCliRuntimeError as exc:  # report what was built before re-raising
         failure = exc
     return events, failure
 

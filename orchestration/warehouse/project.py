@@ -6,21 +6,26 @@ elsewhere (``make run``, the CLI, tests) a checkout has no packaging step, so th
 when it is missing or older than a file of the project. No ``dbt deps``: the project uses no packages.
 """
 
-import sys
 from functools import cache, cached_property
 from importlib.metadata import version as installed_version
-from pathlib import Path
 
-from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 from pydantic import PrivateAttr
 
+from orchestration.imports import refusing_imports
 from orchestration.locks import file_lock
-from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.warehouse.warm_dbt import WarmDbt, warm_dbt_enabled
+from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from orchestration.warehouse.warm_dbt import WarmDbt, started_ahead, warm_dbt_enabled
 
-# dbt is installed beside this interpreter (the project's venv), which need not be on PATH.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# dagster-dbt imports dbt-core when it can (2-3 s of every process's start-up) for what this project does not use:
+# an adapter in-process (row counts, column metadata) and a version check. dbt runs as its own process here
+# (warm_dbt.py), so dagster-dbt is imported as if dbt-core were not installed, and takes the fallbacks it has for a
+# dbt engine that is not a Python package. dbt stays importable for the rest of the process. This module is where
+# the project takes dagster-dbt from (warehouse/assets.py too), so that every process loads it the same way.
+with refusing_imports("dbt"):
+    import dagster_dbt
+
+DbtCliResource, DbtProject = dagster_dbt.DbtCliResource, dagster_dbt.DbtProject
 
 
 class LeanDbtCliResource(DbtCliResource):
@@ -41,16 +46,21 @@ class LeanDbtCliResource(DbtCliResource):
         return None
 
     # dbt imported ahead of its first command, while the run's other steps work (warm_dbt.py): ~4 s a refresh.
+    # The process's server when one was started ahead of the run (start_dbt_ahead), else the run's own.
     _warm: WarmDbt | None = PrivateAttr(default=None)
+    _owns_warm: bool = PrivateAttr(default=False)
 
     def setup_for_execution(self, context) -> None:
         if warm_dbt_enabled():
-            self._warm = WarmDbt(self.dbt_executable).start()
+            self._warm = started_ahead(self.dbt_executable)
+            self._owns_warm = self._warm is None
+            if self._owns_warm:
+                self._warm = WarmDbt(self.dbt_executable).start()
 
     def teardown_after_execution(self, context) -> None:
-        if self._warm is not None:
+        if self._warm is not None and self._owns_warm:
             self._warm.stop()
-            self._warm = None
+        self._warm = None
 
     def cli(self, args, **kwargs):
         if self._warm is None or not self._warm.running():

@@ -15,6 +15,8 @@ group (killing the group kills it and any dbt it forked), and it exits when its 
 
 from __future__ import annotations
 
+import atexit
+import importlib
 import json
 import os
 import shlex
@@ -68,6 +70,26 @@ class WarmDbt:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+# The server a process started ahead of its run (start_ahead), which the run's dbt resource then uses.
+_started_ahead: WarmDbt | None = None
+
+
+def start_ahead(dbt_executable: str) -> None:
+    """Start this process's server now, before the run whose dbt resource will use it (``started_ahead``): dbt's
+    import then overlaps the run's own start-up (the instance, the run's record, ingest, extraction) instead of
+    only the steps before dbt. Stopped when this process exits (and it exits by itself if this process dies)."""
+    global _started_ahead
+    if _started_ahead is None and warm_dbt_enabled():
+        _started_ahead = WarmDbt(dbt_executable).start()
+        atexit.register(_started_ahead.stop)
+
+
+def started_ahead(dbt_executable: str) -> WarmDbt | None:
+    """The server ``start_ahead`` started for this dbt, if it is still running."""
+    server = _started_ahead
+    return server if server is not None and server.dbt_executable == dbt_executable and server.running() else None
+
+
 def warm_dbt_enabled() -> bool:
     """On unless FISCAL_WARM_DBT=off: the fork server needs a POSIX system (fork, file descriptors over sockets)."""
     return os.name == "posix" and hasattr(socket, "send_fds") and os.getenv("FISCAL_WARM_DBT", "on") != "off"
@@ -92,6 +114,7 @@ def serve(socket_path: str, parent: int) -> dict | None:
     import dbt.parser.manifest  # noqa: F401
     import dbt.task.build  # noqa: F401
 
+    _build_validation_schemas()
     listener.settimeout(IDLE_CHECK_SECONDS)
     while os.getppid() == parent:
         try:
@@ -103,6 +126,29 @@ def serve(socket_path: str, parent: int) -> dict | None:
             if (request := _serve_one(connection, listener)) is not None:
                 return request
     return None
+
+
+# The classes whose JSON schema every dbt command builds to validate the project, the profile and the results
+# (~0.5 s; mashumaro keeps a class's schema once built, so a forked child finds them built).
+VALIDATED_AT_START = {
+    "dbt.contracts.project": ["Configuration", "Project", "ProjectFlags", "PackageConfig", "ProfileConfig"],
+    "dbt.contracts.selection": ["SelectorFile"],
+    "dbt.adapters.duckdb.credentials": ["DuckDBCredentials"],
+    "dbt_common.contracts.constraints": ["ColumnLevelConstraint"],
+    "dbt.task.test": ["TestResultData"],
+}
+
+
+def _build_validation_schemas() -> None:
+    """Build VALIDATED_AT_START's schemas; a class a later dbt moved or renamed is skipped (only time is lost)."""
+    for module_name, class_names in VALIDATED_AT_START.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in class_names:
+            if hasattr(cls := getattr(module, name, None), "json_schema"):
+                cls.json_schema()
 
 
 def _serve_one(connection: socket.socket, listener: socket.socket) -> dict | None:
