@@ -11,6 +11,7 @@ from conftest import SEEDS_DIR, copy_seeds
 
 import orchestration.warehouse.checks as checks
 import orchestration.warehouse.holds as holds
+from bench.query_timings import readme_queries
 from orchestration.settings import internal_database_of
 from orchestration.warehouse.databases import connect_build_database
 
@@ -43,6 +44,27 @@ def test_seed_build_publishes_the_marts_analysts_query(seed_build):
     assert set(FCT_AMOUNT_COLUMNS) <= set(columns)
     statuses = query(paths.published_database, "select status, count(*) from bulletin_files group by 1")
     assert statuses == [("loaded", len(list(SEEDS_DIR.glob("*.txt"))))]
+
+
+def readme_query(title_words: str) -> str:
+    return next(sql for title, sql in readme_queries() if title_words in title)
+
+
+def test_the_readme_example_queries_find_rows_on_the_seed_warehouse(seed_build):
+    """Every SQL block of the README's "Example queries" runs on a built warehouse and finds rows; the list of
+    files that did not load is empty here (every seed loads) and is run on bad input below."""
+    paths, _ = seed_build
+    found = {title: query(paths.published_database, sql) for title, sql in readme_queries()}
+    assert len(found) >= 6
+    assert [title for title, rows in found.items() if not rows] == [title for title in found if "did not load" in title]
+
+
+def test_a_full_build_stores_the_amounts_by_locality_and_year(seed_build):
+    """The physical order that lets a question about one county skip the other counties' row groups."""
+    paths, _ = seed_build
+    stored = query(paths.published_database, "select locality_code, fiscal_year from fct_amount order by rowid")
+    assert len({code for code, _ in stored}) > 1
+    assert stored == sorted(stored, key=lambda row: (row[0] is None, row[0] or "", row[1] is None, row[1] or 0))
 
 
 def test_every_dbt_test_and_python_check_passes_on_the_seeds(seed_build):
@@ -147,6 +169,8 @@ def test_bad_input_ends_as_rows_with_a_status_and_reason(seed_build, inbox, tmp_
     assert rows["crlf 全角.txt"] == ("loaded", None)
     assert {s for s, _ in rows.values()} == {"loaded", "duplicate", "quarantined"}
     assert len(rows) == len(list(inbox.iterdir()))  # nothing silently dropped
+    not_loaded = {name for name, _, _ in query(database, readme_query("did not load"))}
+    assert not_loaded == {name for name, (status, _) in rows.items() if status != "loaded"}
 
     # The same texts under other names yield the same ids as the seed warehouse.
     ids = set(query(database, "select amount_id from fct_amount where source_file like '0%'"))

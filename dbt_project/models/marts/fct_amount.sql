@@ -79,4 +79,8 @@ final as (
     left join locations using (amount_id)
 )
 
+-- Stored by locality and year: an analyst's question is mostly about one county (and year), and DuckDB skips the
+-- row groups whose locality range misses it (docs/scaling.md, "Analyst queries at 100,000"). A refresh appends its
+-- bulletins' rows, in this order among themselves; the next full build sorts all of them again.
 select * from final
+order by locality_code, fiscal_year
