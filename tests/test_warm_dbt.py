@@ -139,3 +139,38 @@ def test_a_run_uses_the_server_started_ahead_of_it_and_leaves_it_running():
         time.sleep(0.1)
     else:
         pytest.fail("the server started ahead outlived the process that started it")
+
+
+@slow
+def test_a_table_written_through_the_server_is_in_the_database_file_alone(warm, tmp_path):
+    """The forked dbt ends without the interpreter's teardown, but with the exit handlers that close DuckDB: the
+    database is checkpointed, no write-ahead log is left, and a copy of the file alone holds the table (the
+    publish copies the build database's file)."""
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text(
+        "name: probe\nversion: '1.0'\nconfig-version: 2\nprofile: probe\nmodel-paths: [models]\n"
+        "flags:\n  send_anonymous_usage_stats: false\n"
+    )
+    database = tmp_path / "probe.duckdb"
+    (project / "profiles.yml").write_text(
+        f"probe:\n  target: t\n  outputs:\n    t:\n      type: duckdb\n      path: {database}\n      threads: 1\n"
+    )
+    (project / "models" / "probe_table.sql").write_text(
+        "{{ config(materialized='table') }}\nselect range as n from range(1000)\n"
+    )
+    built = subprocess.run(
+        [str(warm.launcher), "run", "--project-dir", str(project), "--profiles-dir", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=project,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert not database.with_name(database.name + ".wal").exists()
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(database.read_bytes())
+    import duckdb
+
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert con.execute("select count(*), sum(n) from probe_table").fetchall() == [(1000, 499500)]
