@@ -46,7 +46,7 @@ class LeanDbtCliResource(DbtCliResource):
         return None
 
     # dbt imported ahead of its first command, while the run's other steps work (warm_dbt.py): ~4 s a refresh.
-    # The process's server when one was started ahead of the run (start_dbt_ahead), else the run's own.
+    # The process's server when its command started one ahead of the run (warm_dbt.start_ahead), else the run's own.
     _warm: WarmDbt | None = PrivateAttr(default=None)
     _owns_warm: bool = PrivateAttr(default=False)
 
