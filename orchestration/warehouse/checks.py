@@ -350,7 +350,6 @@ CHECKS: list[tuple[dg.AssetCheckSpec, Callable[[duckdb.DuckDBPyConnection, str |
         corrections_valid,
     ),
 ]
-_JUDGE = {spec.key: judge for spec, judge in CHECKS}
 
 
 @dg.multi_asset_check(
@@ -363,11 +362,13 @@ def python_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseRe
     the UI shows every result and the publish does not run."""
     invocation = dbt_invocation_id(warehouse.paths.dbt_target)  # the refresh's last build round: its rows
     with connect_build_database(warehouse.paths.build_database, read_only=True) as con:
-        for key in sorted(context.selected_asset_check_keys, key=lambda key: list(_JUDGE).index(key)):
-            result = _JUDGE[key](con, invocation)
+        for spec, judge in CHECKS:
+            if spec.key not in context.selected_asset_check_keys:
+                continue
+            result = judge(con, invocation)
             yield dg.AssetCheckResult(
-                asset_key=key.asset_key,
-                check_name=key.name,
+                asset_key=spec.asset_key,
+                check_name=spec.name,
                 passed=result.passed,
                 metadata=result.metadata,
                 severity=result.severity,
