@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -27,6 +29,7 @@ import duckdb
 from plotly.offline import get_plotlyjs
 
 from orchestration.extract.records import QUARTERS_AND_HALVES
+from orchestration.extraction.parallel import _plain_main
 from orchestration.locks import file_lock
 from orchestration.provenance import figure_in_sentence
 from orchestration.summary import (
@@ -272,6 +275,12 @@ def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[
 RENDER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MANIFEST = ".pages.json"  # page path -> fingerprint of what it was rendered from
 MEMORY_LIMIT = "1GB"  # DuckDB's default is 80 % of RAM
+# A full render (22,916 pages at 20,000 bulletins) is shared by a few processes: pages are independent, and one
+# process rendered them all on one core. A refresh's few stale pages stay in this process: a worker's start-up
+# (~1 s of imports) costs more than they do.
+MIN_PAGES_FOR_POOL = 2_000
+MAX_RENDER_WORKERS = 4
+TASKS_PER_WORKER = 4  # shares smaller than a worker's part, so that one slow share does not leave a core idle
 VERSION = "(select $render_version || coalesce(any_value(code_version), '') from warehouse_build)"
 
 LOCALITY_FIGURES = f"""
@@ -392,10 +401,13 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
             )
             n_figures += n
 
-        if stale_bulletins:  # a refresh that changed nothing runs none of the queries of the pages
-            written += _render_bulletins(con, stale_bulletins, out_dir, on_disk)
-        if stale_localities:
-            written += _render_localities(con, stale_localities, places, out_dir, on_disk)
+        workers = min(os.cpu_count() or 1, MAX_RENDER_WORKERS)
+        if workers > 1 and len(stale) >= MIN_PAGES_FOR_POOL:
+            figures = {page: n for page, _, _, _, _, n, *_ in localities}
+            shares = _shares(stale_bulletins, stale_localities, figures, workers * TASKS_PER_WORKER)
+            written += _render_in_processes(database, out_dir, shares, places, on_disk, workers)
+        else:  # a refresh that changed nothing runs none of the queries of the pages
+            written += _render_pages(con, stale_bulletins, stale_localities, places, out_dir, on_disk)
 
         provinces = spending_by_province(con)
         build = con.execute("select run_id, published_at from warehouse_build").fetchone()
@@ -438,6 +450,81 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     _write_atomically(out_dir / MANIFEST, json.dumps(fingerprints, sort_keys=True))
     n_bulletins = sum(1 for page in fingerprints if page.startswith("bulletins/"))
     return ReportSummary(index, len(index_rows), n_figures, n_bulletins, written)
+
+
+def _render_pages(
+    con: duckdb.DuckDBPyConnection,
+    bulletin_ids: list[str],
+    codes: list[str],
+    places: dict[str, tuple],
+    out_dir: Path,
+    on_disk: set,
+) -> int:
+    """Write the pages of these bulletins and localities; returns how many."""
+    written = _render_bulletins(con, bulletin_ids, out_dir, on_disk) if bulletin_ids else 0
+    return written + (_render_localities(con, codes, places, out_dir, on_disk) if codes else 0)
+
+
+def _shares(
+    bulletin_ids: list[str], codes: list[str], figures: dict[str, int], count: int
+) -> list[tuple[list[str], list[str]]]:
+    """The stale pages cut into about ``count`` shares of (bulletin ids, locality codes): bulletins in equal
+    numbers, localities in about equal numbers of figures (a page's cost is its figures)."""
+    per_share = -(-len(bulletin_ids) // count)
+    shares = [(bulletin_ids[i : i + per_share], []) for i in range(0, len(bulletin_ids), per_share)]
+    figures_per_share = sum(figures[code] for code in codes) / count
+    share: list[str] = []
+    share_figures = 0
+    for code in sorted(codes):  # in page order: each share's figures are one range of the sorted table
+        share.append(code)
+        share_figures += figures[code]
+        if share_figures >= figures_per_share:
+            shares.append(([], share))
+            share, share_figures = [], 0
+    if share:
+        shares.append(([], share))
+    return shares
+
+
+def _render_in_processes(
+    database: Path,
+    out_dir: Path,
+    shares: list[tuple[list[str], list[str]]],
+    places: dict[str, tuple],
+    on_disk: set,
+    workers: int,
+) -> int:
+    """Write the pages of ``shares`` in ``workers`` processes, each with its own read-only connection."""
+    # spawn, not fork: the Dagster step process runs threads, which fork does not copy safely.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with _plain_main():  # a worker imports this module, not the parent's __main__ (Dagster)
+            futures = [
+                pool.submit(
+                    _render_share,
+                    database,
+                    out_dir,
+                    bulletin_ids,
+                    codes,
+                    {code: places[code] for code in codes},
+                    on_disk & {*_pages("bulletins", bulletin_ids), *_pages("localities", codes)},
+                )
+                for bulletin_ids, codes in shares
+            ]
+        return sum(future.result() for future in futures)
+
+
+def _pages(folder: str, names: list[str]) -> list[str]:
+    return [f"{folder}/{name}.html" for name in names]
+
+
+def _render_share(
+    database: Path, out_dir: Path, bulletin_ids: list[str], codes: list[str], places: dict[str, tuple], on_disk: set
+) -> int:
+    """In a worker process: the pages of one share."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.execute(f"set enable_progress_bar = false; set memory_limit = '{MEMORY_LIMIT}'")
+        return _render_pages(con, bulletin_ids, codes, places, out_dir, on_disk)
 
 
 def _render_bulletins(con: duckdb.DuckDBPyConnection, bulletin_ids: list[str], out_dir: Path, on_disk: set) -> int:
