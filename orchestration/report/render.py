@@ -280,7 +280,6 @@ MEMORY_LIMIT = "1GB"  # DuckDB's default is 80 % of RAM
 # (~1 s of imports) costs more than they do.
 MIN_PAGES_FOR_POOL = 2_000
 MAX_RENDER_WORKERS = 4
-TASKS_PER_WORKER = 4  # shares smaller than a worker's part, so that one slow share does not leave a core idle
 VERSION = "(select $render_version || coalesce(any_value(code_version), '') from warehouse_build)"
 
 LOCALITY_FIGURES = f"""
@@ -404,7 +403,7 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
         workers = min(os.cpu_count() or 1, MAX_RENDER_WORKERS)
         if workers > 1 and len(stale) >= MIN_PAGES_FOR_POOL:
             figures = {page: n for page, _, _, _, _, n, *_ in localities}
-            shares = _shares(stale_bulletins, stale_localities, figures, workers * TASKS_PER_WORKER)
+            shares = _shares(stale_bulletins, stale_localities, figures, workers)
             written += _render_in_processes(database, out_dir, shares, places, on_disk, workers)
         else:  # a refresh that changed nothing runs none of the queries of the pages
             written += _render_pages(con, stale_bulletins, stale_localities, places, out_dir, on_disk)
@@ -468,22 +467,20 @@ def _render_pages(
 def _shares(
     bulletin_ids: list[str], codes: list[str], figures: dict[str, int], count: int
 ) -> list[tuple[list[str], list[str]]]:
-    """The stale pages cut into about ``count`` shares of (bulletin ids, locality codes): bulletins in equal
-    numbers, localities in about equal numbers of figures (a page's cost is its figures)."""
+    """The stale pages cut into ``count`` shares of (bulletin ids, locality codes), one per worker: bulletins in
+    equal numbers, localities in about equal numbers of figures (a page's cost is its figures). One share per
+    worker: each share's queries read the whole table once (the texts, the figures with their sentences)."""
     per_share = -(-len(bulletin_ids) // count)
-    shares = [(bulletin_ids[i : i + per_share], []) for i in range(0, len(bulletin_ids), per_share)]
+    bulletin_shares = [bulletin_ids[i * per_share : (i + 1) * per_share] for i in range(count)]
+    locality_shares: list[list[str]] = [[] for _ in range(count)]
     figures_per_share = sum(figures[code] for code in codes) / count
-    share: list[str] = []
-    share_figures = 0
+    share, share_figures = 0, 0
     for code in sorted(codes):  # in page order: each share's figures are one range of the sorted table
-        share.append(code)
+        locality_shares[share].append(code)
         share_figures += figures[code]
-        if share_figures >= figures_per_share:
-            shares.append(([], share))
-            share, share_figures = [], 0
-    if share:
-        shares.append(([], share))
-    return shares
+        if share_figures >= figures_per_share and share < count - 1:
+            share, share_figures = share + 1, 0
+    return list(zip(bulletin_shares, locality_shares, strict=True))
 
 
 def _render_in_processes(
@@ -497,21 +494,25 @@ def _render_in_processes(
     """Write the pages of ``shares`` in ``workers`` processes, each with its own read-only connection."""
     # spawn, not fork: the Dagster step process runs threads, which fork does not copy safely.
     context = multiprocessing.get_context("spawn")
+    written = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        with _plain_main():  # a worker imports this module, not the parent's __main__ (Dagster)
-            futures = [
-                pool.submit(
-                    _render_share,
-                    database,
-                    out_dir,
-                    bulletin_ids,
-                    codes,
-                    {code: places[code] for code in codes},
-                    on_disk & {*_pages("bulletins", bulletin_ids), *_pages("localities", codes)},
-                )
-                for bulletin_ids, codes in shares
-            ]
-        return sum(future.result() for future in futures)
+        # The bulletins' pages first, then the localities' that link to them (as in one process).
+        for parts in ([(bulletin_ids, []) for bulletin_ids, _ in shares], [([], codes) for _, codes in shares]):
+            with _plain_main():  # a worker imports this module, not the parent's __main__ (Dagster)
+                futures = [
+                    pool.submit(
+                        _render_share,
+                        database,
+                        out_dir,
+                        bulletin_ids,
+                        codes,
+                        {code: places[code] for code in codes},
+                        on_disk & {*_pages("bulletins", bulletin_ids), *_pages("localities", codes)},
+                    )
+                    for bulletin_ids, codes in parts
+                ]
+            written += sum(future.result() for future in futures)
+    return written
 
 
 def _pages(folder: str, names: list[str]) -> list[str]:
