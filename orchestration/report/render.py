@@ -470,8 +470,7 @@ def _shares(
     """The stale pages cut into ``count`` shares of (bulletin ids, locality codes), one per worker: bulletins in
     equal numbers, localities in about equal numbers of figures (a page's cost is its figures). One share per
     worker: each share's queries read the whole table once (the texts, the figures with their sentences)."""
-    per_share = -(-len(bulletin_ids) // count)
-    bulletin_shares = [bulletin_ids[i * per_share : (i + 1) * per_share] for i in range(count)]
+    bulletin_shares = [bulletin_ids[i::count] for i in range(count)]
     locality_shares: list[list[str]] = [[] for _ in range(count)]
     figures_per_share = sum(figures[code] for code in codes) / count
     share, share_figures = 0, 0
