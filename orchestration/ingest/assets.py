@@ -65,7 +65,7 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     store.ensure_layout()
     run_id = context.run.run_id
     with ledger_lock(store.root):
-        texts_ledger = store.read_ledger("texts")
+        stored_text_ids = set(store.ledger_table("texts", ["bulletin_id"])["bulletin_id"].to_pylist())
         batch_id = new_batch_id(run_id)
         # Data first, then the ledgers that point at it: a run killed in between leaves an orphan
         # batch that no ledger references (ignored by dbt, deleted later), never a dangling pointer.
@@ -80,7 +80,7 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         result = reconcile(
             store.read_ledger("bulletin_files"),
             paths.bulletins_dir,
-            {t["bulletin_id"] for t in texts_ledger},
+            stored_text_ids,
             now(),
             store_text=store_text,
         )
@@ -91,16 +91,20 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         for row in result.ledger:
             row.update(ledger_fields(sources.get(row["source_file"])))
         stored_at = now()
-        texts_ledger += [
-            {"bulletin_id": t["bulletin_id"], "batch_id": batch_id, "chars": t["chars"], "stored_at": stored_at}
-            for t in result.new_texts
-        ]
-        store.write_ledger("texts", texts_ledger)
+        # new texts only (a text already stored keeps its row): the ledger's other rows stay Arrow columns
+        texts_ledger = store.upsert_ledger(
+            "texts",
+            [
+                {"bulletin_id": t["bulletin_id"], "batch_id": batch_id, "chars": t["chars"], "stored_at": stored_at}
+                for t in result.new_texts
+            ],
+        )
         store.write_ledger("bulletin_files", result.ledger)
         # The event log is audit history: written after the commit so a retry never doubles it.
         store.write_batch("file_events", batch_id, [{**e, "run_id": run_id} for e in result.events])
-        store.collect_garbage("texts", {t["batch_id"] for t in texts_ledger})
-        store.collect_garbage("text_parts", {t["batch_id"] for t in texts_ledger})
+        live_text_batches = set(texts_ledger["batch_id"].unique().to_pylist())
+        store.collect_garbage("texts", live_text_batches)
+        store.collect_garbage("text_parts", live_text_batches)
 
     present = [r for r in result.ledger if r["removed_at"] is None]
     by_status = Counter(r["status"] for r in present)
@@ -121,7 +125,7 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     yield dg.MaterializeResult(
         asset_key=RAW_BULLETIN_TEXTS,
         metadata={
-            "dagster/row_count": len(texts_ledger),
+            "dagster/row_count": texts_ledger.num_rows,
             "texts_added": len(result.new_texts),
             "chars_added": sum(t["chars"] for t in result.new_texts),
         },
