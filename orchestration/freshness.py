@@ -14,20 +14,21 @@ import duckdb
 from orchestration.corrections import CORRECTIONS_FILE, corrections_path, read_corrections
 from orchestration.extract.sources import LEDGER_COLUMNS, SOURCES_FILE, ledger_fields, read_sources
 from orchestration.extract.version import extractor_version
-from orchestration.ingest.inbox import list_inbox
+from orchestration.ingest.inbox import InboxEntry, hand_over_listing, list_inbox
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
 from orchestration.staging import StagingStore
 
 
-def inbox_fingerprint(paths: WarehousePaths) -> dict[str, str]:
+def inbox_fingerprint(paths: WarehousePaths, listing: list[InboxEntry] | None = None) -> dict[str, str]:
     """File -> "size:mtime_ns" (and its source metadata, when sources.csv gives some) for every bulletin in
-    the inbox, and the digest of the analysts' corrections file: no bulletin is read, only the small CSVs."""
+    the inbox (``listing``, else listed now), and the digest of the analysts' corrections file: no bulletin
+    is read, only the small CSVs."""
     if not paths.bulletins_dir.is_dir():
         return {}
     sources = read_sources(paths.bulletins_dir / SOURCES_FILE)
     fingerprint = {
         entry.source_file: _fingerprint(entry.bytes, entry.mtime_ns, ledger_fields(sources.get(entry.source_file)))
-        for entry in list_inbox(paths.bulletins_dir)
+        for entry in (list_inbox(paths.bulletins_dir) if listing is None else listing)
     }
     return fingerprint | _corrections_entry(read_corrections(corrections_path(paths.bulletins_dir)).digest)
 
@@ -74,8 +75,19 @@ def ledger_state(paths: WarehousePaths) -> dict[str, str]:
     return {"inbox_digest": fingerprint_digest(ledger_fingerprint(paths)), "code_version": code_version()}
 
 
-def stale_reason(paths: WarehousePaths) -> str | None:
-    """Why a refresh is needed, or None when the published warehouse is current."""
+def stale_reason(paths: WarehousePaths, hand_over: bool = False) -> str | None:
+    """Why a refresh is needed, or None when the published warehouse is current.
+
+    ``hand_over``: the caller runs the refresh next, in this process; when one is needed, the inbox listing
+    made here is left for its ingest (inbox.hand_over_listing) instead of being made again."""
+    listing = list_inbox(paths.bulletins_dir) if paths.bulletins_dir.is_dir() else None
+    reason = _stale_reason(paths, listing)
+    if reason is not None and hand_over and listing is not None:
+        hand_over_listing(paths.bulletins_dir, listing)
+    return reason
+
+
+def _stale_reason(paths: WarehousePaths, listing: list[InboxEntry] | None) -> str | None:
     if not paths.published_database.exists():
         return "no published warehouse yet"
     try:
@@ -86,7 +98,7 @@ def stale_reason(paths: WarehousePaths) -> str | None:
     if recorded is None:
         return "published warehouse has no build record"
     inbox_digest, version, published_at = recorded
-    if inbox_digest != fingerprint_digest(inbox_fingerprint(paths)):
+    if inbox_digest != fingerprint_digest(inbox_fingerprint(paths, listing)):
         return "the inbox changed"
     if version != code_version():
         return "the extractor or dbt models changed"

@@ -137,3 +137,31 @@ def test_damaged_or_foreign_files_get_a_status_and_reason(inbox, raw, status, re
     [row] = reconcile([], inbox, set(), T0).ledger
     assert row["status"] == status
     assert (row["reason"] is None) if reason is None else (reason in row["reason"])
+
+
+def test_a_handed_over_listing_is_taken_once_and_only_while_recent(inbox, monkeypatch):
+    """The staleness check's listing serves the run's ingest once; later refreshes list the inbox again."""
+    (inbox / "a.txt").write_text(TEXT, encoding="utf-8")
+    listed = inbox_module.list_inbox(inbox)
+    (inbox / "b.txt").write_text(TEXT + "另", encoding="utf-8")  # arrives after the check listed the inbox
+    inbox_module.hand_over_listing(inbox, listed)
+    first = reconcile([], inbox, set(), T0)
+    assert events(first) == [("a.txt", "new")]  # b.txt waits for the next refresh
+    second = reconcile(first.ledger, inbox, {bulletin_id_for(TEXT)}, T1)
+    assert events(second) == [("b.txt", "new")]  # listed afresh: the handed-over listing was taken once
+
+    monkeypatch.setattr(inbox_module.time, "monotonic", lambda: 1000.0 + inbox_module.HANDOVER_MAX_AGE_S + 1)
+    monkeypatch.setitem(inbox_module._handed_over, str(inbox), (1000.0, listed))
+    assert [e.source_file for e in inbox_module.take_listing(inbox)] == ["a.txt", "b.txt"]  # too old: listed again
+
+
+def test_the_staleness_check_hands_its_listing_over_only_when_a_refresh_follows(inbox, tmp_path):
+    from orchestration.freshness import stale_reason
+    from orchestration.settings import WarehousePaths
+
+    (inbox / "a.txt").write_text(TEXT, encoding="utf-8")
+    paths = WarehousePaths(inbox, tmp_path / "warehouse")
+    assert stale_reason(paths) == "no published warehouse yet"
+    assert str(inbox) not in inbox_module._handed_over  # the caller did not ask for it
+    assert stale_reason(paths, hand_over=True) == "no published warehouse yet"
+    assert [e.source_file for e in inbox_module._handed_over.pop(str(inbox))[1]] == ["a.txt"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -77,6 +78,29 @@ def list_inbox(inbox: Path) -> list[InboxEntry]:
     return entries
 
 
+# A refresh lists the inbox once. The launcher's staleness check (freshness.stale_reason) lists it moments
+# before the run's ingest does, in the same process, and at 100,000 files a listing costs about a second: the
+# check hands its listing over and the next ingest of that inbox takes it. A file that changes in between is
+# read as it is then and seen again by the next refresh (the ledger keeps the size and time listed, which no
+# longer match); one that arrives in between waits for the next refresh. Past HANDOVER_MAX_AGE_S the ingest
+# lists afresh.
+HANDOVER_MAX_AGE_S = 60.0
+_handed_over: dict[str, tuple[float, list[InboxEntry]]] = {}
+
+
+def hand_over_listing(inbox: Path, entries: list[InboxEntry]) -> None:
+    """Leave ``entries`` (list_inbox of ``inbox``, just made) for this process's next ingest of ``inbox``."""
+    _handed_over[str(inbox)] = (time.monotonic(), entries)
+
+
+def take_listing(inbox: Path) -> list[InboxEntry]:
+    """The listing handed over for ``inbox`` if there is a recent one (taken once), else a new one."""
+    listed_at, entries = _handed_over.pop(str(inbox), (None, None))
+    if entries is not None and time.monotonic() - listed_at <= HANDOVER_MAX_AGE_S:
+        return entries
+    return list_inbox(inbox)
+
+
 def _suffix(name: str) -> str:
     """What ``PurePath(name).suffix`` gives, without building a path."""
     dot = name.rfind(".")
@@ -137,7 +161,7 @@ def reconcile(
     events: list[dict] = []
     new_texts: dict[str, dict] = {}
 
-    for entry in list_inbox(inbox):
+    for entry in take_listing(inbox):
         before = previous.get(entry.source_file)
         unchanged_stat = (
             before is not None
