@@ -151,7 +151,7 @@ def test_a_handed_over_listing_is_taken_once_and_only_while_recent(inbox, monkey
     assert events(second) == [("b.txt", "new")]  # listed afresh: the handed-over listing was taken once
 
     monkeypatch.setattr(inbox_module.time, "monotonic", lambda: 1000.0 + inbox_module.HANDOVER_MAX_AGE_S + 1)
-    monkeypatch.setitem(inbox_module._handed_over, str(inbox), (1000.0, listed))
+    monkeypatch.setitem(inbox_module._handed_over, str(inbox.resolve()), (1000.0, listed))
     assert [e.source_file for e in inbox_module.take_listing(inbox)] == ["a.txt", "b.txt"]  # too old: listed again
 
 
@@ -162,6 +162,6 @@ def test_the_staleness_check_hands_its_listing_over_only_when_a_refresh_follows(
     (inbox / "a.txt").write_text(TEXT, encoding="utf-8")
     paths = WarehousePaths(inbox, tmp_path / "warehouse")
     assert stale_reason(paths) == "no published warehouse yet"
-    assert str(inbox) not in inbox_module._handed_over  # the caller did not ask for it
+    assert str(inbox.resolve()) not in inbox_module._handed_over  # the caller did not ask for it
     assert stale_reason(paths, hand_over=True) == "no published warehouse yet"
-    assert [e.source_file for e in inbox_module._handed_over.pop(str(inbox))[1]] == ["a.txt"]
+    assert [e.source_file for e in inbox_module._handed_over.pop(str(inbox.resolve()))[1]] == ["a.txt"]

@@ -90,12 +90,12 @@ _handed_over: dict[str, tuple[float, list[InboxEntry]]] = {}
 
 def hand_over_listing(inbox: Path, entries: list[InboxEntry]) -> None:
     """Leave ``entries`` (list_inbox of ``inbox``, just made) for this process's next ingest of ``inbox``."""
-    _handed_over[str(inbox)] = (time.monotonic(), entries)
+    _handed_over[str(inbox.resolve())] = (time.monotonic(), entries)
 
 
 def take_listing(inbox: Path) -> list[InboxEntry]:
     """The listing handed over for ``inbox`` if there is a recent one (taken once), else a new one."""
-    listed_at, entries = _handed_over.pop(str(inbox), (None, None))
+    listed_at, entries = _handed_over.pop(str(inbox.resolve()), (None, None))
     if entries is not None and time.monotonic() - listed_at <= HANDOVER_MAX_AGE_S:
         return entries
     return list_inbox(inbox)
