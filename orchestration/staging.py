@@ -318,10 +318,11 @@ class StagingStore:
         bulletin_ids: Iterable[str] | None = None,
         where: Mapping[str, str] | None = None,
     ) -> pa.Table:
-        """The ledger as an Arrow table (read_ledger's selection), empty in its declared schema when absent."""
+        """The ledger as an Arrow table (read_ledger's selection); all its columns in its declared schema when no
+        ``columns`` are named (a file written before a column existed gets it as NULL), empty when absent."""
         path = self.ledger_path(name)
+        schema = LEDGER_SCHEMAS[name]
         if not path.exists():
-            schema = LEDGER_SCHEMAS[name]
             return schema.empty_table().select(columns) if columns else schema.empty_table()
         conditions = [pc.field(column) == value for column, value in (where or {}).items()]
         if bulletin_ids is not None:
@@ -329,7 +330,8 @@ class StagingStore:
         filters = None
         for condition in conditions:
             filters = condition if filters is None else filters & condition
-        return pq.read_table(path, columns=columns, filters=filters)
+        table = pq.read_table(path, columns=columns, filters=filters)
+        return table if columns else _in_schema(table, schema)
 
     def count_ledger(self, name: str, where: Mapping[str, str]) -> int:
         """Rows of the ledger whose columns equal ``where``'s values, read column-wise."""
@@ -337,6 +339,10 @@ class StagingStore:
 
     def write_ledger(self, name: str, rows: Iterable[Mapping]) -> int:
         return _write(self.ledger_path(name), LEDGER_SCHEMAS[name], rows)
+
+    def write_ledger_table(self, name: str, table: pa.Table) -> int:
+        """Replace the ledger with ``table`` (its declared columns, in order)."""
+        return _write_table(self.ledger_path(name), _in_schema(table, LEDGER_SCHEMAS[name]))
 
     def upsert_ledger(self, name: str, rows: Iterable[Mapping], key: str = "bulletin_id") -> pa.Table:
         """Replace the ledger's rows whose ``key`` is among ``rows``' keys, append the others, and return the
@@ -346,7 +352,7 @@ class StagingStore:
         new = _table_of(rows, schema)
         if pc.count_distinct(new[key]).as_py() != new.num_rows:
             raise ValueError(f"{name}: rows to write repeat a {key}")
-        kept = _in_schema(self.ledger_table(name), schema)
+        kept = self.ledger_table(name)
         if new.num_rows:
             kept = kept.filter(pc.invert(pc.is_in(kept[key], value_set=new[key])))
         table = pa.concat_tables([kept, new])
