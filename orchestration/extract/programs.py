@@ -315,6 +315,7 @@ def _after_phrase(after: str) -> str:
     return _fit(p, from_end=False)
 
 
+@lru_cache(maxsize=8192)  # a pure function of its two phrases; list items and recurring clauses repeat them
 def program_of(pre: str, after: str) -> str | None:
     """Program from the text before the amount (since its governing word) and after it (to clause end)."""
     if PURPOSE_START_RE.match(pre.lstrip("、，, ")):
