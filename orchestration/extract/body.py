@@ -32,6 +32,8 @@ class ArticleBody:
         self._segments: dict[tuple[int, int], list[Span]] = {}
         self._earlier: dict[int, list[tuple[int, int]]] = {}
         self._texts: dict[tuple[int, int], str] = {}
+        self._joined: dict[tuple[int, int], str] = {}
+        self._paragraph_texts: dict[int, str] = {}
         self._headings: dict[int, str] = {}  # paragraph index -> nearest heading before it
         self.headings = years.section_headings(text, start, end)
 
@@ -69,6 +71,23 @@ class ArticleBody:
         s = self._texts.get(key)
         if s is None:
             s = self._texts[key] = self.text[sent.start : sent.end]
+        return s
+
+    def joined_text(self, span: Span) -> str:
+        """The span's text without its line breaks, one string object per span: the figures of a segment
+        share it (and its hash, computed once where it keys a cache)."""
+        key = (span.start, span.end)
+        s = self._joined.get(key)
+        if s is None:
+            s = self._joined[key] = strip_newlines(self.text[span.start : span.end])
+        return s
+
+    def paragraph_text(self, pi: int) -> str:
+        """Paragraph ``pi``'s text, one string object per paragraph."""
+        s = self._paragraph_texts.get(pi)
+        if s is None:
+            p = self.paras[pi]
+            s = self._paragraph_texts[pi] = self.text[p.start : p.end]
         return s
 
     def sentence_at(self, pos: int) -> tuple[Span, int]:

@@ -73,25 +73,22 @@ _ENDS = {enders: re.compile(f"[{re.escape(enders)}][{re.escape(CLOSERS)}]*") for
 
 
 def _split(text: str, span: Span, enders: str) -> list[Span]:
+    """The pieces of ``span`` each ending at an ender (and its closers), leading whitespace trimmed, blank ones dropped."""
     end = span.end
     ends = _ENDS.get(enders) or re.compile(f"[{re.escape(enders)}][{re.escape(CLOSERS)}]*")
-    res = []
-    s = span.start
-    for m in ends.finditer(text, span.start, end):
-        res.append(s)
-        res.append(m.end())
-        s = m.end()
-    if s < end:
-        res.append(s)
-        res.append(end)
-    # drop pure-whitespace pieces, trim leading whitespace
     out = []
-    for k in range(0, len(res), 2):
-        a, b = res[k], res[k + 1]
-        piece = text[a:b]
-        a += len(piece) - len(piece.lstrip())
-        if a < b:
-            out.append(Span(a, b))
+    s = span.start
+    for m in ends.finditer(text, s, end):
+        piece_end = m.end()
+        while s < piece_end and text[s].isspace():
+            s += 1
+        if s < piece_end:
+            out.append(Span(s, piece_end))
+        s = piece_end
+    while s < end and text[s].isspace():
+        s += 1
+    if s < end:
+        out.append(Span(s, end))
     return out
 
 
