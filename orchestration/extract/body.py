@@ -24,7 +24,9 @@ class ArticleBody:
         self.text = text
         self.paras = paragraphs(text, start, end)
         self.sents: list[tuple[Span, int]] = []  # (sentence, paragraph index)
+        self._first_sentence: list[int] = []  # paragraph index -> index in sents of its first sentence
         for pi, p in enumerate(self.paras):
+            self._first_sentence.append(len(self.sents))
             for s in sentences(text, p):
                 self.sents.append((s, pi))
         self._starts = [s.start for s, _ in self.sents]
@@ -58,10 +60,13 @@ class ArticleBody:
 
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
-        sent, pi = self.sentence_at(pos)
+        k = bisect.bisect_right(self._starts, pos) - 1
+        if k < 0:
+            return []
+        sent, pi = self.sents[k]
         earlier = self._earlier.get(sent.start)
         if earlier is None:
-            earlier = [(s.start, s.end) for s, p in self.sents if p == pi and s.start < sent.start]
+            earlier = [(s.start, s.end) for s, _ in self.sents[self._first_sentence[pi] : k]]
             self._earlier[sent.start] = earlier
         return list(earlier)
 
