@@ -73,7 +73,7 @@ _ENDS = {enders: re.compile(f"[{re.escape(enders)}][{re.escape(CLOSERS)}]*") for
 
 
 def _split(text: str, span: Span, enders: str) -> list[Span]:
-    """The pieces of ``span`` each ending at an ender (and its closers), leading whitespace trimmed, blank ones dropped."""
+    """The pieces of ``span``, each ending at an ender and its closers, leading blanks trimmed, blank ones dropped."""
     end = span.end
     ends = _ENDS.get(enders) or re.compile(f"[{re.escape(enders)}][{re.escape(CLOSERS)}]*")
     out = []
