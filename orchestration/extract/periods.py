@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from orchestration.extract.records import RATE_MEASURES
+from orchestration.extract.years import mask_titles
 
 _CN_MONTH = {
     "一": 1,
@@ -136,8 +137,6 @@ def period_of(
     """Period of the figure at ``pos`` (``paragraph_sentences``: earlier sentences of its paragraph)."""
     if measure in RATE_MEASURES:
         return "full_year"
-    from orchestration.extract.years import mask_titles
-
     own = last_cue(mask_titles(text[sentence_start:pos]), percent)
     if own:
         return own
@@ -151,15 +150,11 @@ def period_of(
 @lru_cache(maxsize=4096)
 def _sentence_cue(sentence: str) -> str | None:
     # The earlier sentences of a paragraph are looked at again for every figure after them.
-    from orchestration.extract.years import mask_titles
-
     return last_cue(mask_titles(sentence))
 
 
 def article_frame(text: str, body_start: int, body_end: int, title: str = "") -> str | None:
     """The framing period of an article: the first cue of its first sentence, else of its title."""
-    from orchestration.extract.years import mask_titles
-
     head = text[body_start:body_end]
     first = re.split(r"[。！？\n]", head, maxsplit=1)[0]
     cue = last_cue(mask_titles(first))
