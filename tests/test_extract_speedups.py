@@ -301,3 +301,13 @@ def test_pure_readings_cached_on_their_text_give_the_uncached_answer(cached):
         first = cached(*args)
         assert first == cached.__wrapped__(*args) and cached(*args) == first
     assert cached.cache_info().hits > 0
+
+
+def test_lines_found_by_find_are_the_lines_between_line_breaks():
+    text = "\n".join(FIGURE_SENTENCES) + "\n\n  \n"
+    for start, end in ((0, len(text)), (3, len(text) - 1), (5, 5)):
+        lines, pos = [], start
+        for piece in text[start:end].split("\n"):
+            lines.append(text_units.Span(pos, pos + len(piece)))
+            pos += len(piece) + 1
+        assert text_units._lines(text, start, end) == lines
