@@ -311,3 +311,11 @@ def test_lines_found_by_find_are_the_lines_between_line_breaks():
             lines.append(text_units.Span(pos, pos + len(piece)))
             pos += len(piece) + 1
         assert text_units._lines(text, start, end) == lines
+
+
+def test_a_surfaces_keys_by_kind_are_its_entries_of_that_kind():
+    gz = Gazetteer.load()
+    for surface in list(gz.surfaces)[::50]:
+        entries = gz.surfaces[surface]
+        expected = [(kind, [k for k, kd in entries.items() if kd == kind]) for kind in ("full", "short")]
+        assert [(kind, list(keys)) for kind, keys in gz.keys_by_kind(surface)] == [(k, v) for k, v in expected if v]

@@ -143,15 +143,11 @@ def find_mentions(gz: Gazetteer, text: str, year: int | None = None, include_wea
 
     accepted: list[_Candidate] = []
     for s, e, surface in raw:
-        entries = gz.surfaces[surface]
         before = parents_before(s)
         after = text[e : e + 6]
         prev = text[s - 1] if s > 0 else ""
-        for kind in ("full", "short"):
-            keys = [k for k, kd in entries.items() if kd == kind]
-            if not keys:
-                continue
-            with_parent = [k for k in keys if gz.ancestor_keys(k) & before]
+        for kind, keys in gz.keys_by_kind(surface):
+            with_parent = [k for k in keys if gz.ancestor_keys(k) & before] if before else []
             risky = _is_risky(gz, surface, kind)
             if with_parent:
                 accepted.append(_Candidate(s, e, surface, kind, with_parent, "parent", False))
