@@ -203,12 +203,13 @@ def find_mentions(gz: Gazetteer, text: str, year: int | None = None, include_wea
 
     # non-overlapping selection: strong before weak, longer first, then earlier
     resolved.sort(key=lambda c: (c.weak, -(c.end - c.start), c.start, c.kind != "full"))
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # the character positions of the chosen mentions: a name is a few characters long
     chosen: list[_Candidate] = []
     for candidate in resolved:
-        if any(candidate.start < te and ts < candidate.end for ts, te in taken):
+        positions = range(candidate.start, candidate.end)
+        if not taken.isdisjoint(positions):
             continue
-        taken.append((candidate.start, candidate.end))
+        taken.update(positions)
         chosen.append(candidate)
     chosen.sort(key=lambda c: c.start)
 
