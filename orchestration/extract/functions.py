@@ -224,26 +224,25 @@ NARROWER_THAN_SENTENCE = ("clause", "segment")
 _WIDE_LEVELS = ("paragraph ", "title ")
 
 
-@functools.lru_cache(maxsize=8192)  # a pure function of a level's text: the figures of a sentence ask alike
-def _one_area(text: str, where: str) -> tuple[str | None, str, frozenset[str]] | None:
+def _one_area(text: str, where: str) -> tuple[str | None, str, set[str]] | None:
     """(code, evidence, codes in conflict) of one context level, or None when it names no area."""
     areas = _areas(text)
     if where in _WIDE_LEVELS:
         areas = _Areas(areas.specific, areas.generic, None)
     if len(areas.specific) > 1:
-        return (*_conflict(where, list(areas.specific.values())), frozenset(areas.specific))
+        return (*_conflict(where, list(areas.specific.values())), set(areas.specific))
     if areas.specific:
         kw = next(iter(areas.specific.values()))
         if areas.exclusion is not None and areas.exclusion.priority > kw.priority:
-            return (*_conflict(where, [kw, areas.exclusion]), frozenset({kw.code}))
-        return (*_verdict(kw, where), frozenset())
+            return (*_conflict(where, [kw, areas.exclusion]), {kw.code})
+        return (*_verdict(kw, where), set())
     if areas.exclusion is not None:
-        return (*_verdict(areas.exclusion, where), frozenset())
+        return (*_verdict(areas.exclusion, where), set())
     return None
 
 
 def _settle(
-    conflicting: frozenset[str], evidence: str, near_generic: list[_Keyword], wider: list[tuple[str, str]]
+    conflicting: set[str], evidence: str, near_generic: list[_Keyword], wider: list[tuple[str, str]]
 ) -> tuple[str | None, str]:
     """A level naming several areas: a generic word near the figure (phrase, clause, segment, sentence)
     or a wider level (paragraph, title) naming one area, that agrees with one of them, picks it; else empty."""
