@@ -190,7 +190,6 @@ def section_year(headings: list[tuple[int, int, int | None]], pos: int) -> int |
     return None
 
 
-@lru_cache(maxsize=8192)  # a pure function of the prefix: recurring sentences ask again with the same one
 def _year_evidence(prefix: str, current: int | None) -> tuple[int, int | None, bool]:
     """(position, year, is_range) of the year evidence nearest the end of ``prefix``; position -1: none."""
     best_pos = -1
