@@ -291,14 +291,21 @@ def test_window_readings_cached_on_the_window_text_are_the_plain_readings_at_any
 
 
 @pytest.mark.parametrize(
-    "cached", [programs.program_of, periods.last_cue, amounts.parse_money], ids=lambda f: f.__name__
+    "cached",
+    [programs.program_of, programs.previous_clause_program, periods.last_cue, amounts.parse_money],
+    ids=lambda f: f.__name__,
 )
 def test_pure_readings_cached_on_their_text_give_the_uncached_answer(cached):
     cached.cache_clear()
     for text, lo, start in _figure_windows():
         prefix, after = text[lo:start], text[start : start + 20]
         figure = amounts.MONEY_RE.match(text, start).group(0)
-        args = {"program_of": (prefix, after), "last_cue": (prefix,), "parse_money": (figure,)}[cached.__name__]
+        args = {
+            "program_of": (prefix, after),
+            "previous_clause_program": (prefix,),
+            "last_cue": (prefix,),
+            "parse_money": (figure,),
+        }[cached.__name__]
         first = cached(*args)
         assert first == cached.__wrapped__(*args) and cached(*args) == first
     assert cached.cache_info().hits > 0

@@ -337,6 +337,7 @@ def is_generic(name: str | None) -> bool:
     return name is None or name in GENERIC or len(name) < MIN_LEN
 
 
+@lru_cache(maxsize=4096)  # a pure function of the clause: recurring clauses are read once
 def previous_clause_program(clause: str) -> str | None:
     """Program named by the clause before the amount's clause (纳入…管理库项目4个，投资额53.22亿元)."""
     clause = _TRAILING_COUNT_RE.sub("", clause.strip())
