@@ -287,10 +287,15 @@ def test_window_readings_cached_on_the_window_text_are_the_plain_readings_at_any
                 None,
             )
             assert measures._head(window, base) == plain_head
+            fund = measures.rules().source_at_end.search(window)
+            if fund and measures._nearest(window, measures.rules().verbs):
+                fund = None
+            assert measures._fund_at_end(window) == (fund and (fund.group(1), fund.start(), fund.end()))
             for table in ("verbs", "frame_verbs", "nouns", "weak_nouns"):
                 plain = measures._nearest(window, getattr(measures.rules(), table))
                 assert measures._nearest_in(window, table) == plain
     assert measures._window_cue.cache_info().hits > 0 and measures._head_in.cache_info().hits > 0
+    assert any(measures._fund_at_end(text[lo:start]) for text, lo, start in _figure_windows())  # 中央资金800万元
 
 
 @pytest.mark.parametrize(

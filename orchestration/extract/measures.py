@@ -185,20 +185,31 @@ def _received_source(window: str, base: int, text: str, sentence_start: int, end
     """A fund named by its level (中央资金18889万元，省级资金…，区级资金…): all but the lowest level
     named in the (whole) sentence of the amount ending at ``end`` sent the money down; 中央 always did. Not
     when a verb governs the window."""
-    r = rules()
-    m = r.source_at_end.search(window)
-    if not m or _nearest(window, r.verbs):
+    fund = _fund_at_end(window)
+    if fund is None:
         return None
+    level, fund_start, fund_end = fund
+    r = rules()
     stop = _SENTENCE_END_RE.search(text, end)
     sentence = text[sentence_start : stop.start() if stop else len(text)]
     if _nearest(sentence, r.frame_verbs) and not r.receipt.search(sentence):
         return None  # a by-source list of money passed on (下达给你们…其中中央资金): the frame decides
-    rank = _level(m.group(1))
+    rank = _level(level)
     named = [_level(n) for n in r.source_named.findall(sentence)]
     lowest = max((n for n in named if n is not None), default=rank)
     if rank == 0 or (rank is not None and rank < lowest):
-        return MeasureCue("transfer_in", "head", base + m.start(), base + m.end())
+        return MeasureCue("transfer_in", "head", base + fund_start, base + fund_end)
     return None
+
+
+@lru_cache(maxsize=8192)
+def _fund_at_end(window: str) -> tuple[str, int, int] | None:
+    """(level, start, end) of a fund named by its level ending ``window`` (中央资金), unless a verb governs it."""
+    r = rules()
+    m = r.source_at_end.search(window)
+    if not m or _nearest_in(window, "verbs"):
+        return None
+    return m.group(1), m.start(), m.end()
 
 
 def _names_an_earlier_figure(text: str, cue: MeasureCue, start: int) -> bool:
