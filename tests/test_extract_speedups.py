@@ -335,3 +335,17 @@ def test_a_surfaces_keys_by_kind_are_its_entries_of_that_kind():
         entries = gz.surfaces[surface]
         expected = [(kind, [k for k, kd in entries.items() if kd == kind]) for kind in ("full", "short")]
         assert [(kind, list(keys)) for kind, keys in gz.keys_by_kind(surface)] == [(k, v) for k, v in expected if v]
+
+
+def test_a_short_text_cache_keeps_short_texts_only_and_answers_as_the_function():
+    calls = []
+
+    @text_units.short_text_cache(maxsize=8)
+    def tail(text: str, n: int) -> str:
+        calls.append(text)
+        return text[-n:]
+
+    short, long = "下达资金", "安排" * text_units.CACHED_TEXT_MAX_LEN
+    assert [tail(short, 2), tail(short, 2), tail(long, 3), tail(long, 3)] == ["资金", "资金", "排安排", "排安排"]
+    assert calls == [short, long, long]  # the short text read once, the long one each time
+    assert tail.cache_info().currsize == 1 and tail.__wrapped__(short, 2) == "资金"

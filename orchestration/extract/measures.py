@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orchestration.extract.amounts import per_unit_suffix
+from orchestration.extract.text_units import short_text_cache
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
 # Cues that name one figure (or one clause's list) only, never carried past another clause's amount
@@ -116,13 +117,13 @@ def _nearest(window: str, table) -> tuple[str, int, int] | None:
 # list items come again (the offsets they return are the window's own; callers add the window's start).
 
 
-@lru_cache(maxsize=16384)
+@short_text_cache(maxsize=8192)
 def _nearest_in(window: str, table: str) -> tuple[str, int, int] | None:
     """:func:`_nearest` over the rules' table named ``table`` (verbs, frame_verbs, nouns, weak_nouns)."""
     return _nearest(window, getattr(rules(), table))
 
 
-@lru_cache(maxsize=8192)
+@short_text_cache(maxsize=8192)
 def _window_cue(window: str) -> tuple[str | None, str, int, int] | None:
     """(measure, strength, start, end) of the cue deciding a window (:func:`_in_window`); the measure of a
     budget word is None: it depends on the segment (:func:`_budget_measure`)."""

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from orchestration.extract.records import RATE_MEASURES
+from orchestration.extract.text_units import short_text_cache
 from orchestration.extract.years import mask_titles
 
 _CN_MONTH = {
@@ -106,7 +107,7 @@ def _period(kind: str, m: re.Match) -> str:
     return f"ytd_m{month:02d}" if month else "ytd"
 
 
-@lru_cache(maxsize=8192)  # a pure function of the prefix: recurring sentences ask again with the same one
+@short_text_cache(maxsize=8192)  # a pure function of the prefix: recurring sentences ask again with the same one
 def last_cue(s: str, percent: bool = False) -> str | None:
     """Period of the cue ending nearest to the end of ``s`` (None when there is none)."""
     best: tuple[int, int, str] | None = None

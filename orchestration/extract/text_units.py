@@ -8,7 +8,37 @@ paragraph only when the line ends like a sentence, or when it is short (a headin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from typing import NamedTuple
+
+# A cache keeps its keys: texts longer than this (a clause or segment of a text scraped as one endless sentence,
+# one key per figure) are read afresh instead of kept
+CACHED_TEXT_MAX_LEN = 300
+
+
+def short_text_cache(maxsize: int) -> Callable[[Callable], Callable]:
+    """``lru_cache`` for a pure function of texts, keeping only calls whose texts are short (CACHED_TEXT_MAX_LEN
+    characters in all): the recurring clauses and windows of bulletins, never a long prefix per figure."""
+
+    def decorate(function: Callable) -> Callable:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        @wraps(function)
+        def call(*args):
+            if sum(len(a) for a in args if isinstance(a, str)) <= CACHED_TEXT_MAX_LEN:
+                return cached(*args)
+            return function(*args)
+
+        call.cache_info, call.cache_clear, call.cache_parameters = (
+            cached.cache_info,
+            cached.cache_clear,
+            cached.cache_parameters,
+        )
+        return call
+
+    return decorate
+
 
 SENTENCE_END = "。！？!?"
 CLOSERS = "”’」』）)》】■"
