@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     skip_pyarrows_pandas_import()
     ensure_dagster_home()
     paths = WarehousePaths.from_env()
-    reason = stale_reason(paths)
+    reason = stale_reason(paths, hand_over=True)  # the run's ingest takes its inbox listing
     if reason is None and not args.force:
         print("warehouse is current (inbox, ledgers and code unchanged): nothing to do; --force rebuilds")
         ok = True

@@ -285,7 +285,7 @@ def refresh_with_progress(paths: WarehousePaths, console: Console, files: list[s
     from orchestration.settings import DBT_EXECUTABLE
     from orchestration.warehouse.warm_dbt import start_ahead
 
-    reason = stale_reason(paths)
+    reason = stale_reason(paths, hand_over=True)  # the run's ingest takes its inbox listing
     if reason is None:
         console.print("warehouse is current: nothing to refresh")
         return True

@@ -6,28 +6,30 @@ written after it was published (a run that died after ingest, or a purge, leaves
 """
 
 import hashlib
-import json
 from functools import cache
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from orchestration.corrections import CORRECTIONS_FILE, corrections_path, read_corrections
 from orchestration.extract.sources import LEDGER_COLUMNS, SOURCES_FILE, ledger_fields, read_sources
 from orchestration.extract.version import extractor_version
-from orchestration.ingest.inbox import list_inbox
+from orchestration.ingest.inbox import InboxEntry, hand_over_listing, list_inbox
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
 from orchestration.staging import StagingStore
 
 
-def inbox_fingerprint(paths: WarehousePaths) -> dict[str, str]:
+def inbox_fingerprint(paths: WarehousePaths, listing: list[InboxEntry] | None = None) -> dict[str, str]:
     """File -> "size:mtime_ns" (and its source metadata, when sources.csv gives some) for every bulletin in
-    the inbox, and the digest of the analysts' corrections file: no bulletin is read, only the small CSVs."""
+    the inbox (``listing``, else listed now), and the digest of the analysts' corrections file: no bulletin
+    is read, only the small CSVs."""
     if not paths.bulletins_dir.is_dir():
         return {}
     sources = read_sources(paths.bulletins_dir / SOURCES_FILE)
     fingerprint = {
         entry.source_file: _fingerprint(entry.bytes, entry.mtime_ns, ledger_fields(sources.get(entry.source_file)))
-        for entry in list_inbox(paths.bulletins_dir)
+        for entry in (list_inbox(paths.bulletins_dir) if listing is None else listing)
     }
     return fingerprint | _corrections_entry(read_corrections(corrections_path(paths.bulletins_dir)).digest)
 
@@ -45,7 +47,9 @@ def _fingerprint(size: int, mtime_ns: int, source_fields: dict) -> str:
 
 
 def fingerprint_digest(fingerprint: dict[str, str]) -> str:
-    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:16]
+    # NUL-separated (no file name holds one), sorted by file: ~5x cheaper than JSON at 100,000 files.
+    joined = "\0".join(f"{name}\0{value}" for name, value in sorted(fingerprint.items()))
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
 
 @cache
@@ -61,11 +65,23 @@ def code_version() -> str:
 def ledger_fingerprint(paths: WarehousePaths) -> dict[str, str]:
     """The inbox as the last refresh's ingest saw it, in inbox_fingerprint's form ({} before any)."""
     store = StagingStore(paths.staging_dir)
-    ledger = store.read_ledger("bulletin_files", ["source_file", "bytes", "mtime_ns", "removed_at", *LEDGER_COLUMNS])
+    ledger = store.ledger_table("bulletin_files", ["source_file", "bytes", "mtime_ns", "removed_at", *LEDGER_COLUMNS])
+    present = ledger.filter(pc.is_null(ledger["removed_at"]))
     applied = next((r["file_digest"] for r in store.read_ledger("corrections")), None)
-    present = (r for r in ledger if r["removed_at"] is None)
-    fingerprint = {r["source_file"]: _fingerprint(r["bytes"], r["mtime_ns"], r) for r in present}
+    fingerprint = dict(zip(present["source_file"].to_pylist(), _fingerprints(present).to_pylist(), strict=True))
     return fingerprint | _corrections_entry(applied)
+
+
+def _fingerprints(ledger: pa.Table) -> pa.ChunkedArray:
+    """_fingerprint of every ledger row, column-wise (100,000 rows: ~50 ms against ~0.5 s row by row)."""
+    size_time = pc.binary_join_element_wise(
+        pc.cast(ledger["bytes"], pa.string()), pc.cast(ledger["mtime_ns"], pa.string()), ":"
+    )
+    described = pc.binary_join_element_wise(*(pc.fill_null(ledger[column], "") for column in LEDGER_COLUMNS), "|")
+    # as _fingerprint: the source fields join the fingerprint when they hold anything but the separators
+    return pc.if_else(
+        pc.match_substring_regex(described, "[^|]"), pc.binary_join_element_wise(size_time, described, ":"), size_time
+    )
 
 
 def ledger_state(paths: WarehousePaths) -> dict[str, str]:
@@ -74,8 +90,19 @@ def ledger_state(paths: WarehousePaths) -> dict[str, str]:
     return {"inbox_digest": fingerprint_digest(ledger_fingerprint(paths)), "code_version": code_version()}
 
 
-def stale_reason(paths: WarehousePaths) -> str | None:
-    """Why a refresh is needed, or None when the published warehouse is current."""
+def stale_reason(paths: WarehousePaths, hand_over: bool = False) -> str | None:
+    """Why a refresh is needed, or None when the published warehouse is current.
+
+    ``hand_over``: the caller runs the refresh next, in this process; when one is needed, the inbox listing
+    made here is left for its ingest (inbox.hand_over_listing) instead of being made again."""
+    listing = list_inbox(paths.bulletins_dir) if paths.bulletins_dir.is_dir() else None
+    reason = _stale_reason(paths, listing)
+    if reason is not None and hand_over and listing is not None:
+        hand_over_listing(paths.bulletins_dir, listing)
+    return reason
+
+
+def _stale_reason(paths: WarehousePaths, listing: list[InboxEntry] | None) -> str | None:
     if not paths.published_database.exists():
         return "no published warehouse yet"
     try:
@@ -86,7 +113,7 @@ def stale_reason(paths: WarehousePaths) -> str | None:
     if recorded is None:
         return "published warehouse has no build record"
     inbox_digest, version, published_at = recorded
-    if inbox_digest != fingerprint_digest(inbox_fingerprint(paths)):
+    if inbox_digest != fingerprint_digest(inbox_fingerprint(paths, listing)):
         return "the inbox changed"
     if version != code_version():
         return "the extractor or dbt models changed"

@@ -208,10 +208,14 @@ def new_batch_id(run_id: str) -> str:
 
 def _write(path: Path, schema: pa.Schema, rows: Iterable[Mapping]) -> int:
     """Write rows (dicts keyed by column name; other keys ignored) atomically; returns the count."""
+    return _write_table(path, _table_of(rows, schema))
+
+
+def _table_of(rows: Iterable[Mapping], schema: pa.Schema) -> pa.Table:
+    """Rows (dicts keyed by column name; other keys ignored) as a table of ``schema``."""
     rows = list(rows)
     # column by column: no dict per row (a ledger holds a row per file ever seen, 100,000 and more)
-    columns = {name: [row.get(name) for row in rows] for name in schema.names}
-    return _write_table(path, pa.Table.from_pydict(columns, schema=schema))
+    return pa.Table.from_pydict({name: [row.get(name) for row in rows] for name in schema.names}, schema=schema)
 
 
 def _create_empty(path: Path, schema: pa.Schema) -> None:
@@ -227,6 +231,14 @@ def _create_empty(path: Path, schema: pa.Schema) -> None:
         pass
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _in_schema(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with ``schema``'s columns in its order (NULL where a file written before a column existed
+    lacks it), cast to its types."""
+    n = table.num_rows
+    columns = [table[f.name] if f.name in table.column_names else pa.nulls(n, type=f.type) for f in schema]
+    return pa.Table.from_arrays(columns, names=schema.names).cast(schema)
 
 
 def _write_table(path: Path, table: pa.Table) -> int:
@@ -288,19 +300,64 @@ class StagingStore:
         return self.root / "ledger" / f"{name}.parquet"
 
     def read_ledger(
-        self, name: str, columns: list[str] | None = None, bulletin_ids: Iterable[str] | None = None
+        self,
+        name: str,
+        columns: list[str] | None = None,
+        bulletin_ids: Iterable[str] | None = None,
+        where: Mapping[str, str] | None = None,
     ) -> list[dict]:
-        """The ledger's rows as dicts: only ``columns`` when given, only the rows of ``bulletin_ids`` when given
-        (a ledger holds a row per file or text ever seen: 100,000 and more, where a refresh wants a few)."""
+        """The ledger's rows as dicts: only ``columns`` when given, only the rows of ``bulletin_ids`` and those
+        whose columns equal ``where``'s values when given (a ledger holds a row per file or text ever seen:
+        100,000 and more, where a refresh wants a few; Python objects cost ~1 s per 100,000 full rows)."""
+        return self.ledger_table(name, columns, bulletin_ids, where).to_pylist()
+
+    def ledger_table(
+        self,
+        name: str,
+        columns: list[str] | None = None,
+        bulletin_ids: Iterable[str] | None = None,
+        where: Mapping[str, str] | None = None,
+    ) -> pa.Table:
+        """The ledger as an Arrow table (read_ledger's selection); all its columns in its declared schema when no
+        ``columns`` are named (a file written before a column existed gets it as NULL), empty when absent."""
         path = self.ledger_path(name)
+        schema = LEDGER_SCHEMAS[name]
         if not path.exists():
-            return []
-        ids = None if bulletin_ids is None else pa.array(list(bulletin_ids), type=pa.string())
-        where = None if ids is None else pc.field("bulletin_id").isin(ids)
-        return pq.read_table(path, columns=columns, filters=where).to_pylist()
+            return schema.empty_table().select(columns) if columns else schema.empty_table()
+        conditions = [pc.field(column) == value for column, value in (where or {}).items()]
+        if bulletin_ids is not None:
+            conditions.append(pc.field("bulletin_id").isin(pa.array(list(bulletin_ids), type=pa.string())))
+        filters = None
+        for condition in conditions:
+            filters = condition if filters is None else filters & condition
+        table = pq.read_table(path, columns=columns, filters=filters)
+        return table if columns else _in_schema(table, schema)
+
+    def count_ledger(self, name: str, where: Mapping[str, str]) -> int:
+        """Rows of the ledger whose columns equal ``where``'s values, read column-wise."""
+        return self.ledger_table(name, list(where), where=where).num_rows
 
     def write_ledger(self, name: str, rows: Iterable[Mapping]) -> int:
         return _write(self.ledger_path(name), LEDGER_SCHEMAS[name], rows)
+
+    def write_ledger_table(self, name: str, table: pa.Table) -> int:
+        """Replace the ledger with ``table`` (its declared columns, in order)."""
+        return _write_table(self.ledger_path(name), _in_schema(table, LEDGER_SCHEMAS[name]))
+
+    def upsert_ledger(self, name: str, rows: Iterable[Mapping], key: str = "bulletin_id") -> pa.Table:
+        """Replace the ledger's rows whose ``key`` is among ``rows``' keys, append the others, and return the
+        ledger as written. The rows kept stay Arrow columns: a refresh that changes a few rows of a 100,000-row
+        ledger builds no Python object for the others."""
+        schema = LEDGER_SCHEMAS[name]
+        new = _table_of(rows, schema)
+        if pc.count_distinct(new[key]).as_py() != new.num_rows:
+            raise ValueError(f"{name}: rows to write repeat a {key}")
+        kept = self.ledger_table(name)
+        if new.num_rows:
+            kept = kept.filter(pc.invert(pc.is_in(kept[key], value_set=new[key])))
+        table = pa.concat_tables([kept, new])
+        _write_table(self.ledger_path(name), table)
+        return table
 
     # Batches -------------------------------------------------------------------------------
     def batch_dir(self, table: str) -> Path:

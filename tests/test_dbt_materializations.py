@@ -61,3 +61,25 @@ def test_a_data_test_whose_failures_were_stored_as_a_table_stores_them_as_a_view
         ).fetchall()
         assert kind == "VIEW"
         assert con.execute(f"select count(*) from {relation}").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("full_refresh", [False, True], ids=["rows this build wrote", "full refresh"])
+def test_a_row_whose_key_is_missing_from_its_parent_fails_the_row_rules(seed_warehouse_to_refresh, full_refresh):
+    """row_rules' relationships look for a refresh's keys in the parent, and hash the parent whole on a full
+    refresh: both find a figure whose bulletin is not in dim_bulletin."""
+    paths = seed_warehouse_to_refresh
+    with connect_build_database(paths.build_database) as con:
+        [(bulletin,)] = con.execute("select bulletin_id from main.fct_ratio limit 1").fetchall()
+        con.execute("delete from main.dim_bulletin where bulletin_id = ?", [bulletin])
+        # its ratios to be written again by this build (so tested by it)
+        con.execute("delete from main.fct_ratio where bulletin_id = ?", [bulletin])
+        con.execute("delete from internal.intermediate.fct_ratio_built_keys where bulletin_id = ?", [bulletin])
+
+    done = dbt(paths, "build", "--select", "fct_ratio", *(["--full-refresh"] if full_refresh else []))
+
+    assert done.returncode != 0 and "fct_ratio_row_rules" in done.stdout, done.stdout[-3000:]
+    with connect_build_database(paths.build_database, read_only=True) as con:
+        failing = con.execute(
+            "select distinct bulletin_id, failed_rules from internal.test_failures.fct_ratio_row_rules"
+        ).fetchall()
+    assert failing == [(bulletin, "bulletin_id is not a key of dim_bulletin (bulletin_id)")]

@@ -1,5 +1,6 @@
 """The extractor's shortcuts give the answers of the plain computations they replace."""
 
+import bisect
 import marshal
 import os
 import random
@@ -17,12 +18,16 @@ from orchestration.extract import (
     beneficiaries,
     cache_files,
     gazetteer,
+    localities,
+    measures,
     percents,
     periods,
     pos_decoding,
     programs,
+    text_units,
     years,
 )
+from orchestration.extract.body import ArticleBody, strip_newlines
 from orchestration.extract.gazetteer import Gazetteer
 from orchestration.extract.numbers import ARABIC, CN_NUMERAL, UNIT
 
@@ -161,6 +166,7 @@ _PLAIN_SCANS = {
     years.RANGE_RE: r"(?<![0-9])(?:19|20)[0-9]{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)?[0-9]{2}年",
     years._MASK_RE: r"《[^》\n]{0,80}》|〔[^〕\n]{0,12}〕|\[[^\]\n]{0,12}\]|【[^】\n]{0,20}】|[（(][^）)\n]{0,30}[）)]",
     periods.CUES[3][0]: rf"(?<![0-9])[1１一]\s*[-—–~～至到]\s*{periods._MONTH}月",
+    localities._SELF_LEVEL_RE: r"(?:全|我|本|该)(县|区|市|旗)|(县|区|市|旗)(?:财政局|委|政府|人大|政协|级)",
     periods.CUES[13][0]: r"(?:今年|本年|年初|(?:19|20)[0-9]{2}年)以来|截[至止]目前|年初至今",
     periods.CUES[14][0]: r"全年|年底|年末|(?:19|20)[0-9]{2}年(?:度)?(?![0-9０-９一二三四五六七八九十]|以来|底|末)"
     r"|今年|当年|去年|上年(?!同期)",
@@ -170,6 +176,7 @@ _SCANNED = (
     "2023年安排1.5亿3000万元，较2022年增长12.5%，惠及3,200户、1.2万人次，其中三千万元用于12个（所）学校",
     "数十万元、1２3４元、.5万元、12,345.6万元、一点五亿元、3亿5000元、百分之五十、百分之、a2019年、12019年（2020）",
     "2019—2021年、12019-20年、11-6月、1-6月、一至三月、今年以来、年初至今、2019年度、2019年底、上年同期（注）《条例》",
+    "全县全区县财政局我市区委本旗旗级该市市政府县人大区政协全镇市区县级",
 )
 
 
@@ -180,3 +187,165 @@ def test_scans_opening_with_a_character_class_find_the_plain_patterns_matches():
             for start, end in ((0, len(text)), (3, len(text) - 2)):  # a scan of part of a text looks before it
                 found = [(m.span(), m.groups()) for m in fast.finditer(text, start, end)]
                 assert found == [(m.span(), m.groups()) for m in plain_re.finditer(text, start, end)], text
+
+
+# --- third round: readings cached on a window's text, pieces split in one pass, paragraphs by index ---
+
+# composed for these tests: figures after tier, verb, budget, noun and head cues, wrapped lines, closers
+FIGURE_SENTENCES = (
+    "2024年县财政拨付城乡居民医疗保险补助资金1200万元，其中中央资金800万元、县级资金400万元。",
+    "今年以来，年初预算安排教育支出3.2亿元；上半年一般公共预算收入完成5000万元，较上年增加300万元。",
+    "全县共发放困难群众生活补贴每人每月200元，\n  累计支出救助资金680万元。”\u3000",
+    "截至9月底，下达各乡镇（街道）农村公路养护资金共计1500万元、奖补资金90万元；",
+    "本级年初预算5600万元，调整预算4800万元。",
+    "  \n力争完成全年税收收入2.5亿元！比2023年决算数增长6%？上年结转资金120万元",
+)
+
+
+def _plain_split(text, span, enders):
+    """text_units._split as first written: every piece sliced, its leading whitespace stripped."""
+    ends = re.compile(f"[{re.escape(enders)}][{re.escape(text_units.CLOSERS)}]*")
+    bounds, s = [], span.start
+    for m in ends.finditer(text, span.start, span.end):
+        bounds.append((s, m.end()))
+        s = m.end()
+    if s < span.end:
+        bounds.append((s, span.end))
+    out = []
+    for a, b in bounds:
+        piece = text[a:b]
+        a += len(piece) - len(piece.lstrip())
+        if a < b:
+            out.append(text_units.Span(a, b))
+    return out
+
+
+def test_pieces_split_in_one_pass_are_the_pieces_sliced_and_stripped():
+    text = "".join(FIGURE_SENTENCES) + "\n\u3000 。；  "
+    for enders in (text_units.SENTENCE_END, "；;", "，"):
+        for start, end in ((0, len(text)), (5, len(text) - 3), (7, 7), (len(text) - 4, len(text))):
+            span = text_units.Span(start, end)
+            assert text_units._split(text, span, enders) == _plain_split(text, span, enders), (enders, start)
+
+
+def test_earlier_sentences_by_index_are_those_of_the_paragraph_before_the_figure():
+    text = "标题\n\n" + "\n".join(FIGURE_SENTENCES) + "\n\n二、下一段。再下一句。"
+    body = ArticleBody(text, 4, len(text))
+    for pos in range(len(text)):
+        k = bisect.bisect_right(body._starts, pos) - 1
+        sent, pi = body.sentence_at(pos)
+        scanned = [(s.start, s.end) for s, p in body.sents if k >= 0 and p == pi and s.start < sent.start]
+        assert body.earlier_in_paragraph(pos) == scanned, pos
+    for pi, p in enumerate(body.paras):
+        assert body.paragraph_text(pi) == text[p.start : p.end] and body.paragraph_text(pi) is body.paragraph_text(pi)
+        for s, _ in body.sents:
+            for seg in text_units.segments(text, s):
+                assert body.joined_text(seg) == strip_newlines(text[seg.start : seg.end])
+
+
+def _plain_in_window(window, base, segment=""):
+    """measures._in_window as written before its reading was cached on the window's text."""
+    r = measures.rules()
+    if r.any_tier.search(window):
+        for measure, pat in r.tiers:
+            hits = list(pat.finditer(window))
+            if hits:
+                return measures.MeasureCue(measure, "tier", base + hits[-1].start(), base + hits[-1].end())
+    hit = measures._nearest(window, r.verbs)
+    if hit:
+        return measures.MeasureCue(hit[0], "verb", base + hit[1], base + hit[2])
+    hits = list(r.budget.finditer(window))
+    if hits:
+        subjects = re.findall(r"收入|支出", segment or window)
+        measure = "revenue" if subjects and r.budget_revenue.fullmatch(subjects[-1]) else "allocation"
+        return measures.MeasureCue(measure, "budget", base + hits[-1].start(), base + hits[-1].end())
+    hit = measures._nearest(window, r.nouns)
+    return measures.MeasureCue(hit[0], "noun", base + hit[1], base + hit[2]) if hit else None
+
+
+def _figure_windows():
+    """(text, window start, figure start) for every figure of FIGURE_SENTENCES and every earlier clause start."""
+    for text in FIGURE_SENTENCES:
+        for m in amounts.find_money(text)[0]:
+            for lo in {0, text_units.clause_start(text, 0, m.start), max(0, m.start - measures.HEAD_REACH)}:
+                yield text, lo, m.start
+
+
+def test_window_readings_cached_on_the_window_text_are_the_plain_readings_at_any_offset():
+    segments = ("", "一般公共预算收入", "教育支出")
+    for text, lo, start in _figure_windows():
+        window = text[lo:start]
+        for base in (lo, lo + 1000):  # the same window met again elsewhere: its cues move with it
+            for segment in segments:
+                assert measures._in_window(window, base, segment) == _plain_in_window(window, base, segment)
+            plain_head = next(
+                (
+                    measures.MeasureCue(measure, "head", base + m.start(), base + m.end())
+                    for measure, pat in measures.rules().heads
+                    if (m := pat.search(window))
+                ),
+                None,
+            )
+            assert measures._head(window, base) == plain_head
+            fund = measures.rules().source_at_end.search(window)
+            if fund and measures._nearest(window, measures.rules().verbs):
+                fund = None
+            assert measures._fund_at_end(window) == (fund and (fund.group(1), fund.start(), fund.end()))
+            for table in ("verbs", "frame_verbs", "nouns", "weak_nouns"):
+                plain = measures._nearest(window, getattr(measures.rules(), table))
+                assert measures._nearest_in(window, table) == plain
+    assert measures._window_cue.cache_info().hits > 0 and measures._head_in.cache_info().hits > 0
+    assert any(measures._fund_at_end(text[lo:start]) for text, lo, start in _figure_windows())  # 中央资金800万元
+
+
+@pytest.mark.parametrize(
+    "cached",
+    [programs.program_of, programs.previous_clause_program, periods.last_cue, amounts.parse_money],
+    ids=lambda f: f.__name__,
+)
+def test_pure_readings_cached_on_their_text_give_the_uncached_answer(cached):
+    cached.cache_clear()
+    for text, lo, start in _figure_windows():
+        prefix, after = text[lo:start], text[start : start + 20]
+        figure = amounts.MONEY_RE.match(text, start).group(0)
+        args = {
+            "program_of": (prefix, after),
+            "previous_clause_program": (prefix,),
+            "last_cue": (prefix,),
+            "parse_money": (figure,),
+        }[cached.__name__]
+        first = cached(*args)
+        assert first == cached.__wrapped__(*args) and cached(*args) == first
+    assert cached.cache_info().hits > 0
+
+
+def test_lines_found_by_find_are_the_lines_between_line_breaks():
+    text = "\n".join(FIGURE_SENTENCES) + "\n\n  \n"
+    for start, end in ((0, len(text)), (3, len(text) - 1), (5, 5)):
+        lines, pos = [], start
+        for piece in text[start:end].split("\n"):
+            lines.append(text_units.Span(pos, pos + len(piece)))
+            pos += len(piece) + 1
+        assert text_units._lines(text, start, end) == lines
+
+
+def test_a_surfaces_keys_by_kind_are_its_entries_of_that_kind():
+    gz = Gazetteer.load()
+    for surface in list(gz.surfaces)[::50]:
+        entries = gz.surfaces[surface]
+        expected = [(kind, [k for k, kd in entries.items() if kd == kind]) for kind in ("full", "short")]
+        assert [(kind, list(keys)) for kind, keys in gz.keys_by_kind(surface)] == [(k, v) for k, v in expected if v]
+
+
+def test_a_short_text_cache_keeps_short_texts_only_and_answers_as_the_function():
+    calls = []
+
+    @text_units.short_text_cache(maxsize=8)
+    def tail(text: str, n: int) -> str:
+        calls.append(text)
+        return text[-n:]
+
+    short, long = "下达资金", "安排" * text_units.CACHED_TEXT_MAX_LEN
+    assert [tail(short, 2), tail(short, 2), tail(long, 3), tail(long, 3)] == ["资金", "资金", "排安排", "排安排"]
+    assert calls == [short, long, long]  # the short text read once, the long one each time
+    assert tail.cache_info().currsize == 1 and tail.__wrapped__(short, 2) == "资金"

@@ -3,10 +3,12 @@
 import os
 from datetime import datetime
 
+import pyarrow as pa
 import pytest
 
 import orchestration.ingest.inbox as inbox_module
-from orchestration.ingest.inbox import BULLETIN_SUFFIXES, bulletin_id_for, reconcile
+from orchestration.ingest.inbox import BULLETIN_SUFFIXES, bulletin_id_for, reconcile, reconcile_table
+from orchestration.staging import LEDGER_SCHEMAS
 
 TEXT = "江苏东台：扎实做好安全生产保障工作\n2021年，安排安全生产专项资金1000万元。\n"
 T0, T1, T2 = datetime(2026, 1, 1), datetime(2026, 1, 2), datetime(2026, 1, 3)
@@ -137,3 +139,76 @@ def test_damaged_or_foreign_files_get_a_status_and_reason(inbox, raw, status, re
     [row] = reconcile([], inbox, set(), T0).ledger
     assert row["status"] == status
     assert (row["reason"] is None) if reason is None else (reason in row["reason"])
+
+
+def test_a_handed_over_listing_is_taken_once_and_only_while_recent(inbox, monkeypatch):
+    """The staleness check's listing serves the run's ingest once; later refreshes list the inbox again."""
+    (inbox / "a.txt").write_text(TEXT, encoding="utf-8")
+    listed = inbox_module.list_inbox(inbox)
+    (inbox / "b.txt").write_text(TEXT + "另", encoding="utf-8")  # arrives after the check listed the inbox
+    inbox_module.hand_over_listing(inbox, listed)
+    first = reconcile([], inbox, set(), T0)
+    assert events(first) == [("a.txt", "new")]  # b.txt waits for the next refresh
+    second = reconcile(first.ledger, inbox, {bulletin_id_for(TEXT)}, T1)
+    assert events(second) == [("b.txt", "new")]  # listed afresh: the handed-over listing was taken once
+
+    monkeypatch.setattr(inbox_module.time, "monotonic", lambda: 1000.0 + inbox_module.HANDOVER_MAX_AGE_S + 1)
+    monkeypatch.setitem(inbox_module._handed_over, str(inbox.resolve()), (1000.0, listed))
+    assert [e.source_file for e in inbox_module.take_listing(inbox)] == ["a.txt", "b.txt"]  # too old: listed again
+
+
+def test_the_staleness_check_hands_its_listing_over_only_when_a_refresh_follows(inbox, tmp_path):
+    from orchestration.freshness import stale_reason
+    from orchestration.settings import WarehousePaths
+
+    (inbox / "a.txt").write_text(TEXT, encoding="utf-8")
+    paths = WarehousePaths(inbox, tmp_path / "warehouse")
+    assert stale_reason(paths) == "no published warehouse yet"
+    assert str(inbox.resolve()) not in inbox_module._handed_over  # the caller did not ask for it
+    assert stale_reason(paths, hand_over=True) == "no published warehouse yet"
+    assert [e.source_file for e in inbox_module._handed_over.pop(str(inbox.resolve()))[1]] == ["a.txt"]
+
+
+def _as_table(rows):
+    return pa.Table.from_pylist(rows, schema=LEDGER_SCHEMAS["bulletin_files"])
+
+
+def _both_ways(ledger_rows, inbox, stored, at):
+    """reconcile() on dict rows and reconcile_table() on the same rows as columns: ledgers and events."""
+    by_rows = reconcile(ledger_rows, inbox, stored, at)
+    table, by_table = reconcile_table(_as_table(ledger_rows), inbox, stored, at)
+    return by_rows, table.to_pylist(), by_table
+
+
+def _event_rows(result, keys):
+    # a removed file's event row from the table also has the ledger's source columns (None): left out
+    return sorted(str({k: e.get(k) for k in [*keys, "event", "observed_at"]}) for e in result.events)
+
+
+def test_the_ledger_as_columns_reconciles_as_its_rows_do(inbox):
+    """Unchanged files are carried as columns; the copies of a text a changed file touches are resolved again."""
+    other, third = TEXT + "二", TEXT + "三"
+    for name, text in {"a.txt": TEXT, "b.txt": other, "c.txt": TEXT, "d.txt": third}.items():
+        (inbox / name).write_text(text, encoding="utf-8")
+    first = reconcile([], inbox, set(), T0)
+    assert {r["source_file"]: r["status"] for r in first.ledger}["c.txt"] == "duplicate"  # of a.txt
+    stored = {bulletin_id_for(t) for t in (TEXT, other, third)}
+
+    (inbox / "a.txt").write_text(TEXT + "改", encoding="utf-8")  # c.txt becomes the primary of TEXT
+    (inbox / "e.txt").write_text(other, encoding="utf-8")  # a new copy of b.txt's text
+    (inbox / "d.txt").unlink()
+    (inbox / "f.txt").write_text(TEXT + "新", encoding="utf-8")
+    by_rows, table_rows, by_table = _both_ways(first.ledger, inbox, stored, T1)
+    keys = list(by_rows.ledger[0])
+    assert [{k: r[k] for k in keys} for r in table_rows] == by_rows.ledger
+    assert events(by_table) == events(by_rows) == [("a.txt", "changed"), ("d.txt", "removed"), ("e.txt", "new"),
+                                                   ("f.txt", "new")]  # fmt: skip
+    assert _event_rows(by_table, keys) == _event_rows(by_rows, keys)
+    assert by_table.new_texts == by_rows.new_texts
+    status = {r["source_file"]: (r["status"], r["duplicate_of"]) for r in table_rows}
+    assert status["c.txt"] == ("loaded", None) and status["e.txt"] == ("duplicate", "b.txt")
+
+    (inbox / "d.txt").write_text(third, encoding="utf-8")  # back, and the only unchanged rows carried are a few
+    by_rows, table_rows, by_table = _both_ways(by_rows.ledger, inbox, stored, T2)
+    assert [{k: r[k] for k in keys} for r in table_rows] == by_rows.ledger
+    assert events(by_table) == events(by_rows) == [("d.txt", "restored")]

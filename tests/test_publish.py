@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from orchestration.warehouse.publish import publish_database
+from orchestration.warehouse.publish import publish_database, wait_for_freeing
 
 
 def make_build(path, rows):
@@ -29,6 +29,17 @@ def test_publish_replaces_the_database_while_a_reader_keeps_its_snapshot(tmp_pat
         assert fresh.execute("select run_id from warehouse_build").fetchone() == ("run-2",)
         tables = fresh.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
         assert tables == [("main", "fct_amount"), ("main", "warehouse_build")]
+    wait_for_freeing()  # the replaced file is deleted beside the run
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build.duckdb", "warehouse.duckdb"]
+
+
+def test_a_replaced_database_left_by_a_killed_publish_is_deleted_by_the_next(tmp_path):
+    build, published = tmp_path / "build.duckdb", tmp_path / "warehouse.duckdb"
+    make_build(build, 2)
+    publish_database(build, published, "run-1")
+    (tmp_path / ".warehouse.duckdb.999999.replaced").write_bytes(b"an old copy")
+    publish_database(build, published, "run-2")
+    wait_for_freeing()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build.duckdb", "warehouse.duckdb"]
 
 

@@ -24,7 +24,9 @@ class ArticleBody:
         self.text = text
         self.paras = paragraphs(text, start, end)
         self.sents: list[tuple[Span, int]] = []  # (sentence, paragraph index)
+        self._first_sentence: list[int] = []  # paragraph index -> index in sents of its first sentence
         for pi, p in enumerate(self.paras):
+            self._first_sentence.append(len(self.sents))
             for s in sentences(text, p):
                 self.sents.append((s, pi))
         self._starts = [s.start for s, _ in self.sents]
@@ -32,6 +34,8 @@ class ArticleBody:
         self._segments: dict[tuple[int, int], list[Span]] = {}
         self._earlier: dict[int, list[tuple[int, int]]] = {}
         self._texts: dict[tuple[int, int], str] = {}
+        self._joined: dict[tuple[int, int], str] = {}
+        self._paragraph_texts: dict[int, str] = {}
         self._headings: dict[int, str] = {}  # paragraph index -> nearest heading before it
         self.headings = years.section_headings(text, start, end)
 
@@ -56,10 +60,13 @@ class ArticleBody:
 
     def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
         """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
-        sent, pi = self.sentence_at(pos)
+        k = bisect.bisect_right(self._starts, pos) - 1
+        if k < 0:
+            return []
+        sent, pi = self.sents[k]
         earlier = self._earlier.get(sent.start)
         if earlier is None:
-            earlier = [(s.start, s.end) for s, p in self.sents if p == pi and s.start < sent.start]
+            earlier = [(s.start, s.end) for s, _ in self.sents[self._first_sentence[pi] : k]]
             self._earlier[sent.start] = earlier
         return list(earlier)
 
@@ -69,6 +76,23 @@ class ArticleBody:
         s = self._texts.get(key)
         if s is None:
             s = self._texts[key] = self.text[sent.start : sent.end]
+        return s
+
+    def joined_text(self, span: Span) -> str:
+        """The span's text without its line breaks, one string object per span: the figures of a segment
+        share it (and its hash, computed once where it keys a cache)."""
+        key = (span.start, span.end)
+        s = self._joined.get(key)
+        if s is None:
+            s = self._joined[key] = strip_newlines(self.text[span.start : span.end])
+        return s
+
+    def paragraph_text(self, pi: int) -> str:
+        """Paragraph ``pi``'s text, one string object per paragraph."""
+        s = self._paragraph_texts.get(pi)
+        if s is None:
+            p = self.paras[pi]
+            s = self._paragraph_texts[pi] = self.text[p.start : p.end]
         return s
 
     def sentence_at(self, pos: int) -> tuple[Span, int]:

@@ -208,12 +208,11 @@ def _amounts(
         year = years.amount_year(text, cue_start, m.start, m.end, body.default_year(m.start, default_year), earlier)
         sentence, sentence_start = body.sentence_text(sent), sent.start
         figure_clause = strip_newlines(text[max(prev_end, cl) : aft_end])
-        paragraph = body.paras[pi]
         contexts.append(
             (
                 ("clause", figure_clause),
-                ("segment", strip_newlines(text[seg.start : seg.end])),
-                ("paragraph", text[paragraph.start : paragraph.end]),
+                ("segment", body.joined_text(seg)),
+                ("paragraph", body.paragraph_text(pi)),
                 ("title", title),
             )
         )

@@ -132,6 +132,7 @@ class Gazetteer:
         # answers of unit() and ancestor_keys(): asked for every mention and figure, fixed once loaded
         self._units: dict[tuple[str, str, int], Locality | None] = {}
         self._ancestors: dict[UnitKey, frozenset[UnitKey]] = {}
+        self._keys_by_kind: dict[str, tuple[tuple[str, tuple[UnitKey, ...]], ...]] = {}
         # surface lengths by first two characters (every surface has two at least): a text position is
         # looked up only where a surface starts with its two characters, which is rare
         lengths: dict[str, set[int]] = defaultdict(set)
@@ -301,6 +302,15 @@ class Gazetteer:
         out = self._ancestors.get(key)
         if out is None:
             out = self._ancestors[key] = frozenset().union(*(p.ancestors() for p in self.by_unit.get(key, ())))
+        return out
+
+    def keys_by_kind(self, surface: str) -> tuple[tuple[str, tuple[UnitKey, ...]], ...]:
+        """The units ``surface`` names, by how it names them: ("full", keys) then ("short", keys), each kind it has."""
+        out = self._keys_by_kind.get(surface)
+        if out is None:
+            entries = self.surfaces[surface]
+            by_kind = ((kind, tuple(k for k, kd in entries.items() if kd == kind)) for kind in ("full", "short"))
+            out = self._keys_by_kind[surface] = tuple((kind, keys) for kind, keys in by_kind if keys)
         return out
 
     def surface_matches(self, text: str) -> list[tuple[int, int, str]]:

@@ -19,7 +19,11 @@ _ELSEWHERE_RE = re.compile(
     r"赴|到|前往|学习|借鉴|对口|援助|支援|帮扶|考察|参照|参考|对标|拓展|来自|周边|兄弟|外地|走进|跨区域"
 )
 _CLAUSE_BREAK_RE = re.compile(r"[，。；、：！？,;:!?\n]")
-_SELF_LEVEL_RE = re.compile(r"(?:全|我|本|该)(县|区|市|旗)|(县|区|市|旗)(?:财政局|委|政府|人大|政协|级)")
+# the text's own level: 全县/我区 (group 1) or 县财政局/区委 (group 2), opened by the union of the alternatives' first
+# characters so that re skips to them (numbers.opened_by_class; a group cannot span the shared first character)
+_SELF_LEVEL_RE = re.compile(
+    r"[全我本该县区市旗](?:(?<=[全我本该])(县|区|市|旗)|(?<=(县|区|市|旗))(?:财政局|委|政府|人大|政协|级))"
+)
 _TITLE_PREFIX_RE = re.compile(r"^\s*([^\s：:，,。！？；;“”\"（）()]{2,16})\s*[：:]")
 
 _WEIGHTS = {

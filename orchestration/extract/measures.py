@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orchestration.extract.amounts import per_unit_suffix
+from orchestration.extract.text_units import short_text_cache
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
 # Cues that name one figure (or one clause's list) only, never carried past another clause's amount
@@ -112,45 +113,66 @@ def _nearest(window: str, table) -> tuple[str, int, int] | None:
     return best
 
 
-def _in_window(window: str, base: int, segment: str = "") -> MeasureCue | None:
+# The readings below are pure functions of a window's text, cached on it: the windows of recurring clauses and
+# list items come again (the offsets they return are the window's own; callers add the window's start).
+
+
+@short_text_cache(maxsize=8192)
+def _nearest_in(window: str, table: str) -> tuple[str, int, int] | None:
+    """:func:`_nearest` over the rules' table named ``table`` (verbs, frame_verbs, nouns, weak_nouns)."""
+    return _nearest(window, getattr(rules(), table))
+
+
+@short_text_cache(maxsize=8192)
+def _window_cue(window: str) -> tuple[str | None, str, int, int] | None:
+    """(measure, strength, start, end) of the cue deciding a window (:func:`_in_window`); the measure of a
+    budget word is None: it depends on the segment (:func:`_budget_measure`)."""
     r = rules()
     if r.any_tier.search(window):
         for measure, pat in r.tiers:
             hits = list(pat.finditer(window))
             if hits:
                 m = hits[-1]
-                return MeasureCue(measure, "tier", base + m.start(), base + m.end())
-    hit = _nearest(window, r.verbs)
+                return measure, "tier", m.start(), m.end()
+    hit = _nearest_in(window, "verbs")
     if hit:
-        return MeasureCue(hit[0], "verb", base + hit[1], base + hit[2])
-    cue = _budget(window, base, segment or window)
-    if cue is not None:
-        return cue
-    hit = _nearest(window, r.nouns)
+        return hit[0], "verb", hit[1], hit[2]
+    hits = list(r.budget.finditer(window))
+    if hits:  # a budget figure (年初预算, 调整预算)
+        return None, "budget", hits[-1].start(), hits[-1].end()
+    hit = _nearest_in(window, "nouns")
     if hit:
-        return MeasureCue(hit[0], "noun", base + hit[1], base + hit[2])
+        return hit[0], "noun", hit[1], hit[2]
+    return None
+
+
+def _in_window(window: str, base: int, segment: str = "") -> MeasureCue | None:
+    cue = _window_cue(window)
+    if cue is None:
+        return None
+    measure, strength, start, end = cue
+    return MeasureCue(measure or _budget_measure(segment or window), strength, base + start, base + end)
+
+
+@lru_cache(maxsize=8192)
+def _head_in(window: str) -> tuple[str, int, int] | None:
+    for measure, pat in rules().heads:
+        m = pat.search(window)
+        if m:
+            return measure, m.start(), m.end()
     return None
 
 
 def _head(window: str, base: int) -> MeasureCue | None:
     """The kind of money the phrase right before the amount names (收入总计, 调入资金, 增收 …)."""
-    for measure, pat in rules().heads:
-        m = pat.search(window)
-        if m:
-            return MeasureCue(measure, "head", base + m.start(), base + m.end())
-    return None
+    hit = _head_in(window)
+    return MeasureCue(hit[0], "head", base + hit[1], base + hit[2]) if hit else None
 
 
-def _budget(window: str, base: int, segment: str) -> MeasureCue | None:
-    """A budget figure (年初预算, 调整预算) is allocated money, or revenue when it budgets revenue."""
-    r = rules()
-    hits = list(r.budget.finditer(window))
-    if not hits:
-        return None
-    m = hits[-1]
+def _budget_measure(segment: str) -> str:
+    """A budget figure (年初预算, 调整预算) is allocated money, or revenue when its segment budgets revenue."""
     subjects = re.findall(r"收入|支出", segment)
-    measure = "revenue" if subjects and r.budget_revenue.fullmatch(subjects[-1]) else "allocation"
-    return MeasureCue(measure, "budget", base + m.start(), base + m.end())
+    return "revenue" if subjects and rules().budget_revenue.fullmatch(subjects[-1]) else "allocation"
 
 
 def _level(name: str) -> int | None:
@@ -160,21 +182,35 @@ def _level(name: str) -> int | None:
     return None
 
 
-def _received_source(window: str, base: int, sentence: str) -> MeasureCue | None:
+def _received_source(window: str, base: int, text: str, sentence_start: int, end: int) -> MeasureCue | None:
     """A fund named by its level (中央资金18889万元，省级资金…，区级资金…): all but the lowest level
-    named in the (whole) sentence sent the money down; 中央 always did. Not when a verb governs the window."""
-    r = rules()
-    m = r.source_at_end.search(window)
-    if not m or _nearest(window, r.verbs):
+    named in the (whole) sentence of the amount ending at ``end`` sent the money down; 中央 always did. Not
+    when a verb governs the window."""
+    fund = _fund_at_end(window)
+    if fund is None:
         return None
+    level, fund_start, fund_end = fund
+    r = rules()
+    stop = _SENTENCE_END_RE.search(text, end)
+    sentence = text[sentence_start : stop.start() if stop else len(text)]
     if _nearest(sentence, r.frame_verbs) and not r.receipt.search(sentence):
         return None  # a by-source list of money passed on (下达给你们…其中中央资金): the frame decides
-    rank = _level(m.group(1))
+    rank = _level(level)
     named = [_level(n) for n in r.source_named.findall(sentence)]
     lowest = max((n for n in named if n is not None), default=rank)
     if rank == 0 or (rank is not None and rank < lowest):
-        return MeasureCue("transfer_in", "head", base + m.start(), base + m.end())
+        return MeasureCue("transfer_in", "head", base + fund_start, base + fund_end)
     return None
+
+
+@lru_cache(maxsize=8192)
+def _fund_at_end(window: str) -> tuple[str, int, int] | None:
+    """(level, start, end) of a fund named by its level ending ``window`` (中央资金), unless a verb governs it."""
+    r = rules()
+    m = r.source_at_end.search(window)
+    if not m or _nearest_in(window, "verbs"):
+        return None
+    return m.group(1), m.start(), m.end()
 
 
 def _names_an_earlier_figure(text: str, cue: MeasureCue, start: int) -> bool:
@@ -242,9 +278,7 @@ def _cue_of(
     narrow = windows[0] if windows else segment_start
     sentence_start = segment_start if sentence_start is None else sentence_start
     head_window = text[max(narrow, start - HEAD_REACH) : start]
-    stop = _SENTENCE_END_RE.search(text, end)
-    sentence = text[sentence_start : stop.start() if stop else len(text)]
-    cue = _head(head_window, narrow) or _received_source(head_window, narrow, sentence)
+    cue = _head(head_window, narrow) or _received_source(head_window, narrow, text, sentence_start, end)
     if cue is not None:
         return cue
     # 收入完成X，比上年同期Y: a comparison base is money of the compared figure's kind
@@ -260,15 +294,15 @@ def _cue_of(
             continue  # 总投资X，其中财政资金Y; 每人200元…，共代缴Z: the cue names only the earlier figure
         if cue is not None:
             return cue
-    hit = _nearest(text[sentence_start:start], rules().frame_verbs)
+    hit = _nearest_in(text[sentence_start:start], "frame_verbs")
     if hit:
         return MeasureCue(hit[0], "frame", sentence_start + hit[1], sentence_start + hit[2])
     for heading in headings:
-        hit = _nearest(heading, rules().frame_verbs)
+        hit = _nearest_in(heading, "frame_verbs")
         if hit:
             return MeasureCue(hit[0], "heading", None, None)
     for lo in sorted(seen, reverse=True):
-        hit = _nearest(text[lo:start], rules().weak_nouns)
+        hit = _nearest_in(text[lo:start], "weak_nouns")
         if hit:
             return MeasureCue(hit[0], "noun", lo + hit[1], lo + hit[2])
     return MeasureCue(rules().default, "none", None, None)
@@ -278,7 +312,7 @@ def measure_in(window: str) -> str | None:
     """Measure named by the cue words of a free-standing phrase (a table caption, a title), or None."""
     cue = _in_window(window, 0)
     if cue is None:
-        hit = _nearest(window, rules().weak_nouns)
+        hit = _nearest_in(window, "weak_nouns")
         return hit[0] if hit else None
     return cue.measure
 

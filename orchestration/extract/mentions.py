@@ -143,15 +143,11 @@ def find_mentions(gz: Gazetteer, text: str, year: int | None = None, include_wea
 
     accepted: list[_Candidate] = []
     for s, e, surface in raw:
-        entries = gz.surfaces[surface]
         before = parents_before(s)
         after = text[e : e + 6]
         prev = text[s - 1] if s > 0 else ""
-        for kind in ("full", "short"):
-            keys = [k for k, kd in entries.items() if kd == kind]
-            if not keys:
-                continue
-            with_parent = [k for k in keys if gz.ancestor_keys(k) & before]
+        for kind, keys in gz.keys_by_kind(surface):
+            with_parent = [k for k in keys if gz.ancestor_keys(k) & before] if before else []
             risky = _is_risky(gz, surface, kind)
             if with_parent:
                 accepted.append(_Candidate(s, e, surface, kind, with_parent, "parent", False))
@@ -207,12 +203,13 @@ def find_mentions(gz: Gazetteer, text: str, year: int | None = None, include_wea
 
     # non-overlapping selection: strong before weak, longer first, then earlier
     resolved.sort(key=lambda c: (c.weak, -(c.end - c.start), c.start, c.kind != "full"))
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()  # the character positions of the chosen mentions: a name is a few characters long
     chosen: list[_Candidate] = []
     for candidate in resolved:
-        if any(candidate.start < te and ts < candidate.end for ts, te in taken):
+        positions = range(candidate.start, candidate.end)
+        if not taken.isdisjoint(positions):
             continue
-        taken.append((candidate.start, candidate.end))
+        taken.update(positions)
         chosen.append(candidate)
     chosen.sort(key=lambda c: c.start)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _DIGIT_RE = re.compile("[0-9０-９]")
 
@@ -105,6 +106,7 @@ def normalize_yuan(value: Decimal) -> Decimal:
     return value
 
 
+@lru_cache(maxsize=8192)  # a pure function of the string (a Decimal is immutable): figures recur (500万元)
 def parse_money(text: str) -> Decimal:
     """Value in yuan of a money string such as ``1,234,567万元``, ``15.48 亿元``, ``三千万元``."""
     m = _MONEY_RE.match(text.strip())

@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 
 from orchestration.extract.records import RATE_MEASURES
+from orchestration.extract.text_units import short_text_cache
+from orchestration.extract.years import mask_titles
 
 _CN_MONTH = {
     "一": 1,
@@ -105,6 +107,7 @@ def _period(kind: str, m: re.Match) -> str:
     return f"ytd_m{month:02d}" if month else "ytd"
 
 
+@short_text_cache(maxsize=8192)  # a pure function of the prefix: recurring sentences ask again with the same one
 def last_cue(s: str, percent: bool = False) -> str | None:
     """Period of the cue ending nearest to the end of ``s`` (None when there is none)."""
     best: tuple[int, int, str] | None = None
@@ -135,8 +138,6 @@ def period_of(
     """Period of the figure at ``pos`` (``paragraph_sentences``: earlier sentences of its paragraph)."""
     if measure in RATE_MEASURES:
         return "full_year"
-    from orchestration.extract.years import mask_titles
-
     own = last_cue(mask_titles(text[sentence_start:pos]), percent)
     if own:
         return own
@@ -150,15 +151,11 @@ def period_of(
 @lru_cache(maxsize=4096)
 def _sentence_cue(sentence: str) -> str | None:
     # The earlier sentences of a paragraph are looked at again for every figure after them.
-    from orchestration.extract.years import mask_titles
-
     return last_cue(mask_titles(sentence))
 
 
 def article_frame(text: str, body_start: int, body_end: int, title: str = "") -> str | None:
     """The framing period of an article: the first cue of its first sentence, else of its title."""
-    from orchestration.extract.years import mask_titles
-
     head = text[body_start:body_end]
     first = re.split(r"[。！？\n]", head, maxsplit=1)[0]
     cue = last_cue(mask_titles(first))

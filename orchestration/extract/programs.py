@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orchestration.extract import cache_files, pos_decoding
-from orchestration.extract.text_units import Span, clause_end, clause_start
+from orchestration.extract.text_units import Span, clause_end, clause_start, short_text_cache
 
 _NUMBER_WORD_RE = re.compile(r"[0-9０-９.．%％]+")
 _FUND_NOUNS = {"资金", "经费", "基金"}
@@ -315,6 +315,7 @@ def _after_phrase(after: str) -> str:
     return _fit(p, from_end=False)
 
 
+@short_text_cache(maxsize=8192)  # a pure function of its two phrases; list items and recurring clauses repeat them
 def program_of(pre: str, after: str) -> str | None:
     """Program from the text before the amount (since its governing word) and after it (to clause end)."""
     if PURPOSE_START_RE.match(pre.lstrip("、，, ")):
@@ -336,6 +337,7 @@ def is_generic(name: str | None) -> bool:
     return name is None or name in GENERIC or len(name) < MIN_LEN
 
 
+@short_text_cache(maxsize=4096)  # a pure function of the clause: recurring clauses are read once
 def previous_clause_program(clause: str) -> str | None:
     """Program named by the clause before the amount's clause (纳入…管理库项目4个，投资额53.22亿元)."""
     clause = _TRAILING_COUNT_RE.sub("", clause.strip())

@@ -8,7 +8,37 @@ paragraph only when the line ends like a sentence, or when it is short (a headin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import NamedTuple
+
+# A cache keeps its keys: texts longer than this (a clause or segment of a text scraped as one endless sentence,
+# one key per figure) are read afresh instead of kept
+CACHED_TEXT_MAX_LEN = 300
+
+
+def short_text_cache(maxsize: int) -> Callable[[Callable], Callable]:
+    """``lru_cache`` for a pure function of texts, keeping only calls whose texts are short (CACHED_TEXT_MAX_LEN
+    characters in all): the recurring clauses and windows of bulletins, never a long prefix per figure."""
+
+    def decorate(function: Callable) -> Callable:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        @wraps(function)
+        def call(*args):
+            if sum(len(a) for a in args if isinstance(a, str)) <= CACHED_TEXT_MAX_LEN:
+                return cached(*args)
+            return function(*args)
+
+        call.cache_info, call.cache_clear, call.cache_parameters = (
+            cached.cache_info,
+            cached.cache_clear,
+            cached.cache_parameters,
+        )
+        return call
+
+    return decorate
+
 
 SENTENCE_END = "。！？!?"
 CLOSERS = "”’」』）)》】■"
@@ -17,8 +47,9 @@ LINE_COMPLETE = SENTENCE_END + "：:；;" + CLOSERS
 CONTINUATION_MIN_LEN = 20
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """Offsets into the text (a named tuple: a body makes one per sentence and piece, and a tuple is cheapest)."""
+
     start: int
     end: int
 
@@ -29,10 +60,11 @@ class Span:
 def _lines(text: str, start: int, end: int) -> list[Span]:
     out = []
     pos = start
-    for m in re.finditer(r"\n", text[start:end]):
-        nl = start + m.start()
+    nl = text.find("\n", pos, end)
+    while nl >= 0:
         out.append(Span(pos, nl))
         pos = nl + 1
+        nl = text.find("\n", pos, end)
     out.append(Span(pos, end))
     return out
 
@@ -73,25 +105,22 @@ _ENDS = {enders: re.compile(f"[{re.escape(enders)}][{re.escape(CLOSERS)}]*") for
 
 
 def _split(text: str, span: Span, enders: str) -> list[Span]:
+    """The pieces of ``span``, each ending at an ender and its closers, leading blanks trimmed, blank ones dropped."""
     end = span.end
     ends = _ENDS.get(enders) or re.compile(f"[{re.escape(enders)}][{re.escape(CLOSERS)}]*")
-    res = []
-    s = span.start
-    for m in ends.finditer(text, span.start, end):
-        res.append(s)
-        res.append(m.end())
-        s = m.end()
-    if s < end:
-        res.append(s)
-        res.append(end)
-    # drop pure-whitespace pieces, trim leading whitespace
     out = []
-    for k in range(0, len(res), 2):
-        a, b = res[k], res[k + 1]
-        piece = text[a:b]
-        a += len(piece) - len(piece.lstrip())
-        if a < b:
-            out.append(Span(a, b))
+    s = span.start
+    for m in ends.finditer(text, s, end):
+        piece_end = m.end()
+        while s < piece_end and text[s].isspace():
+            s += 1
+        if s < piece_end:
+            out.append(Span(s, piece_end))
+        s = piece_end
+    while s < end and text[s].isspace():
+        s += 1
+    if s < end:
+        out.append(Span(s, end))
     return out
 
 

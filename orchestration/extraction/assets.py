@@ -21,7 +21,13 @@ import dagster as dg
 from orchestration.extract.functions import function_class_rows
 from orchestration.extract.gazetteer import Gazetteer
 from orchestration.extract.records import measure_rows, period_rows
-from orchestration.extract.sources import SourceMetadata, from_ledger, source_digest
+from orchestration.extract.sources import (
+    LEDGER_COLUMNS,
+    PAGE_LEDGER_COLUMNS,
+    SourceMetadata,
+    from_ledger,
+    source_digest,
+)
 from orchestration.extract.version import extractor_version
 from orchestration.extraction.parallel import ROW_COLUMNS
 from orchestration.extraction.shards import (
@@ -76,8 +82,9 @@ class ShardTask:
 
 def loaded_sources(store: StagingStore, bulletin_ids: Iterable[str] | None = None) -> dict[str, SourceMetadata | None]:
     """Each loaded text (or those of ``bulletin_ids``) with the source metadata of its file (sources.csv)."""
-    rows = store.read_ledger("bulletin_files", bulletin_ids=bulletin_ids)
-    return {r["bulletin_id"]: from_ledger(r) for r in rows if r["status"] == LOADED}
+    columns = ["bulletin_id", *LEDGER_COLUMNS, *PAGE_LEDGER_COLUMNS]
+    rows = store.read_ledger("bulletin_files", columns, bulletin_ids=bulletin_ids, where={"status": LOADED})
+    return {r["bulletin_id"]: from_ledger(r) for r in rows}
 
 
 @dg.op(ins={"files": dg.In(dg.Nothing), "texts": dg.In(dg.Nothing)}, out=dg.DynamicOut(ShardTask))
@@ -145,11 +152,9 @@ def commit_extraction(context: dg.OpExecutionContext, batches: list[ExtractedBat
                 f"batches written by this refresh are missing or incomplete: {', '.join(lost)}; another refresh "
                 "overlapping this one collected them. Nothing was committed: run the refresh again."
             )
-        extractions = {e["bulletin_id"]: e for e in store.read_ledger("extractions")}
-        for batch in batches:
-            extractions.update((entry["bulletin_id"], entry) for entry in batch.entries)
-        store.write_ledger("extractions", extractions.values())
-        live = {e["batch_id"] for e in extractions.values()}
+        # Each bulletin is in one shard: the batches' entries replace the ledger rows of their bulletins.
+        extractions = store.upsert_ledger("extractions", [entry for batch in batches for entry in batch.entries])
+        live = set(extractions["batch_id"].unique().to_pylist())
         for table in FACT_TABLES:
             store.collect_garbage(table, live)
         totals = {table: store.live_row_count(table, live) for table in FACT_TABLES}
@@ -175,7 +180,7 @@ def commit_extraction(context: dg.OpExecutionContext, batches: list[ExtractedBat
         None,
         EXTRACTION_LEDGER.to_python_identifier(),
         metadata={
-            "dagster/row_count": len(extractions),
+            "dagster/row_count": extractions.num_rows,
             "extracted_now": sum(len(batch.entries) for batch in batches),
             "failed_now": len(failures),
             "shards": len(batches),

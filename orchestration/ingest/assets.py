@@ -4,10 +4,12 @@ from collections import Counter
 from collections.abc import Iterable
 
 import dagster as dg
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from orchestration.extract.sources import SOURCES_FILE, ledger_fields, read_sources
+from orchestration.extract.sources import LEDGER_COLUMNS, SOURCES_FILE, SourceMetadata, read_sources
 from orchestration.ingest.formats import TextPart
-from orchestration.ingest.inbox import LOADED, reconcile
+from orchestration.ingest.inbox import LOADED, reconcile_table
 from orchestration.locks import ledger_lock
 from orchestration.resources import WarehouseResource
 from orchestration.staging import BatchWriter, StagingStore, new_batch_id, now
@@ -39,6 +41,16 @@ def text_part_rows(bulletin_id: str, parts: Iterable[TextPart]) -> list[dict]:
     ]
 
 
+def with_source_columns(ledger: pa.Table, sources: dict[str, SourceMetadata]) -> pa.Table:
+    """The bulletin_files ledger with its source columns set from sources.csv (``sources``: file -> metadata)."""
+    files = ledger["source_file"].to_pylist()
+    for column, field in LEDGER_COLUMNS.items():
+        values = [(getattr(sources[f], field) or None) if f in sources else None for f in files]
+        position = ledger.schema.get_field_index(column)
+        ledger = ledger.set_column(position, column, pa.array(values, type=ledger.schema.field(column).type))
+    return ledger
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -65,7 +77,7 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     store.ensure_layout()
     run_id = context.run.run_id
     with ledger_lock(store.root):
-        texts_ledger = store.read_ledger("texts")
+        stored_text_ids = set(store.ledger_table("texts", ["bulletin_id"])["bulletin_id"].to_pylist())
         batch_id = new_batch_id(run_id)
         # Data first, then the ledgers that point at it: a run killed in between leaves an orphan
         # batch that no ledger references (ignored by dbt, deleted later), never a dangling pointer.
@@ -77,51 +89,54 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             texts.add([row])
             parts.add(text_part_rows(row["bulletin_id"], row.get("parts") or ()))
 
-        result = reconcile(
-            store.read_ledger("bulletin_files"),
+        ledger, result = reconcile_table(
+            store.ledger_table("bulletin_files"),
             paths.bulletins_dir,
-            {t["bulletin_id"] for t in texts_ledger},
+            stored_text_ids,
             now(),
             store_text=store_text,
         )
         texts.flush()
         parts.flush()
         # what each file's source page says, from the inbox's optional sources.csv (re-read every run)
-        sources = read_sources(paths.bulletins_dir / SOURCES_FILE)
-        for row in result.ledger:
-            row.update(ledger_fields(sources.get(row["source_file"])))
+        ledger = with_source_columns(ledger, read_sources(paths.bulletins_dir / SOURCES_FILE))
         stored_at = now()
-        texts_ledger += [
-            {"bulletin_id": t["bulletin_id"], "batch_id": batch_id, "chars": t["chars"], "stored_at": stored_at}
-            for t in result.new_texts
-        ]
-        store.write_ledger("texts", texts_ledger)
-        store.write_ledger("bulletin_files", result.ledger)
+        # new texts only (a text already stored keeps its row): the ledger's other rows stay Arrow columns
+        texts_ledger = store.upsert_ledger(
+            "texts",
+            [
+                {"bulletin_id": t["bulletin_id"], "batch_id": batch_id, "chars": t["chars"], "stored_at": stored_at}
+                for t in result.new_texts
+            ],
+        )
+        store.write_ledger_table("bulletin_files", ledger)
         # The event log is audit history: written after the commit so a retry never doubles it.
         store.write_batch("file_events", batch_id, [{**e, "run_id": run_id} for e in result.events])
-        store.collect_garbage("texts", {t["batch_id"] for t in texts_ledger})
-        store.collect_garbage("text_parts", {t["batch_id"] for t in texts_ledger})
+        live_text_batches = set(texts_ledger["batch_id"].unique().to_pylist())
+        store.collect_garbage("texts", live_text_batches)
+        store.collect_garbage("text_parts", live_text_batches)
 
-    present = [r for r in result.ledger if r["removed_at"] is None]
-    by_status = Counter(r["status"] for r in present)
-    problems = [f"- `{r['source_file']}`: {r['status']}, {r['reason']}" for r in present if r["status"] != LOADED]
+    present = ledger.filter(pc.is_null(ledger["removed_at"])).select(["source_file", "status", "reason"])
+    by_status = Counter(present["status"].to_pylist())
+    not_loaded = present.filter(pc.not_equal(present["status"], LOADED)).slice(0, 50).to_pylist()
+    problems = [f"- `{r['source_file']}`: {r['status']}, {r['reason']}" for r in not_loaded]
     changes = {event: result.count(event) for event in ("new", "changed", "removed", "restored")}
     context.log.info("inbox %s: %s; changes %s", paths.bulletins_dir, dict(by_status), changes)
     yield dg.MaterializeResult(
         asset_key=RAW_BULLETIN_FILES,
         metadata={
-            "dagster/row_count": len(result.ledger),
+            "dagster/row_count": ledger.num_rows,
             **{f"files_{status}": by_status.get(status, 0) for status in ("loaded", "duplicate", "quarantined")},
-            "files_removed": sum(1 for r in result.ledger if r["removed_at"] is not None),
+            "files_removed": ledger.num_rows - present.num_rows,
             **{f"changes_{event}": n for event, n in changes.items()},
             "inbox": str(paths.bulletins_dir),
-            "not_loaded": dg.MetadataValue.md("\n".join(problems[:50]) or "every file loaded"),
+            "not_loaded": dg.MetadataValue.md("\n".join(problems) or "every file loaded"),
         },
     )
     yield dg.MaterializeResult(
         asset_key=RAW_BULLETIN_TEXTS,
         metadata={
-            "dagster/row_count": len(texts_ledger),
+            "dagster/row_count": texts_ledger.num_rows,
             "texts_added": len(result.new_texts),
             "chars_added": sum(t["chars"] for t in result.new_texts),
         },

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from orchestration.extract.sources import SourceMetadata, page_fields
 from orchestration.ingest.decode import decode_bulletin
@@ -77,6 +81,29 @@ def list_inbox(inbox: Path) -> list[InboxEntry]:
     return entries
 
 
+# A refresh lists the inbox once. The launcher's staleness check (freshness.stale_reason) lists it moments
+# before the run's ingest does, in the same process, and at 100,000 files a listing costs about a second: the
+# check hands its listing over and the next ingest of that inbox takes it. A file that changes in between is
+# read as it is then and seen again by the next refresh (the ledger keeps the size and time listed, which no
+# longer match); one that arrives in between waits for the next refresh. Past HANDOVER_MAX_AGE_S the ingest
+# lists afresh.
+HANDOVER_MAX_AGE_S = 60.0
+_handed_over: dict[str, tuple[float, list[InboxEntry]]] = {}
+
+
+def hand_over_listing(inbox: Path, entries: list[InboxEntry]) -> None:
+    """Leave ``entries`` (list_inbox of ``inbox``, just made) for this process's next ingest of ``inbox``."""
+    _handed_over[str(inbox.resolve())] = (time.monotonic(), entries)
+
+
+def take_listing(inbox: Path) -> list[InboxEntry]:
+    """The listing handed over for ``inbox`` if there is a recent one (taken once), else a new one."""
+    listed_at, entries = _handed_over.pop(str(inbox.resolve()), (None, None))
+    if entries is not None and time.monotonic() - listed_at <= HANDOVER_MAX_AGE_S:
+        return entries
+    return list_inbox(inbox)
+
+
 def _suffix(name: str) -> str:
     """What ``PurePath(name).suffix`` gives, without building a path."""
     dot = name.rfind(".")
@@ -129,15 +156,17 @@ def reconcile(
     stored_text_ids: set[str],
     observed_at: datetime,
     store_text: Callable[[dict], None] = lambda row: None,
+    listing: list[InboxEntry] | None = None,
 ) -> Reconciliation:
     """The new ledger and events. Each text not stored before goes to ``store_text`` as soon as it
-    is read (bulletin_id, source_file, text), so texts are never all held in memory at once."""
+    is read (bulletin_id, source_file, text), so texts are never all held in memory at once.
+    ``listing``: the files to reconcile the ledger with (default: the whole inbox, as take_listing gives it)."""
     previous = {row["source_file"]: row for row in previous_ledger}
     ledger: dict[str, dict] = {}
     events: list[dict] = []
     new_texts: dict[str, dict] = {}
 
-    for entry in list_inbox(inbox):
+    for entry in take_listing(inbox) if listing is None else listing:
         before = previous.get(entry.source_file)
         unchanged_stat = (
             before is not None
@@ -205,6 +234,52 @@ def reconcile(
         event["status"] = status[event["source_file"]]
         event["observed_at"] = observed_at
     return Reconciliation(rows, events, list(new_texts.values()))
+
+
+def reconcile_table(
+    previous_ledger: pa.Table,
+    inbox: Path,
+    stored_text_ids: set[str],
+    observed_at: datetime,
+    store_text: Callable[[dict], None] = lambda row: None,
+) -> tuple[pa.Table, Reconciliation]:
+    """reconcile() for a ledger held as Arrow columns, returning the new ledger as a table (sorted by file) with
+    the Reconciliation of the rows it decided.
+
+    A refresh changes a few of 100,000 files, and a ledger row as a Python dict costs ~10 us each way. The rows of
+    files listed with the size and time the ledger has, whose text no other changed file shares, are carried as
+    columns; reconcile() decides the others, and the duplicates of every text they touch are resolved again with
+    all the rows of that text (a changed primary hands over to an unchanged copy, a new copy finds its primary)."""
+    entries = take_listing(inbox)
+    present = pc.is_null(previous_ledger["removed_at"]).to_pylist()
+    seen = dict(
+        zip(
+            previous_ledger["source_file"].to_pylist(),
+            zip(previous_ledger["bytes"].to_pylist(), previous_ledger["mtime_ns"].to_pylist(), present, strict=True),
+            strict=True,
+        )
+    )
+    unchanged, to_read = [], []
+    for entry in entries:
+        if seen.get(entry.source_file) == (entry.bytes, entry.mtime_ns, True):
+            unchanged.append(entry.source_file)
+        else:
+            to_read.append(entry)
+    is_unchanged = pc.is_in(previous_ledger["source_file"], value_set=pa.array(unchanged, type=pa.string()))
+    carried, others = previous_ledger.filter(is_unchanged), previous_ledger.filter(pc.invert(is_unchanged)).to_pylist()
+    result = reconcile(others, inbox, stored_text_ids, observed_at, store_text, listing=to_read)
+
+    # Texts whose files changed, before and after: their unchanged copies are resolved again with them.
+    touched = {r["bulletin_id"] for r in [*others, *result.ledger] if r["bulletin_id"]}
+    shares = pc.is_in(carried["bulletin_id"], value_set=pa.array(sorted(touched), type=pa.string()))
+    rows = resolve_duplicates(result.ledger + carried.filter(shares).to_pylist())
+    status = {r["source_file"]: r["status"] for r in rows}
+    for event in result.events:
+        event["status"] = status[event["source_file"]]
+    decided = pa.Table.from_pylist(rows, schema=carried.schema) if rows else carried.schema.empty_table()
+    ledger = pa.concat_tables([carried.filter(pc.invert(shares)), decided])
+    ledger = ledger.take(pc.sort_indices(ledger, [("source_file", "ascending")]))
+    return ledger, Reconciliation(rows, result.events, result.new_texts)
 
 
 def resolve_duplicates(rows: list[dict]) -> list[dict]:

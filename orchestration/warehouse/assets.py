@@ -81,7 +81,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
     with file_lock(paths.build_lock):  # DuckDB allows one writing process
         store = StagingStore(paths.staging_dir)
         holds = HoldLedger(store)
-        loaded = sum(r["status"] == LOADED for r in store.read_ledger("bulletin_files"))
+        loaded = store.count_ledger("bulletin_files", {"status": LOADED})
         # Incremental marts (build_state.py): in full when the models or the reference data changed, or the
         # last build did not go through; the same mode for every round of this refresh.
         digest = marts_digest(paths)  # read once: every dbt project file and reference table

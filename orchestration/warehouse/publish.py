@@ -8,9 +8,11 @@ never meets a lock or a half-built table. The copy is the whole file, so the bui
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,10 +44,42 @@ def publish_database(
             )
             con.execute("checkpoint")
             counts = _table_row_counts(con)
-        os.replace(tmp, published_database)
+        _replace_freeing_later(tmp, published_database)
     finally:
         tmp.unlink(missing_ok=True)
     return counts
+
+
+# Threads deleting replaced databases; the process waits for them when it exits.
+_freeing: list[threading.Thread] = []
+
+
+def _replace_freeing_later(new: Path, published: Path) -> None:
+    """Rename ``new`` over ``published``, and free the replaced file's disk space in a thread.
+
+    Freeing a 1 GB file written back to disk costs ext4 0.6-0.9 s (measured), and a rename over it pays that
+    cost when it drops its last name. A second name taken first keeps the rename cheap; the thread then deletes
+    that name while the run goes on (the report), and a reader that still has the old file open keeps it."""
+    for left in published.parent.glob(f".{published.name}.*.replaced"):  # left by a process that was killed
+        left.unlink(missing_ok=True)
+    replaced = published.with_name(f".{published.name}.{os.getpid()}.replaced")
+    try:
+        os.link(published, replaced)
+    except OSError:  # nothing published yet, or a file system without hard links: a plain rename
+        replaced = None
+    os.replace(new, published)
+    if replaced is not None:
+        thread = threading.Thread(target=replaced.unlink, name="free-replaced-warehouse", daemon=True)
+        thread.start()
+        if not _freeing:
+            atexit.register(wait_for_freeing)
+        _freeing.append(thread)
+
+
+def wait_for_freeing() -> None:
+    """Return once every replaced database this process published over is deleted (run at exit)."""
+    while _freeing:
+        _freeing.pop().join()
 
 
 def relations_beside_the_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
