@@ -5,7 +5,7 @@ from itertools import accumulate
 
 import duckdb
 
-from orchestration.settings import INTERNAL_CATALOG
+from orchestration.settings import INTERNAL_CATALOG, internal_database_of
 from orchestration.warehouse import checks
 from orchestration.warehouse.checks import SKIPPED_SPANS, covered
 
@@ -28,10 +28,10 @@ def test_a_span_nested_in_a_long_earlier_span_is_covered():
     assert not covered(100, 104, starts, max_ends)
 
 
-def _two_builds() -> duckdb.DuckDBPyConnection:
+def _two_builds(build_database: str = ":memory:", internal_database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A build database whose marts hold one bulletin written by an earlier build and one by the last."""
-    con = duckdb.connect()
-    con.execute(f"attach ':memory:' as {INTERNAL_CATALOG}")  # where the staging models are
+    con = duckdb.connect(build_database)
+    con.execute(f"attach '{internal_database}' as {INTERNAL_CATALOG}")  # where the staging models are
     con.execute(f"create schema {INTERNAL_CATALOG}.staging")
     con.execute(f"create table {SKIPPED_SPANS} (bulletin_id varchar, char_start int, char_end int)")
     con.execute(
@@ -66,3 +66,16 @@ def test_the_row_checks_judge_the_rows_the_last_build_wrote():
     # without an invocation (or after a full refresh, which writes every row) every row is judged
     assert {f[0] for f in checks.reparse_mismatches(con)} == {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}
     assert {f[0] for f in checks.unaccounted_spans(con)[0]} == {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}
+
+
+def test_the_check_step_shows_the_findings_of_the_dbt_step_while_the_database_is_unchanged(tmp_path):
+    build_database = tmp_path / "warehouse.duckdb"
+    _two_builds(str(build_database), str(internal_database_of(build_database))).close()
+    found = checks.judged_rows(build_database, "last")
+    assert {f[0] for f in found["amount_text_reparses"][0]} == {"bbbbbbbbbbbbbbbb"}
+    assert checks.judged_rows(build_database, "last") is found  # not read again
+    assert checks.judged_rows(build_database, None) is not found  # other rows: judged anew
+    # a build that rewrote the database: judged anew, its rows' findings
+    with duckdb.connect(str(build_database)) as con:
+        con.execute("update fct_amount set amount_yuan = 300000")
+    assert checks.judged_rows(build_database, None)["amount_text_reparses"] == ([], 2)

@@ -120,3 +120,25 @@ def test_a_second_render_rewrites_only_what_changed(report):
     assert third.pages_written == 2
     assert not gone.exists()
     assert {p: p.read_bytes() for p in out.rglob("*.html")} == before
+
+
+def test_a_render_shared_by_processes_writes_the_same_files(report, tmp_path, monkeypatch):
+    """A full render of many pages is shared by worker processes (render.MIN_PAGES_FOR_POOL): the same files as
+    one process writes, the stale pages of a refresh included."""
+    from orchestration.report import render
+
+    paths, out, summary = report
+    monkeypatch.setattr(render, "MIN_PAGES_FOR_POOL", 1)
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    shared = tmp_path / "shared"
+    shared_summary = render_report(paths.published_database, shared)
+    assert shared_summary.pages_written == summary.localities + summary.bulletins
+
+    def files(folder):
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != ".lock"}
+
+    assert files(shared) == files(out)
+    # a refresh whose stale pages exist on disk rewrites them in the workers too
+    (shared / ".pages.json").write_text("{}")
+    assert render_report(paths.published_database, shared).pages_written == summary.localities + summary.bulletins
+    assert files(shared) == files(out)

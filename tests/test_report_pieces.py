@@ -1,12 +1,13 @@
 """The provenance report's fast pieces give what their plain versions give (no warehouse: fast tier)."""
 
 import html
+import random
 import re
 from decimal import Decimal
 
 import pytest
 
-from orchestration.report.render import _e, _fen_as_yuan, _figures_table, _Pieces
+from orchestration.report.render import _e, _fen_as_yuan, _figures_table, _Pieces, _shares
 
 MARKUP_FREE = ["", "全县一般公共预算支出完成12.3亿元", "ytd_m10", "6c1f0a9e2b3d4c5e:120-131", "第3页 表2 第4行", "…"]
 WITH_MARKUP = [
@@ -111,3 +112,21 @@ def test_a_figure_row_without_optional_values_leaves_their_cells_empty():
     _, _, year, period, measure, added_as, function, program, *_ = cells(_figures_table([row], "", {}))
     assert (year, period, measure, function, program) == ("", "unknown", "", "", "")
     assert added_as == "class figure"
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4])
+def test_shares_hold_every_stale_page_once_with_localities_in_ranges_of_about_equal_figures(workers):
+    rng = random.Random(workers)
+    bulletins = [f"{i:016x}" for i in rng.sample(range(10**6), 101)]
+    figures = {f"{rng.randrange(110000, 660000):06d}": rng.randint(1, 400) for _ in range(300)} | {"unplaced": 50}
+    codes = list(figures)
+    rng.shuffle(codes)
+    shares = _shares(bulletins, codes, figures, workers)
+    assert len(shares) == workers
+    assert sorted(b for share, _ in shares for b in share) == sorted(bulletins)
+    assert max(len(s) for s, _ in shares) - min(len(s) for s, _ in shares) <= 1
+    assert [c for _, share in shares for c in share] == sorted(codes)  # each share one range of the sorted codes
+    largest_page = max(figures.values())
+    share_figures = [sum(figures[c] for c in share) for _, share in shares]
+    # every share but the last stops at the first page that takes it to its part; the last takes the rest
+    assert all(total <= sum(figures.values()) / workers + largest_page for total in share_figures[:-1])

@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -27,6 +29,7 @@ import duckdb
 from plotly.offline import get_plotlyjs
 
 from orchestration.extract.records import QUARTERS_AND_HALVES
+from orchestration.extraction.parallel import _plain_main
 from orchestration.locks import file_lock
 from orchestration.provenance import figure_in_sentence
 from orchestration.summary import (
@@ -272,6 +275,11 @@ def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[
 RENDER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MANIFEST = ".pages.json"  # page path -> fingerprint of what it was rendered from
 MEMORY_LIMIT = "1GB"  # DuckDB's default is 80 % of RAM
+# A full render (22,916 pages at 20,000 bulletins) is shared by a few processes: pages are independent, and one
+# process rendered them all on one core. A refresh's few stale pages stay in this process: a worker's start-up
+# (~1 s of imports) costs more than they do.
+MIN_PAGES_FOR_POOL = 2_000
+MAX_RENDER_WORKERS = 4
 VERSION = "(select $render_version || coalesce(any_value(code_version), '') from warehouse_build)"
 
 LOCALITY_FIGURES = f"""
@@ -392,10 +400,13 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
             )
             n_figures += n
 
-        if stale_bulletins:  # a refresh that changed nothing runs none of the queries of the pages
-            written += _render_bulletins(con, stale_bulletins, out_dir, on_disk)
-        if stale_localities:
-            written += _render_localities(con, stale_localities, places, out_dir, on_disk)
+        workers = min(os.cpu_count() or 1, MAX_RENDER_WORKERS)
+        if workers > 1 and len(stale) >= MIN_PAGES_FOR_POOL:
+            figures = {page: n for page, _, _, _, _, n, *_ in localities}
+            shares = _shares(stale_bulletins, stale_localities, figures, workers)
+            written += _render_in_processes(database, out_dir, shares, places, on_disk, workers)
+        else:  # a refresh that changed nothing runs none of the queries of the pages
+            written += _render_pages(con, stale_bulletins, stale_localities, places, out_dir, on_disk)
 
         provinces = spending_by_province(con)
         build = con.execute("select run_id, published_at from warehouse_build").fetchone()
@@ -438,6 +449,82 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     _write_atomically(out_dir / MANIFEST, json.dumps(fingerprints, sort_keys=True))
     n_bulletins = sum(1 for page in fingerprints if page.startswith("bulletins/"))
     return ReportSummary(index, len(index_rows), n_figures, n_bulletins, written)
+
+
+def _render_pages(
+    con: duckdb.DuckDBPyConnection,
+    bulletin_ids: list[str],
+    codes: list[str],
+    places: dict[str, tuple],
+    out_dir: Path,
+    on_disk: set,
+) -> int:
+    """Write the pages of these bulletins and localities; returns how many."""
+    written = _render_bulletins(con, bulletin_ids, out_dir, on_disk) if bulletin_ids else 0
+    return written + (_render_localities(con, codes, places, out_dir, on_disk) if codes else 0)
+
+
+def _shares(
+    bulletin_ids: list[str], codes: list[str], figures: dict[str, int], count: int
+) -> list[tuple[list[str], list[str]]]:
+    """The stale pages cut into ``count`` shares of (bulletin ids, locality codes), one per worker: bulletins in
+    equal numbers, localities in about equal numbers of figures (a page's cost is its figures). One share per
+    worker: each share's queries read the whole table once (the texts, the figures with their sentences)."""
+    bulletin_shares = [bulletin_ids[i::count] for i in range(count)]
+    locality_shares: list[list[str]] = [[] for _ in range(count)]
+    figures_per_share = sum(figures[code] for code in codes) / count
+    share, share_figures = 0, 0
+    for code in sorted(codes):  # in page order: each share's figures are one range of the sorted table
+        locality_shares[share].append(code)
+        share_figures += figures[code]
+        if share_figures >= figures_per_share and share < count - 1:
+            share, share_figures = share + 1, 0
+    return list(zip(bulletin_shares, locality_shares, strict=True))
+
+
+def _render_in_processes(
+    database: Path,
+    out_dir: Path,
+    shares: list[tuple[list[str], list[str]]],
+    places: dict[str, tuple],
+    on_disk: set,
+    workers: int,
+) -> int:
+    """Write the pages of ``shares`` in ``workers`` processes, each with its own read-only connection."""
+    # spawn, not fork: the Dagster step process runs threads, which fork does not copy safely.
+    context = multiprocessing.get_context("spawn")
+    written = 0
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # The bulletins' pages first, then the localities' that link to them (as in one process).
+        for parts in ([(bulletin_ids, []) for bulletin_ids, _ in shares], [([], codes) for _, codes in shares]):
+            with _plain_main():  # a worker imports this module, not the parent's __main__ (Dagster)
+                futures = [
+                    pool.submit(
+                        _render_share,
+                        database,
+                        out_dir,
+                        bulletin_ids,
+                        codes,
+                        {code: places[code] for code in codes},
+                        on_disk & {*_pages("bulletins", bulletin_ids), *_pages("localities", codes)},
+                    )
+                    for bulletin_ids, codes in parts
+                ]
+            written += sum(future.result() for future in futures)
+    return written
+
+
+def _pages(folder: str, names: list[str]) -> list[str]:
+    return [f"{folder}/{name}.html" for name in names]
+
+
+def _render_share(
+    database: Path, out_dir: Path, bulletin_ids: list[str], codes: list[str], places: dict[str, tuple], on_disk: set
+) -> int:
+    """In a worker process: the pages of one share."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.execute(f"set enable_progress_bar = false; set memory_limit = '{MEMORY_LIMIT}'")
+        return _render_pages(con, bulletin_ids, codes, places, out_dir, on_disk)
 
 
 def _render_bulletins(con: duckdb.DuckDBPyConnection, bulletin_ids: list[str], out_dir: Path, on_disk: set) -> int:
