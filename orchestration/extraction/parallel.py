@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import traceback
-import types
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from itertools import islice
 from operator import attrgetter
 
@@ -17,6 +14,7 @@ from orchestration.extract.document import extract_document
 from orchestration.extract.gazetteer import Gazetteer
 from orchestration.extract.records import FACT_TABLES, Extraction
 from orchestration.extract.sources import SourceMetadata
+from orchestration.processes import spawning_without_parent_main
 
 # Below this many bulletins, worker start-up (jieba and the gazetteer load in each) costs more than it saves.
 MIN_BULLETINS_FOR_POOL = 40
@@ -92,22 +90,6 @@ def _warm_up() -> None:
     extract_document("江苏东台：示例\n\n2021年，安排资金100万元。")  # loads jieba's dictionary once per worker
 
 
-@contextmanager
-def _plain_main() -> Iterator[None]:
-    """While workers are spawned, hide the parent's ``__main__`` from multiprocessing.
-
-    A spawned process first re-imports its parent's main module (``python -m orchestration.build`` imports
-    Dagster and every definition, 2.3 s; the ``dagster`` CLI as much), though a worker only needs this module.
-    The swap lasts while the processes are launched: their start-up data is written then.
-    """
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
-
-
 def extract_many(
     bulletins: Iterable[tuple[str, str]],
     total: int,
@@ -130,7 +112,7 @@ def extract_many(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
         first = [chunk for chunk in (list(islice(with_sources, CHUNK)) for _ in range(2 * workers)) if chunk]
-        with _plain_main():  # the pool starts a worker per submit until it has them all
+        with spawning_without_parent_main():  # the pool starts a worker per submit until it has them all
             pending: set[Future] = {pool.submit(_extract_chunk, chunk) for chunk in first}
         while True:
             while len(pending) < 2 * workers and (chunk := list(islice(with_sources, CHUNK))):

@@ -29,8 +29,8 @@ import duckdb
 from plotly.offline import get_plotlyjs
 
 from orchestration.extract.records import QUARTERS_AND_HALVES
-from orchestration.extraction.parallel import _plain_main
 from orchestration.locks import file_lock
+from orchestration.processes import spawning_without_parent_main
 from orchestration.provenance import figure_in_sentence
 from orchestration.summary import (
     LOCALITY_TOTALS_SQL,
@@ -497,7 +497,7 @@ def _render_in_processes(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # The bulletins' pages first, then the localities' that link to them (as in one process).
         for parts in ([(bulletin_ids, []) for bulletin_ids, _ in shares], [([], codes) for _, codes in shares]):
-            with _plain_main():  # a worker imports this module, not the parent's __main__ (Dagster)
+            with spawning_without_parent_main():  # a worker imports this module, not the parent's __main__ (Dagster)
                 futures = [
                     pool.submit(
                         _render_share,
