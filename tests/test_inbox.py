@@ -188,8 +188,8 @@ def _event_rows(result, keys):
 def test_the_ledger_as_columns_reconciles_as_its_rows_do(inbox):
     """Unchanged files are carried as columns; the copies of a text a changed file touches are resolved again."""
     other, third = TEXT + "二", TEXT + "三"
-    for name, text in {"a.txt": TEXT, "b.txt": other, "c.txt": TEXT, "d.txt": third}.items():
-        (inbox / name).write_text(text, encoding="utf-8")
+    for name, text in {"a.txt": TEXT, "b.txt": other, "c.txt": TEXT, "d.txt": third, "z.txt": ""}.items():
+        (inbox / name).write_text(text, encoding="utf-8")  # z.txt: quarantined (no text, no bulletin_id), carried
     first = reconcile([], inbox, set(), T0)
     assert {r["source_file"]: r["status"] for r in first.ledger}["c.txt"] == "duplicate"  # of a.txt
     stored = {bulletin_id_for(t) for t in (TEXT, other, third)}
@@ -207,6 +207,7 @@ def test_the_ledger_as_columns_reconciles_as_its_rows_do(inbox):
     assert by_table.new_texts == by_rows.new_texts
     status = {r["source_file"]: (r["status"], r["duplicate_of"]) for r in table_rows}
     assert status["c.txt"] == ("loaded", None) and status["e.txt"] == ("duplicate", "b.txt")
+    assert status["z.txt"] == ("quarantined", None)
 
     (inbox / "d.txt").write_text(third, encoding="utf-8")  # back, and the only unchanged rows carried are a few
     by_rows, table_rows, by_table = _both_ways(by_rows.ledger, inbox, stored, T2)
