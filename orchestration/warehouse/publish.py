@@ -71,15 +71,16 @@ def _replace_freeing_later(new: Path, published: Path) -> None:
     if replaced is not None:
         thread = threading.Thread(target=replaced.unlink, name="free-replaced-warehouse", daemon=True)
         thread.start()
-        if not _freeing:
-            atexit.register(wait_for_freeing)
-        _freeing.append(thread)
+        _freeing[:] = [*(t for t in _freeing if t.is_alive()), thread]  # a long-lived process keeps no dead ones
 
 
 def wait_for_freeing() -> None:
     """Return once every replaced database this process published over is deleted (run at exit)."""
     while _freeing:
         _freeing.pop().join()
+
+
+atexit.register(wait_for_freeing)
 
 
 def relations_beside_the_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
