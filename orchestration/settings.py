@@ -27,6 +27,10 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 # The catalog name of the internal database, as dbt_project/profiles.yml attaches it (and the macros name it).
 INTERNAL_CATALOG = "internal"
+# The DuckDB memory the pipeline's own connections may hold (checks, holds, publish, report): DuckDB's default is
+# 80 % of RAM, and a full build's checks at 100,000 bulletins read every figure and text (the build process peaked
+# at 2.6 GB). Past it DuckDB spills to disk. dbt's own limit is in dbt_project/profiles.yml.
+DUCKDB_MEMORY_LIMIT = "1GB"
 
 
 def internal_database_of(build_database: Path) -> Path:

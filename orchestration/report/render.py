@@ -32,6 +32,7 @@ from orchestration.extract.records import QUARTERS_AND_HALVES
 from orchestration.locks import file_lock
 from orchestration.processes import spawning_without_parent_main
 from orchestration.provenance import figure_in_sentence
+from orchestration.settings import DUCKDB_MEMORY_LIMIT
 from orchestration.summary import (
     LOCALITY_TOTALS_SQL,
     SPENDING_BY_PROVINCE_HEADER,
@@ -274,7 +275,6 @@ def _bulletin_page(bulletin_id: str, source_file: str, text: str, amounts: list[
 # of row hashes stream in constant memory per page, unlike an ordered string_agg.
 RENDER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MANIFEST = ".pages.json"  # page path -> fingerprint of what it was rendered from
-MEMORY_LIMIT = "1GB"  # DuckDB's default is 80 % of RAM
 # A full render (22,916 pages at 20,000 bulletins) is shared by a few processes: pages are independent, and one
 # process rendered them all on one core. A refresh's few stale pages stay in this process: a worker's start-up
 # (~1 s of imports) costs more than they do.
@@ -379,7 +379,7 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     recorded = _read_manifest(out_dir)
     index_rows, n_figures, written = [], 0, 0
     with duckdb.connect(str(database), read_only=True) as con:
-        con.execute(f"set enable_progress_bar = false; set memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         localities = con.execute(LOCALITY_PAGES, {"unplaced": UNPLACED, "render_version": RENDER_VERSION}).fetchall()
         not_in = set_aside(con)
         fingerprints = {f"localities/{page}.html": fp for page, fp, *_ in localities}
@@ -523,7 +523,7 @@ def _render_share(
 ) -> int:
     """In a worker process: the pages of one share."""
     with duckdb.connect(str(database), read_only=True) as con:
-        con.execute(f"set enable_progress_bar = false; set memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         return _render_pages(con, bulletin_ids, codes, places, out_dir, on_disk)
 
 

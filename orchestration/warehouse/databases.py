@@ -11,12 +11,13 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.settings import INTERNAL_CATALOG, internal_database_of
+from orchestration.settings import DUCKDB_MEMORY_LIMIT, INTERNAL_CATALOG, internal_database_of
 
 
 def connect_build_database(build_database: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection to the build database with the internal database attached (when reading, only if it exists)."""
     con = duckdb.connect(str(build_database), read_only=read_only)
+    con.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
     internal = internal_database_of(build_database)
     if read_only and not internal.exists():
         return con
