@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.corrections import CORRECTIONS_FILE, corrections_path, read_corrections
-from orchestration.extract.sources import LEDGER_COLUMNS, SOURCES_FILE, ledger_fields, read_sources
+from orchestration.extract.sources import LEDGER_COLUMNS, SOURCES_FILE, read_sources
 from orchestration.extract.version import extractor_version
-from orchestration.ingest.inbox import InboxEntry, hand_over_listing, list_inbox
+from orchestration.ingest.inbox import InboxEntry, hand_over_listing, list_inbox, source_columns
 from orchestration.settings import DBT_PROJECT_DIR, WarehousePaths
 from orchestration.staging import StagingStore
 
@@ -26,11 +26,16 @@ def inbox_fingerprint(paths: WarehousePaths, listing: list[InboxEntry] | None = 
     is read, only the small CSVs."""
     if not paths.bulletins_dir.is_dir():
         return {}
-    sources = read_sources(paths.bulletins_dir / SOURCES_FILE)
-    fingerprint = {
-        entry.source_file: _fingerprint(entry.bytes, entry.mtime_ns, ledger_fields(sources.get(entry.source_file)))
-        for entry in (list_inbox(paths.bulletins_dir) if listing is None else listing)
-    }
+    entries = list_inbox(paths.bulletins_dir) if listing is None else listing
+    files = [entry.source_file for entry in entries]
+    listed = pa.table(
+        {
+            "bytes": pa.array([entry.bytes for entry in entries], pa.int64()),
+            "mtime_ns": pa.array([entry.mtime_ns for entry in entries], pa.int64()),
+            **source_columns(files, read_sources(paths.bulletins_dir / SOURCES_FILE)),
+        }
+    )
+    fingerprint = dict(zip(files, _fingerprints(listed).to_pylist(), strict=True))
     return fingerprint | _corrections_entry(read_corrections(corrections_path(paths.bulletins_dir)).digest)
 
 
@@ -38,12 +43,6 @@ def _corrections_entry(digest: str | None) -> dict[str, str]:
     # The analysts' corrections change the marts without any bulletin changing: an edit to the file (by its
     # content, wherever CORRECTIONS_FILE puts it) makes the warehouse stale; no file, no entry.
     return {CORRECTIONS_FILE: f"corrections:{digest}"} if digest else {}
-
-
-def _fingerprint(size: int, mtime_ns: int, source_fields: dict) -> str:
-    # A change of a file's source metadata re-resolves it, so it is part of the file's fingerprint.
-    described = "|".join(str(source_fields.get(column) or "") for column in LEDGER_COLUMNS)
-    return f"{size}:{mtime_ns}" + (f":{described}" if described.strip("|") else "")
 
 
 def fingerprint_digest(fingerprint: dict[str, str]) -> str:
@@ -73,12 +72,13 @@ def ledger_fingerprint(paths: WarehousePaths) -> dict[str, str]:
 
 
 def _fingerprints(ledger: pa.Table) -> pa.ChunkedArray:
-    """_fingerprint of every ledger row, column-wise (100,000 rows: ~50 ms against ~0.5 s row by row)."""
+    """Each row's fingerprint ("size:mtime_ns", then ":" and its source fields joined by "|" when they hold
+    anything), column-wise: 100,000 rows in ~50 ms against ~0.5 s row by row. A change of a file's source metadata
+    re-resolves it, so it is part of the file's fingerprint."""
     size_time = pc.binary_join_element_wise(
         pc.cast(ledger["bytes"], pa.string()), pc.cast(ledger["mtime_ns"], pa.string()), ":"
     )
     described = pc.binary_join_element_wise(*(pc.fill_null(ledger[column], "") for column in LEDGER_COLUMNS), "|")
-    # as _fingerprint: the source fields join the fingerprint when they hold anything but the separators
     return pc.if_else(
         pc.match_substring_regex(described, "[^|]"), pc.binary_join_element_wise(size_time, described, ":"), size_time
     )

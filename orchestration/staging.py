@@ -338,7 +338,7 @@ class StagingStore:
         return self.ledger_table(name, list(where), where=where).num_rows
 
     def write_ledger(self, name: str, rows: Iterable[Mapping]) -> int:
-        return _write(self.ledger_path(name), LEDGER_SCHEMAS[name], rows)
+        return self.write_ledger_table(name, _table_of(rows, LEDGER_SCHEMAS[name]))
 
     def write_ledger_table(self, name: str, table: pa.Table) -> int:
         """Replace the ledger with ``table`` (its declared columns, in order)."""

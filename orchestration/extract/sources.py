@@ -75,11 +75,6 @@ LEDGER_COLUMNS = {"source_url": "url", "source_published": "published", "source_
                   "source_title": "title"}  # fmt: skip
 
 
-def ledger_fields(source: SourceMetadata | None) -> dict[str, str | None]:
-    """The bulletin_files ledger columns for a file's source metadata."""
-    return {column: (getattr(source, field) or None) if source else None for column, field in LEDGER_COLUMNS.items()}
-
-
 # what a file says about itself (a web page's canonical URL, publication date and title), kept apart from
 # sources.csv on the ledger: sources.csv is re-read every run, the page only when the file changes
 PAGE_LEDGER_COLUMNS = {"page_url": "url", "page_published": "published", "page_title": "title"}

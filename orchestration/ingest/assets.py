@@ -7,9 +7,9 @@ import dagster as dg
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orchestration.extract.sources import LEDGER_COLUMNS, SOURCES_FILE, SourceMetadata, read_sources
+from orchestration.extract.sources import SOURCES_FILE, SourceMetadata, read_sources
 from orchestration.ingest.formats import TextPart
-from orchestration.ingest.inbox import LOADED, reconcile_table
+from orchestration.ingest.inbox import LOADED, reconcile_table, source_columns
 from orchestration.locks import ledger_lock
 from orchestration.resources import WarehouseResource
 from orchestration.staging import BatchWriter, StagingStore, new_batch_id, now
@@ -43,11 +43,8 @@ def text_part_rows(bulletin_id: str, parts: Iterable[TextPart]) -> list[dict]:
 
 def with_source_columns(ledger: pa.Table, sources: dict[str, SourceMetadata]) -> pa.Table:
     """The bulletin_files ledger with its source columns set from sources.csv (``sources``: file -> metadata)."""
-    files = ledger["source_file"].to_pylist()
-    for column, field in LEDGER_COLUMNS.items():
-        values = [(getattr(sources[f], field) or None) if f in sources else None for f in files]
-        position = ledger.schema.get_field_index(column)
-        ledger = ledger.set_column(position, column, pa.array(values, type=ledger.schema.field(column).type))
+    for column, values in source_columns(ledger["source_file"].to_pylist(), sources).items():
+        ledger = ledger.set_column(ledger.schema.get_field_index(column), column, values)
     return ledger
 
 

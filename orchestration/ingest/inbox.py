@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orchestration.extract.sources import SourceMetadata, page_fields
+from orchestration.extract.sources import LEDGER_COLUMNS, SourceMetadata, page_fields
 from orchestration.ingest.decode import decode_bulletin
 from orchestration.ingest.formats import DOCUMENT_SUFFIXES, TextPart, read_document
 
@@ -280,6 +280,15 @@ def reconcile_table(
     ledger = pa.concat_tables([carried.filter(pc.invert(shares)), decided])
     ledger = ledger.take(pc.sort_indices(ledger, [("source_file", "ascending")]))
     return ledger, Reconciliation(rows, result.events, result.new_texts)
+
+
+def source_columns(files: list[str], sources: dict[str, SourceMetadata]) -> dict[str, pa.Array]:
+    """The bulletin_files ledger's source columns (LEDGER_COLUMNS) of ``files``, from sources.csv (``sources``:
+    file -> metadata; an empty field is NULL)."""
+    return {
+        column: pa.array([(getattr(sources[f], field) or None) if f in sources else None for f in files], pa.string())
+        for column, field in LEDGER_COLUMNS.items()
+    }
 
 
 def resolve_duplicates(rows: list[dict]) -> list[dict]:

@@ -378,8 +378,7 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     on_disk = {f"{folder}/{name}" for folder in ("localities", "bulletins") for name in os.listdir(out_dir / folder)}
     recorded = _read_manifest(out_dir)
     index_rows, n_figures, written = [], 0, 0
-    with duckdb.connect(str(database), read_only=True) as con:
-        con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    with _read_only(database) as con:
         localities = con.execute(LOCALITY_PAGES, {"unplaced": UNPLACED, "render_version": RENDER_VERSION}).fetchall()
         not_in = set_aside(con)
         fingerprints = {f"localities/{page}.html": fp for page, fp, *_ in localities}
@@ -449,6 +448,12 @@ def _render(database: Path, out_dir: Path) -> ReportSummary:
     _write_atomically(out_dir / MANIFEST, json.dumps(fingerprints, sort_keys=True))
     n_bulletins = sum(1 for page in fingerprints if page.startswith("bulletins/"))
     return ReportSummary(index, len(index_rows), n_figures, n_bulletins, written)
+
+
+def _read_only(database: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(database), read_only=True)
+    con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    return con
 
 
 def _render_pages(
@@ -522,8 +527,7 @@ def _render_share(
     database: Path, out_dir: Path, bulletin_ids: list[str], codes: list[str], places: dict[str, tuple], on_disk: set
 ) -> int:
     """In a worker process: the pages of one share."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    with _read_only(database) as con:
         return _render_pages(con, bulletin_ids, codes, places, out_dir, on_disk)
 
 
