@@ -132,18 +132,27 @@ def tree_memory(root: int) -> int:
 
 
 class TreeSampler(threading.Thread):
-    """Samples (epoch seconds, tree bytes) of a process tree until stopped."""
+    """Samples (epoch seconds, tree bytes) of a process tree until stopped.
 
-    def __init__(self, root: int, interval: float = 0.1) -> None:
+    Every ``interval`` seconds for the first ``settle_s``, then every ``long_interval``: each sample reads
+    every process's /proc stat and the tree's smaps_rollup (17 ms for a 1.6 GB dbt process: the kernel walks
+    its page tables), which at 10 a second cost the sampler 9 % of a core, taken from the build it measures.
+    The largest process's peak is the kernel's (wait4), exact at any interval; the tree's peak only needs
+    samples a fraction of a long build's stages.
+    """
+
+    def __init__(self, root: int, interval: float = 0.1, long_interval: float = 1.0, settle_s: float = 30.0) -> None:
         super().__init__(daemon=True)
-        self.root, self.interval = root, interval
+        self.root, self.interval, self.long_interval, self.settle_s = root, interval, long_interval, settle_s
         self.samples: list[tuple[float, int]] = []
         self._stop_event = threading.Event()
 
     def run(self) -> None:
+        started = time.perf_counter()
         while not self._stop_event.is_set():
             self.samples.append((time.time(), tree_memory(self.root)))
-            self._stop_event.wait(self.interval)
+            settled = time.perf_counter() - started > self.settle_s
+            self._stop_event.wait(self.long_interval if settled else self.interval)
 
     def stop(self) -> None:
         self._stop_event.set()
