@@ -51,7 +51,7 @@ from bench.query_timings import QUERY_TARGET_MS, print_timings, time_cli, time_q
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = Path(__file__).resolve().parent / "out"
-STAGES = ("startup", "ingest", "reference", "extract", "dbt", "checks", "publish", "other")
+STAGES = ("startup", "ingest", "reference", "extract", "dbt", "checks", "publish", "report", "other")
 MB = 1024 * 1024
 
 # Targets of the scaling issue (#17), on this machine, from `make run`'s process wall time.
@@ -79,6 +79,8 @@ def stage_of(step_key: str, step: dict | None = None) -> str:
             return "dbt"
         if "publish" in k:
             return "publish"
+        if "report" in k:
+            return "report"
     if "check" in step_key.lower() or (step.get("checks") and not step.get("assets")):
         return "checks"
     if any(a.startswith(("stg_", "int_", "dim_", "fct_")) for a in step.get("assets") or []):
@@ -440,7 +442,7 @@ def summarize(results: list[dict]) -> dict:
     print(f"\n== marginal whole-pipeline throughput ({pair[1]} minus {pair[0]} bulletins){label} ==")
     print(f"  {d_n:,} bulletins, {d_chars:,} chars in {d_wall:.2f} s more: "
           f"{_fmt_rate(ours)} chars/s, {summary['marginal']['bulletins_per_s']} bulletins/s")  # fmt: skip
-    for stage in ("ingest", "extract", "dbt", "checks", "publish"):
+    for stage in ("ingest", "extract", "dbt", "checks", "publish", "report"):
         a = small["full"]["stages"].get(stage, {}).get("wall_s")
         b = large["full"]["stages"].get(stage, {}).get("wall_s")
         if a is not None and b is not None:
