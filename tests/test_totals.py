@@ -42,6 +42,30 @@ def test_total_after_its_parts():
     ]
 
 
+def test_a_balance_statements_total_after_its_sources():
+    # a budget report's balance: own revenue plus transfers and carried funds make the total available
+    text = (
+        "全县一般公共预算收入8.2亿元，加上级补助收入21.5亿元、调入资金1.3亿元、上年结转0.6亿元，"
+        "收入总量31.6亿元。全县一般公共预算支出29.4亿元，加上上解支出0.4亿元，支出总量29.8亿元。"
+    )
+    income, spending = text.index("31.6亿元"), text.index("29.8亿元")
+    assert rows(text) == [
+        ("8.2亿元", False, income),
+        ("21.5亿元", False, income),
+        ("1.3亿元", False, income),
+        ("0.6亿元", False, income),
+        ("31.6亿元", True, None),
+        ("29.4亿元", False, spending),
+        ("0.4亿元", False, spending),
+        ("29.8亿元", True, None),
+    ]
+
+
+def test_a_total_that_its_figures_do_not_add_up_to_keeps_no_parts():
+    text = "全县一般公共预算收入8.2亿元，加上级补助收入21.5亿元，收入总量30亿元。"
+    assert [(t, p) for _, t, p in rows(text)] == [(False, None), (False, None), (False, None)]
+
+
 def test_portion_of_a_capacity():
     text = "截至目前，下达至我区的直达资金总量5.29亿元，支出金额4.33亿元，支出进度为81.9%。"
     assert rows(text) == [("5.29亿元", True, None), ("4.33亿元", False, None)]

@@ -146,7 +146,7 @@ def _list_may_follow(text: str, pos: int) -> bool:
     return bool(rest) and rest[0] in "，,。；;：:）)\n（("
 
 
-SUM_AFTER_RE = re.compile(r"(?:合计|共计|总计|总额|累计|共)(?:为|达|达到)?\s*$")
+SUM_AFTER_RE = re.compile(r"(?:合计|共计|总计|总额|总量|总收入|总支出|累计|共)(?:为|达|达到)?\s*$")
 PRIOR_BASE_RE = re.compile(r"(?:上年|去年|同期)[^，。；]{0,6}$")
 
 
