@@ -1,5 +1,4 @@
 from orchestration.extract.document import extract_document
-from orchestration.extract.numbers import stated_step
 
 
 def rows(text):
@@ -77,32 +76,6 @@ def test_a_decrease_is_not_a_subtraction():
     text = "安排资金总额5000万元，其中减税降费1200万元，减免租金800万元。"
     assert rows(text)[0] == ("5000万元", True, None)
     assert [p for _, _, p in rows(text)[1:]] == [text.index("5000万元")] * 2
-
-
-def test_a_total_stated_to_three_digits_is_the_rounded_sum_of_finer_parts():
-    text = (
-        "市财政局近日下达养老服务补助资金2.46亿元。\n"
-        "其分配如下：居家养老服务补贴1.83亿元；特困供养机构运转经费3862万元；养老床位建设补助2391万元。"
-    )
-    total = text.index("2.46亿元")  # 18300 + 3862 + 2391 = 24553万元, 2.46亿元 to 100万元
-    assert rows(text) == [
-        ("2.46亿元", True, None),
-        ("1.83亿元", False, total),
-        ("3862万元", False, total),
-        ("2391万元", False, total),
-    ]
-
-
-def test_a_round_total_does_not_take_figures_near_it():
-    text = "共安排扶持资金11亿元，发放贷款3.45亿元，实缴出资4.04亿元，投资3.3亿元。"  # 10.79亿元
-    assert [p for _, _, p in rows(text)] == [None, None, None, None]
-
-
-def test_stated_step():
-    assert stated_step("5.73亿元") == 1_000_000
-    assert stated_step("5,267万元") == 10_000
-    assert stated_step("3亿5000万元") == 10_000
-    assert stated_step("三千万元") == 0
 
 
 def test_portion_of_a_capacity():

@@ -13,7 +13,6 @@ Money-like spans outside any body go to ``skipped``.
 from __future__ import annotations
 
 import bisect
-from decimal import Decimal
 
 from orchestration.extract import amounts as amounts_mod
 from orchestration.extract import beneficiaries as beneficiaries_mod
@@ -25,7 +24,6 @@ from orchestration.extract.functions import class_of_subject_code, classify_prog
 from orchestration.extract.gazetteer import Gazetteer
 from orchestration.extract.localities import Recipient, locate_article, recipients_in, resolve_name
 from orchestration.extract.measures import addressed_to_lower_level, measure_in, measure_of, settle_with_totals
-from orchestration.extract.numbers import stated_step
 from orchestration.extract.records import (
     RATE_MEASURES,
     Amount,
@@ -252,7 +250,6 @@ def _amounts(
                 strip_newlines(text[w1 : m.start]),
                 measure,
                 table=cell is not None,
-                step=Decimal(0) if cell is not None else stated_step(m.text),
             )
         )
         prev_end = m.end

@@ -123,19 +123,6 @@ def parse_money(text: str) -> Decimal:
     return normalize_yuan(value)
 
 
-@lru_cache(maxsize=8192)
-def stated_step(text: str) -> Decimal:
-    """Yuan of one unit of the last digit a money string states (``5.73亿元`` -> 1000000, ``5267万元`` -> 10000,
-    ``3亿5000万元`` -> 10000): a total stated to that step may be the rounded sum of finer parts. 0 for a
-    Chinese numeral or a string that does not parse (no rounding assumed)."""
-    m = _MONEY_RE.match(text.strip())
-    if not m or not _DIGIT_RE.search(m.group("num")):
-        return Decimal(0)
-    last = m.group("num").split("亿")[-1].translate(_FULLWIDTH)
-    decimals = len(last.split(".", 1)[1]) if "." in last else 0
-    return UNIT_FACTORS[m.group("unit")] * Decimal(1).scaleb(-decimals)
-
-
 def parse_percent(text: str) -> Decimal:
     """``81.4%`` / ``８１．４％`` / ``百分之三十`` -> the number."""
     t = text.strip()

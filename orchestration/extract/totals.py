@@ -63,9 +63,6 @@ class Item:
     pre: str  # clause text before the amount (since the previous amount or clause start)
     measure: str
     table: bool = False  # a cell of a table (no clause structure)
-    # yuan of one unit of the figure's last stated digit (5.73亿元: 100万元); a total stated so may be its finer
-    # parts' sum rounded (4.36亿元 + 5267万元 + … = 57311万元 ≈ 5.73亿元); 0: the sum must be exact
-    step: Decimal = Decimal(0)
     is_total: bool = False
     parent: int | None = None  # index into the item list
     role: str = ""  # part | portion | ""
@@ -164,18 +161,12 @@ def _subtracted(b: Item) -> bool:
     return bool(SUBTRACTED_RE.match(b.pre))
 
 
-ROUNDING_AT_MOST = Decimal("0.005")  # half a step within 0.5 % of the total: three significant digits or more
-
-
 def _claim_parts(items: list[Item], i: int, candidates: range, verdict: Callable[[int, Item], str]) -> None:
-    """Make items[i] the total of the candidates it sums to (two or more): exactly, or to within half the
-    step the total is stated to (its parts' sum rounded to its precision) when it states three significant
-    digits or more (5.73亿元; a round 11亿元 would take any figures near it).
+    """Make items[i] the total of the candidates it sums to exactly (two or more).
 
     ``verdict`` says of each candidate whether to "take" it, "skip" it or "stop" looking.
     """
     a = items[i]
-    rounding = a.step / 2 if a.step / 2 <= a.yuan * ROUNDING_AT_MOST else Decimal(0)
     total = Decimal(0)
     parts: list[int] = []
     for j in candidates:
@@ -186,9 +177,9 @@ def _claim_parts(items: list[Item], i: int, candidates: range, verdict: Callable
             break
         total += items[j].yuan
         parts.append(j)
-        if total >= a.yuan - rounding:
+        if total >= a.yuan:
             break
-    if abs(total - a.yuan) <= rounding and len(parts) >= 2:
+    if total == a.yuan and len(parts) >= 2:
         a.is_total = True
         for j in parts:
             items[j].parent = i
