@@ -1,7 +1,7 @@
 """The benchmark's instruments (bench/): which queries it times and how it judges the scaling targets."""
 
 from bench.query_timings import readme_queries
-from bench.run_bench import judge_targets
+from bench.run_bench import judge_targets, stage_table
 
 
 def test_every_example_query_of_the_readme_is_timed():
@@ -30,6 +30,34 @@ def test_each_target_is_judged_on_its_own_size_and_unmeasured_sizes_are_not_judg
     assert met["full build of 100,000 <= 600 s"] is False
     assert met["largest process of the 100,000 build <= 2048 MB"] is True
     assert met["README queries at 100,000 each < 200 ms median"] is False  # the slowest query decides
+
+
+def test_each_step_counts_in_its_own_stage_and_the_report_is_not_other():
+    steps = {
+        "analyst_corrections": (0.0, 0.1, ["analyst_corrections"]),
+        "raw_bulletins": (0.1, 2.0, ["raw_bulletin_files", "raw_bulletin_texts"]),
+        "extracted_facts.extract_shard[s0]": (2.0, 9.0, []),
+        "warehouse_models": (9.0, 12.0, ["fct_amount"]),
+        "published_warehouse": (12.0, 12.5, ["published_warehouse"]),
+        "provenance_report": (12.5, 15.0, ["provenance_report"]),
+    }
+    report = {"run_start": 0.0, "steps": {k: {"start": s, "end": e, "assets": a} for k, (s, e, a) in steps.items()}}
+
+    class NoSamples:
+        def peak_mb(self, start=None, end=None):
+            return None
+
+    stages = stage_table(report, NoSamples(), t_start=-1.0, t_end=15.0)
+    walls = {stage: figures["wall_s"] for stage, figures in stages.items()}
+    assert walls == {
+        "startup": 1.0,
+        "ingest": 1.9,
+        "extract": 7.0,
+        "dbt": 3.0,
+        "publish": 0.5,
+        "report": 2.5,
+        "other": 0.1,
+    }
 
 
 def test_the_extraction_digest_changes_with_any_record_and_only_then(tmp_path, capsys):

@@ -82,3 +82,34 @@ def test_measure_groups():
     assert measure_group("revenue") == measure_group("transfer_in") == measure_group("financing") == "income"
     assert measure_group("per_capita") == measure_group("threshold") == "rate"
     assert measure_group("saving") == measure_group("procurement") == "other"
+
+
+ARTICLE_COLUMNS = [
+    "doc", "article_no", "title", "title_start", "body_start", "body_end",
+    "province", "city", "county", "adcode", "author_org", "author_person",
+]  # fmt: skip
+
+
+def _article(title: str, title_start: int, body_start: int, body_end: int) -> dict:
+    row = {c: "" for c in ARTICLE_COLUMNS}
+    row.update(doc="a.txt", article_no="1", title=title, title_start=title_start, body_start=body_start)
+    row.update(body_end=body_end, province="江苏省", city="盐城市", county="东台市", adcode="320981")
+    return row
+
+
+def test_a_file_annotated_as_one_whole_text_article_scores_no_boundaries(tmp_path):
+    gold = _gold(tmp_path, [_row("860万元", 8_600_000)])
+    _write(gold / "articles.csv", ARTICLE_COLUMNS, [_article("", 0, 0, len(TEXT))])
+    report = evaluate(gold)
+    assert (report.articles.tp, report.articles.fp, report.articles.fn) == (0, 0, 0)
+    assert report.articles_not_annotated == 1
+    assert report.article_locality.total == 1  # the article's locality is still scored
+    assert not any("article FP" in miss or "article FN" in miss for miss in report.misses)
+
+
+def test_annotated_article_boundaries_are_scored(tmp_path):
+    gold = _gold(tmp_path, [_row("860万元", 8_600_000)])
+    _write(gold / "articles.csv", ARTICLE_COLUMNS, [_article("", 0, 3, len(TEXT))])  # a boundary the text lacks
+    report = evaluate(gold)
+    assert report.articles_not_annotated == 0
+    assert (report.articles.fp, report.articles.fn) == (1, 1)

@@ -42,6 +42,42 @@ def test_total_after_its_parts():
     ]
 
 
+def test_a_balance_statements_total_after_its_sources():
+    # a budget report's balance: own revenue plus transfers and carried funds make the total available
+    text = (
+        "全县一般公共预算收入8.2亿元，加上级补助收入21.5亿元、调入资金1.3亿元、上年结转0.6亿元，"
+        "收入总量31.6亿元。全县一般公共预算支出29.4亿元，加上上解支出0.4亿元，支出总量29.8亿元。"
+    )
+    income, spending = text.index("31.6亿元"), text.index("29.8亿元")
+    assert rows(text) == [
+        ("8.2亿元", False, income),
+        ("21.5亿元", False, income),
+        ("1.3亿元", False, income),
+        ("0.6亿元", False, income),
+        ("31.6亿元", True, None),
+        ("29.4亿元", False, spending),
+        ("0.4亿元", False, spending),
+        ("29.8亿元", True, None),
+    ]
+
+
+def test_a_total_that_its_figures_do_not_add_up_to_keeps_no_parts():
+    text = "全县一般公共预算收入8.2亿元，加上级补助收入21.5亿元，收入总量30亿元。"
+    assert [(t, p) for _, t, p in rows(text)] == [(False, None), (False, None), (False, None)]
+
+
+def test_a_figure_a_balance_subtracts_is_neither_a_part_nor_a_total():
+    # 收入总计 minus 支出总计 leaves the balance: the two after it add up to it, but are not its parts
+    text = "全年收入总计96000万元，减支出总计90000万元，年终滚存结余6000万元。"
+    assert rows(text) == [("96000万元", False, None), ("90000万元", False, None), ("6000万元", False, None)]
+
+
+def test_a_decrease_is_not_a_subtraction():
+    text = "安排资金总额5000万元，其中减税降费1200万元，减免租金800万元。"
+    assert rows(text)[0] == ("5000万元", True, None)
+    assert [p for _, _, p in rows(text)[1:]] == [text.index("5000万元")] * 2
+
+
 def test_portion_of_a_capacity():
     text = "截至目前，下达至我区的直达资金总量5.29亿元，支出金额4.33亿元，支出进度为81.9%。"
     assert rows(text) == [("5.29亿元", True, None), ("4.33亿元", False, None)]

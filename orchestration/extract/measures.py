@@ -277,8 +277,9 @@ def _cue_of(
         return MeasureCue("threshold", "tier", segment_start + m.start(), segment_start + m.end())
     narrow = windows[0] if windows else segment_start
     sentence_start = segment_start if sentence_start is None else sentence_start
-    head_window = text[max(narrow, start - HEAD_REACH) : start]
-    cue = _head(head_window, narrow) or _received_source(head_window, narrow, text, sentence_start, end)
+    head_start = max(narrow, start - HEAD_REACH)
+    head_window = text[head_start:start]
+    cue = _head(head_window, head_start) or _received_source(head_window, head_start, text, sentence_start, end)
     if cue is not None:
         return cue
     # 收入完成X，比上年同期Y: a comparison base is money of the compared figure's kind

@@ -146,12 +146,19 @@ def _list_may_follow(text: str, pos: int) -> bool:
     return bool(rest) and rest[0] in "，,。；;：:）)\n（("
 
 
-SUM_AFTER_RE = re.compile(r"(?:合计|共计|总计|总额|累计|共)(?:为|达|达到)?\s*$")
+# 收入总计X，减支出总计Y，结余Z: a balance subtracts Y, which is neither a part of X nor a total (减少, 减收, 减免
+# and 减支 followed by its figure are changes, not subtractions)
+SUBTRACTED_RE = re.compile(r"^[\s，,；;：:]*减(?!少|收|免|税|负|轻|缓|持|排|支\s*$)[^，,；;。]{2,}$")
+SUM_AFTER_RE = re.compile(r"(?:合计|共计|总计|总额|总量|总收入|总支出|累计|共)(?:为|达|达到)?\s*$")
 PRIOR_BASE_RE = re.compile(r"(?:上年|去年|同期)[^，。；]{0,6}$")
 
 
 def _comparative(b: Item) -> bool:
     return bool(INCREMENT_RE.search(b.pre) or PRIOR_BASE_RE.search(b.pre))
+
+
+def _subtracted(b: Item) -> bool:
+    return bool(SUBTRACTED_RE.match(b.pre))
 
 
 def _claim_parts(items: list[Item], i: int, candidates: range, verdict: Callable[[int, Item], str]) -> None:
@@ -188,7 +195,7 @@ def _sums_after(items: list[Item]) -> None:
         def verdict(j: int, b: Item, a: Item = a) -> str:
             if b.parent is not None and b.parent < j and b.paragraph == a.paragraph:
                 return "skip"  # a part of an earlier sub-total (税收收入 of 一般公共预算收入): the sub-total counts
-            if b.paragraph < a.paragraph - 1 or b.parent is not None or b.yuan >= a.yuan:
+            if b.paragraph < a.paragraph - 1 or b.parent is not None or b.yuan >= a.yuan or _subtracted(b):
                 return "stop"
             return "stop" if INCREMENT_RE.search(b.pre) else "take"
 
@@ -203,6 +210,7 @@ def _sums(items: list[Item], text: str) -> None:
 
         def verdict(j: int, b: Item, a: Item = a) -> str:
             stop = b.paragraph > a.paragraph + 1 or b.parent is not None or b.yuan >= a.yuan or _comparative(b)
+            stop = stop or _subtracted(b)
             return "stop" if stop else "take"
 
         _claim_parts(items, i, range(i + 1, len(items)), verdict)
@@ -221,6 +229,8 @@ def _portions(items: list[Item], text: str) -> None:
             continue
         if INCREMENT_RE.search(between) or not PORTION_RE.search(b.pre) or INCREMENT_RE.search(a.pre):
             continue
+        if _subtracted(a) or _subtracted(b):
+            continue  # 收入总计X，减支出总计Y: a balance, not the part of X spent
         if CAPACITY_RE.search(a.pre):
             a.is_total = True
             b.role = "portion"
@@ -229,6 +239,8 @@ def _portions(items: list[Item], text: str) -> None:
 def _aggregates(items: list[Item]) -> None:
     for i, a in enumerate(items):
         if a.is_total or a.table or a.parent is not None or "其中" in a.pre or not AGGREGATE_RE.search(a.pre):
+            continue
+        if _subtracted(a):
             continue
         if a.measure == "revenue":
             # a revenue aggregate contains tax and non-tax revenue, not another year's or a plan figure

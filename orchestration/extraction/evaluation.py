@@ -25,7 +25,9 @@ when it equals or contains an alternative or is contained in it), ``code_in_year
 code valid in the text's year, for renamed units) and ``beneficiaries.csv`` (counts matched by
 span; value, unit, subject (``|``-set, containment either way) and the linked amount scored).
 Article boundaries are matched by (title_start, body_start); an article's locality is scored on the
-predicted article that overlaps the gold one most (a gold set may annotate a file as one article).
+predicted article that overlaps the gold one most. A set whose every file is annotated as one untitled
+article spanning the whole text (``../shared/real``'s convention: headlines, date lines and signatures inside
+it) annotates no boundaries: they are not scored, the articles' localities are.
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ class Report:
     percent_kind: Acc = field(default_factory=Acc)
     percent_year: Acc = field(default_factory=Acc)
     articles: PRF = field(default_factory=PRF)  # by (doc, title_start, body_start)
+    articles_not_annotated: int = 0  # files of a set that annotates no article boundaries
     article_locality: Acc = field(default_factory=Acc)
     # optional columns (scored only when the gold has them)
     article_code_in_year: Acc = field(default_factory=Acc)
@@ -165,7 +168,13 @@ class Report:
             out.append(self.percent_period.line("period"))
         if "base" in self.optional:
             out.append(self.percent_base.line("base"))
-        out += [self.articles.line("articles"), self.article_locality.line("locality")]
+        if self.articles.tp + self.articles.fp + self.articles.fn or not self.articles_not_annotated:
+            out.append(self.articles.line("articles"))
+        if self.articles_not_annotated:
+            out.append(
+                f"articles: boundaries not annotated (each of {self.articles_not_annotated} files is one article)"
+            )
+        out.append(self.article_locality.line("locality"))
         if "code_in_year" in self.optional:
             out.append(self.article_code_in_year.line("code_in_year"))
         if "beneficiaries" in self.optional:
@@ -285,6 +294,20 @@ def _largest_overlap(ex: Extraction, start: int, end: int) -> Article | None:
     return best
 
 
+def _one_whole_text_article_per_file(gold_articles: list[dict], texts_dir: Path) -> bool:
+    """Every file of the set is annotated as one untitled article spanning its whole text: the set's convention
+    says nothing of article boundaries (one such file among titled ones is a real single-article text)."""
+    docs = [r["doc"] for r in gold_articles]
+    if not docs or len(docs) != len(set(docs)):
+        return False
+    return all(
+        not r["title"]
+        and int(r["title_start"]) == int(r["body_start"]) == 0
+        and int(r["body_end"]) == len((texts_dir / r["doc"]).read_text(encoding="utf-8").lstrip("\ufeff"))
+        for r in gold_articles
+    )
+
+
 def _extract_all(docs: list[str], texts_dir: Path, report: Report, sources: dict | None, warm: bool):
     extractions: dict[str, Extraction] = {}
     for doc in docs:
@@ -388,14 +411,17 @@ def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm:
 
     # articles: boundaries by (title_start, body_start); locality by the predicted article that
     # overlaps the gold article most (so a set annotated as one article per file still scores it)
+    boundaries = not _one_whole_text_article_per_file(g_articles, texts_dir)
+    if not boundaries:
+        report.articles_not_annotated = len({r["doc"] for r in g_articles})
     for doc in docs:
         ex = extractions[doc]
         gold = {(int(r["title_start"]), int(r["body_start"])): r for r in g_articles if r["doc"] == doc}
         pred = {(a.title_start, a.body_start): a for a in ex.articles}
         for key, r in gold.items():
-            if key in pred:
+            if boundaries and key in pred:
                 report.articles.tp += 1
-            else:
+            elif boundaries:
                 report.articles.fn += 1
                 report.misses.append(f"{doc} article FN {key} {r['title']!r}")
             a = pred.get(key) or _largest_overlap(ex, int(r["title_start"]), int(r["body_end"]))
@@ -417,7 +443,7 @@ def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm:
                         f"{doc} article {r['article_no']} code_in_year: gold {r['code_in_year']} pred {year_code}"
                     )
         for key, a in pred.items():
-            if key not in gold:
+            if boundaries and key not in gold:
                 report.articles.fp += 1
                 report.misses.append(f"{doc} article FP {key} {a.title!r}")
 
