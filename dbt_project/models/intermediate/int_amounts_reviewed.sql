@@ -21,7 +21,10 @@ with to_build as (
     {{ bulletins_to_build(ref('int_bulletin_build_keys')) }}
 ),
 
-extracted as (
+-- The figures' CTEs are read more than once (the added figures' check, the totals' and repeats' lookups in final), and
+-- DuckDB would hold every column of every figure for that: in a full build, more than its memory limit at 100,000
+-- bulletins. Not materialized, each reader scans the table for the columns it needs (docs/scaling.md).
+extracted as not materialized (
     select * exclude (build_key, built_by_invocation)
     from {{ ref('int_amounts_identified') }} semi join to_build using (bulletin_id)
 ),
@@ -68,7 +71,7 @@ added as (
         and applied.amount_id not in (select amount_id from extracted)
 ),
 
-amounts as (
+amounts as not materialized (
     select *, false as is_added from extracted
     union all by name
     select
@@ -97,7 +100,7 @@ decisions as (
     group by amount_id
 ),
 
-reviewed as (
+reviewed as not materialized (
     select
         amounts.* replace (
             {% for field in fields %}
@@ -134,7 +137,7 @@ reviewed as (
     left join decisions on amounts.amount_id = decisions.amount_id
 ),
 
-kept as (
+kept as not materialized (
     select * exclude (is_not_a_fact) from reviewed where not is_not_a_fact
 ),
 

@@ -8,7 +8,9 @@ with to_build as (
     {{ bulletins_to_build(ref('int_amount_build_keys')) }}
 ),
 
-amounts as (
+-- Read twice (the rows, and the narrow spans the locations join) rather than held: DuckDB materializes a CTE read twice,
+-- every column of every figure, which a full build at 100,000 bulletins spills to disk (docs/scaling.md).
+amounts as not materialized (
     select * exclude (build_key, built_by_invocation)
     from {{ ref('int_amounts_reviewed') }} semi join to_build using (bulletin_id)
 ),
