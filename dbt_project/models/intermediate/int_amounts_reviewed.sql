@@ -21,10 +21,9 @@ with to_build as (
     {{ bulletins_to_build(ref('int_bulletin_build_keys')) }}
 ),
 
--- The figures' CTEs are read more than once (the added figures' check, the totals' and repeats' lookups in final), and
--- DuckDB would hold every column of every figure for that: in a full build, more than its memory limit at 100,000
--- bulletins. Not materialized, each reader scans the table for the columns it needs (docs/scaling.md).
-extracted as not materialized (
+-- The figures' CTEs are read more than once (the added figures' check, the totals' and repeats' lookups in final): in a
+-- full build read again rather than held (read_again_in_full_builds).
+extracted as {{ read_again_in_full_builds() }} (
     select * exclude (build_key, built_by_invocation)
     from {{ ref('int_amounts_identified') }} semi join to_build using (bulletin_id)
 ),
@@ -71,7 +70,7 @@ added as (
         and applied.amount_id not in (select amount_id from extracted)
 ),
 
-amounts as not materialized (
+amounts as {{ read_again_in_full_builds() }} (
     select *, false as is_added from extracted
     union all by name
     select
@@ -100,7 +99,7 @@ decisions as (
     group by amount_id
 ),
 
-reviewed as not materialized (
+reviewed as {{ read_again_in_full_builds() }} (
     select
         amounts.* replace (
             {% for field in fields %}
@@ -137,7 +136,7 @@ reviewed as not materialized (
     left join decisions on amounts.amount_id = decisions.amount_id
 ),
 
-kept as not materialized (
+kept as {{ read_again_in_full_builds() }} (
     select * exclude (is_not_a_fact) from reviewed where not is_not_a_fact
 ),
 
