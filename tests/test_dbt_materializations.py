@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.settings import DBT_PROJECT_DIR
@@ -83,3 +84,37 @@ def test_a_row_whose_key_is_missing_from_its_parent_fails_the_row_rules(seed_war
             "select distinct bulletin_id, failed_rules from internal.test_failures.fct_ratio_row_rules"
         ).fetchall()
     assert failing == [(bulletin, "bulletin_id is not a key of dim_bulletin (bulletin_id)")]
+
+
+@pytest.mark.parametrize("model", ["dim_function_class", "fct_ratio"], ids=["table", "incremental, full refresh"])
+def test_a_duplicate_primary_key_fails_the_build_and_keeps_the_table_it_would_replace(seed_warehouse_to_refresh, model):
+    """A contract's primary key is added once the rows are in (macros/create_table_as.sql): a duplicate key still
+    fails the model, and the table as it was stays, its key with it."""
+    paths = seed_warehouse_to_refresh
+    sources = {
+        "dim_function_class": paths.warehouse_dir / "staging" / "reference" / "function_classes.parquet",
+        "fct_ratio": paths.warehouse_dir / "staging" / "batches" / "ratios" / "*.parquet",
+    }
+    with connect_build_database(paths.build_database, read_only=True) as con:
+        rows_before = con.execute(f"select count(*) from main.{model}").fetchone()
+    # one row of its source twice: in a file of its own beside a batch's, or appended to a reference file
+    source = sources[model]
+    with duckdb.connect() as con:
+        con.execute(f"create table source_rows as select * from read_parquet('{source}', union_by_name = true)")
+        one_row = "(select * from source_rows limit 1)"
+        if "*" in source.name:
+            con.execute(f"copy {one_row} to '{source.parent / 'doubled.parquet'}' (format parquet)")
+        else:
+            con.execute(f"copy (select * from source_rows union all {one_row}) to '{source}' (format parquet)")
+
+    done = dbt(paths, "run", "--select", model, "--full-refresh")
+
+    assert done.returncode != 0
+    assert "PRIMARY KEY" in done.stdout or "primary key" in done.stdout, done.stdout[-3000:]
+    with connect_build_database(paths.build_database, read_only=True) as con:
+        assert con.execute(f"select count(*) from main.{model}").fetchone() == rows_before
+        keys = con.execute(
+            "select count(*) from duckdb_constraints() where table_name = ? and constraint_type = 'PRIMARY KEY'",
+            [model],
+        ).fetchone()
+        assert keys == (1,)

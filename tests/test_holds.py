@@ -112,6 +112,29 @@ def test_a_dbt_test_failing_on_one_bulletins_rows_holds_it_and_keeps_its_previou
     assert fixed.success and files(database)[FAULTY] == ("loaded", None)
 
 
+def test_a_figure_whose_offsets_miss_its_text_fails_the_span_test_of_a_full_build(
+    four_bulletins, tmp_path, monkeypatch
+):
+    """span_traces_to_text reads each figure from the half of its text that holds it: a figure one character off,
+    in the second half, still fails it, and its bulletin is held."""
+    real_extract = extract_parallel.extract_document
+
+    def extract_one_character_off(text, source=None):
+        extraction = real_extract(text, source)
+        if text == FAULTY_TEXT:
+            last = extraction.amounts[-1]
+            assert last.char_start * 2 > len(text)
+            last.char_start, last.char_end = last.char_start + 1, last.char_end + 1
+        return extraction
+
+    monkeypatch.setattr(extract_parallel, "extract_document", extract_one_character_off)
+    result = build_warehouse(four_bulletins, tmp_path / "warehouse", raise_on_error=False)
+    assert result.success and published(result)
+    status, reason = files(tmp_path / "warehouse" / "warehouse.duckdb")[FAULTY]
+    assert status == "held"
+    assert "span_traces_to_text_fct_amount_amount_text" in reason
+
+
 def test_an_extractor_failing_on_one_bulletin_quarantines_it_and_a_new_extractor_retries_it(
     four_bulletins, tmp_path, monkeypatch
 ):

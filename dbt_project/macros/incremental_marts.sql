@@ -173,3 +173,11 @@ select 1 {# a full build starts from an empty table: nothing to delete #}
     where texts.batch_id in (select batch_id from stored)
 )
 {% endmacro %}
+
+{# How a model holds a CTE its query reads more than once. DuckDB materializes such a CTE: in a full build, every
+   column of every figure, more than its memory limit at 100,000 bulletins (it spills); there each reader scans the
+   model's input again for the columns it needs. A refresh holds its few rows, as DuckDB chooses (docs/scaling.md,
+   "The full build's dbt step"). #}
+{% macro read_again_in_full_builds() -%}
+{{ '' if is_incremental() else 'not materialized' }}
+{%- endmacro %}

@@ -21,7 +21,9 @@ with to_build as (
     {{ bulletins_to_build(ref('int_bulletin_build_keys')) }}
 ),
 
-extracted as (
+-- The figures' CTEs are read more than once (the added figures' check, the totals' and repeats' lookups in final): in a
+-- full build read again rather than held (read_again_in_full_builds).
+extracted as {{ read_again_in_full_builds() }} (
     select * exclude (build_key, built_by_invocation)
     from {{ ref('int_amounts_identified') }} semi join to_build using (bulletin_id)
 ),
@@ -68,7 +70,7 @@ added as (
         and applied.amount_id not in (select amount_id from extracted)
 ),
 
-amounts as (
+amounts as {{ read_again_in_full_builds() }} (
     select *, false as is_added from extracted
     union all by name
     select
@@ -97,7 +99,7 @@ decisions as (
     group by amount_id
 ),
 
-reviewed as (
+reviewed as {{ read_again_in_full_builds() }} (
     select
         amounts.* replace (
             {% for field in fields %}
@@ -134,7 +136,7 @@ reviewed as (
     left join decisions on amounts.amount_id = decisions.amount_id
 ),
 
-kept as (
+kept as {{ read_again_in_full_builds() }} (
     select * exclude (is_not_a_fact) from reviewed where not is_not_a_fact
 ),
 

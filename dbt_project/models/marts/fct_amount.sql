@@ -8,7 +8,8 @@ with to_build as (
     {{ bulletins_to_build(ref('int_amount_build_keys')) }}
 ),
 
-amounts as (
+-- Read by the rows and by the locations join: in a full build read twice rather than held (read_again_in_full_builds).
+amounts as {{ read_again_in_full_builds() }} (
     select * exclude (build_key, built_by_invocation)
     from {{ ref('int_amounts_reviewed') }} semi join to_build using (bulletin_id)
 ),
