@@ -20,6 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -251,24 +252,53 @@ def _write_table(path: Path, table: pa.Table) -> int:
 
 class BatchWriter:
     """Rows of one table for one batch, written as part files every ``rows_per_part`` rows so that
-    memory stays bounded however large the batch."""
+    memory stays bounded however large the batch. ``in_background``: each part is written by a thread while the
+    next one fills (Parquet's encoding and compression release the GIL), at most one part at a time; ``close``
+    waits for the last one and raises what a write raised."""
 
-    def __init__(self, store: StagingStore, table: str, batch_id: str, rows_per_part: int) -> None:
+    def __init__(
+        self, store: StagingStore, table: str, batch_id: str, rows_per_part: int, in_background: bool = False
+    ) -> None:
         self.store, self.table, self.batch_id, self.rows_per_part = store, table, batch_id, rows_per_part
-        self.pending: list[Mapping] = []
+        self.pending: list = []
         self.part = 0
         self.written = 0
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix=f"write-{table}") if in_background else None
+        self._writing: Future[int] | None = None
 
-    def add(self, rows: Iterable[Mapping]) -> None:
+    def add(self, rows: Iterable) -> None:
         self.pending.extend(rows)
         if len(self.pending) >= self.rows_per_part:
             self.flush()
 
     def flush(self) -> None:
-        if self.pending:
-            self.written += self.store.write_batch(self.table, self.batch_id, self.pending, self.part)
-            self.pending = []
-            self.part += 1
+        if not self.pending:
+            return
+        rows, part = self.pending, self.part
+        self.pending = []
+        self.part += 1
+        if self._writer is None:
+            self.written += self._write(rows, part)
+            return
+        self._wait()
+        self._writing = self._writer.submit(self._write, rows, part)
+
+    def close(self) -> None:
+        """Write what is pending and wait until every part is written."""
+        try:
+            self.flush()
+            self._wait()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown()
+
+    def _wait(self) -> None:
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            self.written += writing.result()
+
+    def _write(self, rows: list, part: int) -> int:
+        return self.store.write_batch(self.table, self.batch_id, rows, part)
 
 
 class TupleBatchWriter(BatchWriter):
@@ -282,13 +312,8 @@ class TupleBatchWriter(BatchWriter):
         super().__init__(store, table, batch_id, rows_per_part)
         self.columns = tuple(columns)
 
-    def flush(self) -> None:
-        if self.pending:
-            self.written += self.store.write_batch_tuples(
-                self.table, self.batch_id, self.columns, self.pending, self.part
-            )
-            self.pending = []
-            self.part += 1
+    def _write(self, rows: list, part: int) -> int:
+        return self.store.write_batch_tuples(self.table, self.batch_id, self.columns, rows, part)
 
 
 class StagingStore:

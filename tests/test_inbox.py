@@ -1,5 +1,6 @@
 """Reconciling the inbox with the ledger, without Dagster: what is read, and what each file becomes."""
 
+import codecs
 import os
 from datetime import datetime
 
@@ -7,6 +8,8 @@ import pyarrow as pa
 import pytest
 
 import orchestration.ingest.inbox as inbox_module
+from orchestration.ingest import reading
+from orchestration.ingest.decode import decode_bulletin
 from orchestration.ingest.inbox import BULLETIN_SUFFIXES, bulletin_id_for, reconcile, reconcile_table
 from orchestration.staging import LEDGER_SCHEMAS
 
@@ -119,7 +122,7 @@ def test_a_file_of_tens_of_megabytes_loads(inbox):
 
 
 def test_a_file_over_the_size_limit_is_quarantined_unread(inbox, monkeypatch):
-    monkeypatch.setattr(inbox_module, "MAX_BULLETIN_BYTES", 1024)
+    monkeypatch.setattr(reading, "MAX_BULLETIN_BYTES", 1024)
     (inbox / "huge.txt").write_text(TEXT * 100, encoding="utf-8")
     [row] = reconcile([], inbox, set(), T0).ledger
     assert row["status"] == "quarantined" and row["reason"].startswith("file too large")
@@ -213,3 +216,56 @@ def test_the_ledger_as_columns_reconciles_as_its_rows_do(inbox):
     by_rows, table_rows, by_table = _both_ways(by_rows.ledger, inbox, stored, T2)
     assert [{k: r[k] for k in keys} for r in table_rows] == by_rows.ledger
     assert events(by_table) == events(by_rows) == [("d.txt", "restored")]
+
+
+def mixed_inbox(inbox):
+    """Files of every kind the reader meets: encodings, a BOM, a cut character, duplicates, damage, a web page."""
+    files = {
+        "utf8.txt": TEXT.encode("utf-8"),
+        "bom.txt": codecs.BOM_UTF8 + TEXT.encode("utf-8"),
+        "gb.txt": (TEXT + "第二份\n").encode("gb18030"),
+        "utf16.txt": (TEXT + "第三份\n").encode("utf-16"),
+        "cut.txt": TEXT.encode("utf-8") + "元".encode()[:2],
+        "copy.txt": TEXT.encode("utf-8"),
+        "empty.txt": b"",
+        "binary.txt": b"\x00\x01\x02\x03" * 64,
+        "page.html": f"<html><head><title>标题</title></head><body><p>{TEXT}</p></body></html>".encode(),
+    }
+    for name, raw in files.items():
+        (inbox / name).write_bytes(raw)
+    return files
+
+
+@pytest.mark.slow  # starts worker processes
+def test_files_read_in_order_by_worker_processes_as_in_one(inbox, monkeypatch):
+    """Many new files are read by spawned workers (reading.MIN_FILES_FOR_POOL): each file's reading, and so the
+    ledger, events and stored texts, equal those of reading in this process."""
+    mixed_inbox(inbox)
+    files = [(e.location, e.bytes) for e in inbox_module.list_inbox(inbox)] * 3  # several chunks, in order
+    alone = [reading.read_bulletin_file(location, size) for location, size in files]
+    assert {r.encoding for r in alone} >= {"utf-8", "utf-8-sig", "gb18030", "utf-16", "html", None}
+    monkeypatch.setattr(reading, "MIN_FILES_FOR_POOL", 1)
+    monkeypatch.setattr(reading, "CHUNK", 4)
+    assert list(reading.read_bulletin_files(iter(files), len(files), workers=2)) == alone
+
+    stored, stored_by_workers = [], []
+    in_process = reconcile([], inbox, set(), T0, store_text=stored.append)
+    monkeypatch.setattr(reading.os, "cpu_count", lambda: 2)
+    by_workers = reconcile([], inbox, set(), T0, store_text=stored_by_workers.append)
+    assert (by_workers.ledger, by_workers.events, by_workers.new_texts) == (
+        in_process.ledger,
+        in_process.events,
+        in_process.new_texts,
+    )
+    assert stored_by_workers == stored and {t["text_utf8"].decode() for t in stored} >= {TEXT}
+
+
+def test_a_reading_holds_the_text_as_decoded_and_its_id(inbox):
+    files = mixed_inbox(inbox)
+    for entry in inbox_module.list_inbox(inbox):
+        got = reading.read_bulletin_file(entry.location, entry.bytes)
+        if entry.source_file.endswith(".txt"):
+            decoded = decode_bulletin(files[entry.source_file])
+            assert (got.text, got.encoding, got.decode_reason) == (decoded.text, decoded.encoding, decoded.reason)
+        if got.text is not None:
+            assert got.bulletin_id == bulletin_id_for(got.text) and got.chars == len(got.text)

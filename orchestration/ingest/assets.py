@@ -78,12 +78,16 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         batch_id = new_batch_id(run_id)
         # Data first, then the ledgers that point at it: a run killed in between leaves an orphan
         # batch that no ledger references (ignored by dbt, deleted later), never a dangling pointer.
-        texts = BatchWriter(store, "texts", batch_id, rows_per_part=TEXTS_PER_PART)
+        # written beside the reading: at 100,000 texts, encoding and compressing them takes seconds
+        texts = BatchWriter(store, "texts", batch_id, rows_per_part=TEXTS_PER_PART, in_background=True)
         # a document has a part per line and per table cell: small rows, many per text
         parts = BatchWriter(store, "text_parts", batch_id, rows_per_part=TEXTS_PER_PART * 50)
 
         def store_text(row: dict) -> None:
-            texts.add([row])
+            # UTF-8 bytes as read: Arrow takes them for the string column without encoding the text again
+            texts.add(
+                [{"bulletin_id": row["bulletin_id"], "source_file": row["source_file"], "text": row["text_utf8"]}]
+            )
             parts.add(text_part_rows(row["bulletin_id"], row.get("parts") or ()))
 
         ledger, result = reconcile_table(
@@ -93,8 +97,8 @@ def raw_bulletins(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             now(),
             store_text=store_text,
         )
-        texts.flush()
-        parts.flush()
+        texts.close()
+        parts.close()
         # what each file's source page says, from the inbox's optional sources.csv (re-read every run)
         ledger = with_source_columns(ledger, read_sources(paths.bulletins_dir / SOURCES_FILE))
         stored_at = now()

@@ -22,7 +22,7 @@ _BOMS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-_PUNCTUATION = re.compile(r"[，。、；：！？,.;:!?]")
+_PUNCTUATION = "，。、；：！？,.;:!?"  # counted with str.count, mark by mark: twice as fast as a regex
 # Counted by what does not match: few matches in a real bulletin, so no list of every character (4x faster).
 _ATYPICAL = re.compile(
     r"[^\x20-\x7e\t\r\n\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014\u00b7]"
@@ -32,6 +32,8 @@ _MAX_CONTROL_SHARE = 0.01
 # A decode in which fewer typical characters than this appear is mojibake or binary, not a bulletin.
 _MIN_PLAUSIBILITY = 0.8
 _PLAUSIBILITY_SAMPLE = 100_000
+# Prose has at least this many punctuation marks per ideograph.
+_MIN_PUNCTUATION_SHARE = 0.005
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Decoded:
     text: str | None  # None when the file is quarantined
     encoding: str | None
     reason: str | None  # why it was quarantined, or a note on a lossy-but-accepted decode
+    utf8: bytes | None = None  # the file's bytes when they are the text's UTF-8 as they are (no BOM, nothing cut)
 
     @property
     def ok(self) -> bool:
@@ -114,17 +117,29 @@ def decode_bulletin(raw: bytes) -> Decoded:
     text = text.lstrip("\ufeff")
     if not text.strip():
         return quarantine("blank file (only whitespace)", encoding)
-    if len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
+    sample = text[:_PLAUSIBILITY_SAMPLE]
+    atypical = len(_ATYPICAL.findall(sample))
+    # Control characters are atypical: when the whole text is the sample and few of its characters are atypical,
+    # few are control characters, and the text need not be scanned for them.
+    if (len(sample) < len(text) or atypical > _MAX_CONTROL_SHARE * len(text)) and len(
+        _CONTROL.findall(text)
+    ) > _MAX_CONTROL_SHARE * len(text):
         return quarantine("binary content (control characters in the text)", encoding)
     if not _CJK.search(text):
         return quarantine(f"no Chinese text after decoding as {encoding}", encoding)
-    sample = text[:_PLAUSIBILITY_SAMPLE]
-    if (score := _plausibility(sample)) < _MIN_PLAUSIBILITY:
+    if (score := 1 - atypical / len(sample)) < _MIN_PLAUSIBILITY:
         return quarantine(
             f"garbled: only {score:.0%} of the characters read as text when decoded as {encoding}", encoding
         )
-    cjk = sum(map(len, _CJK_RUN.findall(sample)))
-    if cjk > 200 and len(_PUNCTUATION.findall(sample)) < 0.005 * cjk:
-        # Random high bytes decode as valid but meaningless GB18030 ideographs; prose has punctuation.
-        return quarantine(f"garbled: {cjk} ideographs but no punctuation when decoded as {encoding}", encoding)
-    return Decoded(text, encoding, note)
+    # Random high bytes decode as valid but meaningless GB18030 ideographs; prose has punctuation. Marks are counted
+    # until there are enough for a text of nothing but ideographs; the ideographs only when there are not.
+    enough, punctuation = _MIN_PUNCTUATION_SHARE * len(sample), 0
+    for mark in _PUNCTUATION:
+        punctuation += sample.count(mark)
+        if punctuation >= enough:
+            break
+    else:
+        cjk = sum(map(len, _CJK_RUN.findall(sample)))
+        if cjk > 200 and punctuation < _MIN_PUNCTUATION_SHARE * cjk:
+            return quarantine(f"garbled: {cjk} ideographs but no punctuation when decoded as {encoding}", encoding)
+    return Decoded(text, encoding, note, raw if encoding == "utf-8" and note is None else None)

@@ -7,7 +7,6 @@ plus the work on what actually changed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -19,25 +18,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.extract.sources import LEDGER_COLUMNS, SourceMetadata, page_fields
-from orchestration.ingest.decode import decode_bulletin
-from orchestration.ingest.formats import DOCUMENT_SUFFIXES, TextPart, read_document
+from orchestration.ingest.formats import DOCUMENT_SUFFIXES
+from orchestration.ingest.reading import (  # noqa: F401 - MAX_BULLETIN_BYTES and bulletin_id_for: the inbox's rules
+    MAX_BULLETIN_BYTES,
+    bulletin_id_for,
+    read_bulletin_files,
+    suffix_of,
+)
 
 LOADED, DUPLICATE, QUARANTINED = "loaded", "duplicate", "quarantined"
-# Larger files are quarantined unread: a bulletin is kilobytes; this guards memory, not content.
-MAX_BULLETIN_BYTES = 64 * 1024 * 1024
 # plain text, and the published formats the readers of orchestration/ingest/formats turn into text
 BULLETIN_SUFFIXES = frozenset({".txt", *DOCUMENT_SUFFIXES})
-
-
-def bulletin_id_for(text: str) -> str:
-    """Identity of a bulletin is its decoded text: the same text always gets the same id."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
 class InboxEntry:
     source_file: str  # path relative to the inbox, "/"-separated
-    location: str  # the file's path as listed: a Path is built only for the few files a refresh reads
+    location: str  # the file's path as listed: no Path per file (100,000 of them cost seconds)
     bytes: int
     mtime_ns: int
 
@@ -68,7 +65,7 @@ def list_inbox(inbox: Path) -> list[InboxEntry]:
                 if entry.is_dir(follow_symlinks=False):  # a linked folder is not entered, as with rglob
                     folders.append((entry.path, f"{prefix}{entry.name}/"))
                     continue
-                if _suffix(entry.name).lower() not in BULLETIN_SUFFIXES:
+                if suffix_of(entry.name).lower() not in BULLETIN_SUFFIXES:
                     continue
                 try:
                     if not entry.is_file():  # a link counts as what it points to
@@ -104,42 +101,6 @@ def take_listing(inbox: Path) -> list[InboxEntry]:
     return list_inbox(inbox)
 
 
-def _suffix(name: str) -> str:
-    """What ``PurePath(name).suffix`` gives, without building a path."""
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
-
-
-@dataclass
-class FileReading:
-    content_sha256: str  # of the file's bytes: its change detection
-    encoding: str | None  # a text's encoding, or the format a document was read from (html, pdf, docx, xlsx)
-    decode_reason: str | None  # why quarantined, or a note on an accepted lossy decode or what was left out
-    text: str | None
-    parts: list[TextPart] = field(default_factory=list)  # where each span of a document's text came from
-    page: SourceMetadata | None = None  # what the document says about itself (a web page's title, date, URL)
-
-
-def read_bulletin_file(entry: InboxEntry) -> FileReading:
-    if entry.bytes > MAX_BULLETIN_BYTES:
-        digest = hashlib.sha256()
-        with open(entry.path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        limit = f"{entry.bytes / 2**20:.0f} MiB > {MAX_BULLETIN_BYTES / 2**20:.0f} MiB"
-        return FileReading(digest.hexdigest(), None, f"file too large ({limit})", None)
-    try:
-        raw = entry.path.read_bytes()
-    except OSError as exc:
-        return FileReading("", None, f"unreadable file: {exc.strerror or exc}", None)
-    digest = hashlib.sha256(raw).hexdigest()
-    if entry.path.suffix.lower() in DOCUMENT_SUFFIXES:
-        doc = read_document(raw, entry.path.suffix)
-        return FileReading(digest, doc.fmt, doc.reason, doc.text, doc.parts, doc.metadata)
-    decoded = decode_bulletin(raw)
-    return FileReading(digest, decoded.encoding, decoded.reason, decoded.text)
-
-
 @dataclass
 class Reconciliation:
     ledger: list[dict]  # the new bulletin_files ledger, one row per file ever seen
@@ -159,14 +120,17 @@ def reconcile(
     listing: list[InboxEntry] | None = None,
 ) -> Reconciliation:
     """The new ledger and events. Each text not stored before goes to ``store_text`` as soon as it
-    is read (bulletin_id, source_file, text), so texts are never all held in memory at once.
+    is read (bulletin_id, source_file, text_utf8: the text UTF-8 encoded, parts), so texts are never all held in
+    memory at once. Many files are read on every core (reading.read_bulletin_files).
     ``listing``: the files to reconcile the ledger with (default: the whole inbox, as take_listing gives it)."""
     previous = {row["source_file"]: row for row in previous_ledger}
     ledger: dict[str, dict] = {}
     events: list[dict] = []
     new_texts: dict[str, dict] = {}
 
-    for entry in take_listing(inbox) if listing is None else listing:
+    entries = take_listing(inbox) if listing is None else listing
+    to_read = []
+    for entry in entries:
         before = previous.get(entry.source_file)
         unchanged_stat = (
             before is not None
@@ -175,9 +139,13 @@ def reconcile(
         )
         if unchanged_stat:
             ledger[entry.source_file] = dict(before)
-            continue
-        reading = read_bulletin_file(entry)
-        bulletin_id = bulletin_id_for(reading.text) if reading.text is not None else None
+        else:
+            to_read.append(entry)
+
+    readings = read_bulletin_files(((e.location, e.bytes) for e in to_read), len(to_read))
+    for entry, reading in zip(to_read, readings, strict=True):
+        before = previous.get(entry.source_file)
+        bulletin_id = reading.bulletin_id
         same_content = before is not None and before["content_sha256"] == reading.content_sha256
         row = {
             "source_file": entry.source_file,
@@ -185,10 +153,10 @@ def reconcile(
             "bytes": entry.bytes,
             "mtime_ns": entry.mtime_ns,
             "encoding": reading.encoding,
-            "status": LOADED if reading.text is not None else QUARANTINED,
+            "status": LOADED if reading.bulletin_id is not None else QUARANTINED,
             "decode_reason": reading.decode_reason,
             "bulletin_id": bulletin_id,
-            "chars": len(reading.text) if reading.text is not None else None,
+            "chars": reading.chars,
             "first_seen_at": before["first_seen_at"] if before else observed_at,
             "changed_at": before["changed_at"] if same_content else observed_at,
             "removed_at": None,
@@ -208,7 +176,7 @@ def reconcile(
                 {
                     "bulletin_id": bulletin_id,
                     "source_file": entry.source_file,
-                    "text": reading.text,
+                    "text_utf8": reading.text_utf8,
                     "parts": reading.parts,
                 }
             )
