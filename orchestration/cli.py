@@ -37,7 +37,8 @@ from rich.text import Text
 from orchestration.extract.sources import SOURCES_FILE, SourceMetadata, read_sources, valid_published, write_sources
 from orchestration.ingest.decode import decode_bulletin
 from orchestration.ingest.formats import DOCUMENT_SUFFIXES, read_document
-from orchestration.ingest.inbox import BULLETIN_SUFFIXES, MAX_BULLETIN_BYTES, bulletin_id_for
+from orchestration.ingest.inbox import BULLETIN_SUFFIXES
+from orchestration.ingest.reading import MAX_BULLETIN_BYTES, bulletin_id_for
 from orchestration.instance import dagster_home, ensure_dagster_home
 from orchestration.progress import progress_bar
 from orchestration.provenance import figure_in_sentence

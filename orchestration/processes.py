@@ -1,11 +1,22 @@
-"""Worker processes started by spawn (the extraction pool, the report's shares) without the parent's start-up."""
+"""Worker processes started by spawn (the ingest's reading, the extraction pool, the report's shares) without the
+parent's start-up."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+
+
+def spawned_pool(workers: int, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes started by spawn, not fork: the Dagster step process runs threads, which
+    fork does not copy safely. Submit the first tasks within :func:`spawning_without_parent_main`."""
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=initializer
+    )
 
 
 @contextmanager

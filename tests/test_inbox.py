@@ -10,7 +10,8 @@ import pytest
 import orchestration.ingest.inbox as inbox_module
 from orchestration.ingest import reading
 from orchestration.ingest.decode import decode_bulletin
-from orchestration.ingest.inbox import BULLETIN_SUFFIXES, bulletin_id_for, reconcile, reconcile_table
+from orchestration.ingest.inbox import BULLETIN_SUFFIXES, reconcile, reconcile_table
+from orchestration.ingest.reading import bulletin_id_for
 from orchestration.staging import LEDGER_SCHEMAS
 
 TEXT = "江苏东台：扎实做好安全生产保障工作\n2021年，安排安全生产专项资金1000万元。\n"

@@ -419,11 +419,12 @@ def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm:
         gold = {(int(r["title_start"]), int(r["body_start"])): r for r in g_articles if r["doc"] == doc}
         pred = {(a.title_start, a.body_start): a for a in ex.articles}
         for key, r in gold.items():
-            if boundaries and key in pred:
-                report.articles.tp += 1
-            elif boundaries:
-                report.articles.fn += 1
-                report.misses.append(f"{doc} article FN {key} {r['title']!r}")
+            if boundaries:
+                if key in pred:
+                    report.articles.tp += 1
+                else:
+                    report.articles.fn += 1
+                    report.misses.append(f"{doc} article FN {key} {r['title']!r}")
             a = pred.get(key) or _largest_overlap(ex, int(r["title_start"]), int(r["body_end"]))
             if (doc, "locality") not in unknowable:
                 ok = a is not None and units.of_locality(a.locality) == units.of_code(r["adcode"], GOLD_CODE_YEAR)

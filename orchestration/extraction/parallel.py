@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from itertools import islice
 from operator import attrgetter
 
@@ -14,7 +13,7 @@ from orchestration.extract.document import extract_document
 from orchestration.extract.gazetteer import Gazetteer
 from orchestration.extract.records import FACT_TABLES, Extraction
 from orchestration.extract.sources import SourceMetadata
-from orchestration.processes import spawning_without_parent_main
+from orchestration.processes import spawned_pool, spawning_without_parent_main
 
 # Below this many bulletins, worker start-up (jieba and the gazetteer load in each) costs more than it saves.
 MIN_BULLETINS_FOR_POOL = 40
@@ -108,9 +107,7 @@ def extract_many(
         for bulletin_id, text, source in with_sources:
             yield bulletin_id, *extract_bulletin(bulletin_id, text, source)
         return
-    # spawn, not fork: the Dagster step process runs threads, which fork does not copy safely.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
+    with spawned_pool(workers, initializer=_warm_up) as pool:
         first = [chunk for chunk in (list(islice(with_sources, CHUNK)) for _ in range(2 * workers)) if chunk]
         with spawning_without_parent_main():  # the pool starts a worker per submit until it has them all
             pending: set[Future] = {pool.submit(_extract_chunk, chunk) for chunk in first}

@@ -121,9 +121,8 @@ def decode_bulletin(raw: bytes) -> Decoded:
     atypical = len(_ATYPICAL.findall(sample))
     # Control characters are atypical: when the whole text is the sample and few of its characters are atypical,
     # few are control characters, and the text need not be scanned for them.
-    if (len(sample) < len(text) or atypical > _MAX_CONTROL_SHARE * len(text)) and len(
-        _CONTROL.findall(text)
-    ) > _MAX_CONTROL_SHARE * len(text):
+    may_hold_control = len(sample) < len(text) or atypical > _MAX_CONTROL_SHARE * len(text)
+    if may_hold_control and len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
         return quarantine("binary content (control characters in the text)", encoding)
     if not _CJK.search(text):
         return quarantine(f"no Chinese text after decoding as {encoding}", encoding)

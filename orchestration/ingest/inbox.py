@@ -19,12 +19,7 @@ import pyarrow.compute as pc
 
 from orchestration.extract.sources import LEDGER_COLUMNS, SourceMetadata, page_fields
 from orchestration.ingest.formats import DOCUMENT_SUFFIXES
-from orchestration.ingest.reading import (  # noqa: F401 - MAX_BULLETIN_BYTES and bulletin_id_for: the inbox's rules
-    MAX_BULLETIN_BYTES,
-    bulletin_id_for,
-    read_bulletin_files,
-    suffix_of,
-)
+from orchestration.ingest.reading import read_bulletin_files, suffix_of
 
 LOADED, DUPLICATE, QUARANTINED = "loaded", "duplicate", "quarantined"
 # plain text, and the published formats the readers of orchestration/ingest/formats turn into text

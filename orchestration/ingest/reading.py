@@ -10,18 +10,17 @@ module imports no pyarrow: a worker starts with what reading needs.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from orchestration.ingest.decode import decode_bulletin
 from orchestration.ingest.formats import DOCUMENT_SUFFIXES, TextPart, read_document
-from orchestration.processes import spawning_without_parent_main
+from orchestration.processes import spawned_pool, spawning_without_parent_main
 
 if TYPE_CHECKING:
     from orchestration.extract.sources import SourceMetadata
@@ -125,8 +124,7 @@ def read_bulletin_files(
             yield read_bulletin_file(location, size)
         return
     chunks = iter(lambda: list(islice(files, CHUNK)), [])
-    # spawn, not fork: the Dagster step process runs threads, which fork does not copy safely.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with spawned_pool(workers) as pool:
         in_flight: deque[Future] = deque()
         with spawning_without_parent_main():  # the pool starts a worker per submit until it has them all
             in_flight.extend(pool.submit(_read_chunk, chunk) for chunk in islice(chunks, CHUNKS_AHEAD * workers))

@@ -16,11 +16,9 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -31,7 +29,7 @@ from plotly.offline import get_plotlyjs
 
 from orchestration.extract.records import QUARTERS_AND_HALVES
 from orchestration.locks import file_lock
-from orchestration.processes import spawning_without_parent_main
+from orchestration.processes import spawned_pool, spawning_without_parent_main
 from orchestration.provenance import figure_in_sentence
 from orchestration.settings import DUCKDB_MEMORY_LIMIT
 from orchestration.summary import (
@@ -496,10 +494,8 @@ def _render_in_processes(
     workers: int,
 ) -> int:
     """Write the pages of ``shares`` in ``workers`` processes, each with its own read-only connection."""
-    # spawn, not fork: the Dagster step process runs threads, which fork does not copy safely.
-    context = multiprocessing.get_context("spawn")
     written = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with spawned_pool(workers) as pool:
         # The bulletins' pages first, then the localities' that link to them (as in one process).
         for parts in ([(bulletin_ids, []) for bulletin_ids, _ in shares], [([], codes) for _, codes in shares]):
             with spawning_without_parent_main():  # a worker imports this module, not the parent's __main__ (Dagster)
