@@ -16,6 +16,8 @@ from orchestration.extract.document import extract_document
         ("强化10%支出红线刚性约束。", "share"),
         ("各项基本社会保险参保率均超过98%。", "rate"),
         ("一般公共预算收入增长８．２％。", "growth"),
+        # completion of a budget whose amount is stated, with a thousands separator
+        ("1-10月，税收收入累计完成27,365万元，占年初预算36,800万元的74.4%。", "rate"),
     ],
 )
 def test_percent_kind(text, kind):
@@ -45,6 +47,7 @@ def test_lower_bound_qualifier_in_description():
         # ...and before 的比重 and what follows it, a figure the whole is given with, or a bracket.
         ("全年卫生健康支出9.8亿元，占财政支出的比重超过一成(10.4%)。", "财政支出"),
         ("税收收入累计完成3.1亿元，占年初预算4.2亿元的73.8%。", "年初预算"),
+        ("非税收入累计完成11,177万元，占年初预算13,300万元的84.0%。", "年初预算"),
         # The nearest 占 names the whole; a bare 占比 names none.
         ("教育支出占比提高，农林水支出占全县一般公共预算支出的14.6%。", "一般公共预算支出"),
         ("安排产业发展资金8600万元，占比61.2%。", None),

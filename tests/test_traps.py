@@ -95,6 +95,16 @@ def test_period_and_year_of_a_range_and_a_plan():
     assert got["12.1亿元"].period == "plan"
 
 
+def test_a_budget_inside_a_rate_or_a_comparison_dates_only_itself():
+    got = amounts("1-10月，全县收入累计完成38,542万元，占年初预算50,100万元的76.9%，同比增收1,660万元。")
+    assert got["50,100万元"].period == "plan"
+    assert got["38,542万元"].period == "ytd_m10" and got["1,660万元"].period == "ytd_m10"
+    (ratio,) = extract_document("1-10月，全县收入累计完成38,542万元，占年初预算50,100万元的76.9%。").ratios
+    assert ratio.period == "ytd_m10" and ratio.kind == "rate" and ratio.base == "年初预算"
+    got = amounts("2022年三公经费支出612.4万元，比年初预算减少137.6万元。其中公务接待费203.1万元。")
+    assert {got[f].period for f in ("612.4万元", "137.6万元", "203.1万元")} == {"full_year"}
+
+
 def test_relative_year_from_the_date_line():
     text = (
         "县财政下达资金\n来源：某县财政局　发布时间：2023-04-12\n\n"
