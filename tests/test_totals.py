@@ -130,3 +130,48 @@ def test_a_sentence_opening_with_fen_ke_mu_kan_breaks_down_the_previous_figure()
 def test_a_standard_after_qizhong_is_not_a_part():
     text = "发放城乡低保金1.37亿元，其中农村低保标准提高到每人每月580元。"
     assert rows(text) == [("1.37亿元", False, None), ("580元", False, None)]
+
+
+def test_the_figures_of_a_standards_qizhong_list_are_shares_of_the_standard():
+    text = "支持6个村发展集体经济，每村补助80万元，其中中央资金40万元、省级资金25万元、县级资金15万元，共计480万元。"
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    assert not got["80万元"].is_total
+    for share in ("40万元", "25万元", "15万元"):
+        assert got[share].parent_char_start is None and got[share].measure == "per_capita"
+
+
+def test_a_qizhong_list_after_a_sentence_of_standards_breaks_down_the_total_before_it():
+    text = (
+        "州财政下达补助奖励资金1.5亿元。禁牧补助标准为每亩每年7.5元，草畜平衡奖励标准为每亩每年2.5元。"
+        "其中，甲县6,000万元、乙县5,000万元、丙县4,000万元。"
+    )
+    total = text.index("1.5亿元")
+    r = rows(text)
+    assert r[0] == ("1.5亿元", True, None)
+    assert [p for _, _, p in r[3:]] == [total, total, total]
+    assert [p for _, _, p in r[1:3]] == [None, None]
+
+
+def test_a_sentence_opening_an_x_fen_breaks_down_the_previous_figure_past_rate_denominators():
+    text = (
+        "1-10月，全县收入累计完成38,542万元。按收入类别分：税收收入累计完成27,365万元，占年初预算36,800万元的74.4%；"
+        "非税收入累计完成11,177万元，占年初预算13,300万元的84.0%。"
+        "按征收部门分：税务部门累计征收26,418万元，财政部门累计征收12,124万元。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    total = text.index("38,542")
+    assert got["38,542万元"].is_total
+    assert got["27,365万元"].parent_char_start == total and got["11,177万元"].parent_char_start == total
+    # a rate's denominator is neither a part nor a total; a second complete breakdown would exceed the total
+    assert got["36,800万元"].parent_char_start is None and not got["36,800万元"].is_total
+    assert got["26,418万元"].parent_char_start is None and got["12,124万元"].parent_char_start is None
+
+
+def test_a_shortfall_ends_a_breakdown():
+    text = (
+        "全县财政收入累计完成67955万元。其中:一般公共预算收入42100万元,完成预算49531万元的85.0%,短收7431万元,"
+        "同比下降10.2%。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    assert got["42100万元"].parent_char_start == text.index("67955")
+    assert got["7431万元"].parent_char_start is None

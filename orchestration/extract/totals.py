@@ -8,6 +8,10 @@
   completed, cut or invested (支出, 完成投资, 核减 …): the capacity is a total, the portion has no parent;
 * aggregates: a class-level spending or revenue figure (民生支出, 农林水支出, 一般公共预算收入) with
   smaller figures of the same kind later in the article.
+
+A per-unit standard (每村补助100万元, 每亩7.5元) is never a total: the figures of its 其中 list are shares of the
+standard (中央资金50万元), standards too. A rate's denominator (占年初预算36,800万元的74.4%) is neither a
+part nor a total of the money around it.
 """
 
 from __future__ import annotations
@@ -26,13 +30,17 @@ MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是|^\s*
 LIST_MARKER_RE = re.compile(r"其中\s*[：:]|^\s*中[，,：:]")
 SENTENCE_START_MARKER_RE = re.compile(r"^\s*其中\s*[，,：:]?")
 # 分科目看，教育支出…；社保…: a sentence that breaks the previous one's figure down by class or kind
+# 按收入类别分：… / 按征收部门分：…: the same, naming the dimension
 BREAKDOWN_OPENER_RE = re.compile(
-    r"^\s*(?:分(?:科目|类|项|项目|类别|领域)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别))看?\s*[，,：:]"
+    r"^\s*(?:(?:分(?:科目|类|项|项目|类别|领域)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别))看?|按[^，,：:。；]{1,6}分)"
+    r"\s*[，,：:]"
 )
+# the figure is the denominator of the rate right after it (占年初预算36,800万元的74.4%)
+RATE_DENOMINATOR_AFTER_RE = re.compile(r"的\s*[0-9０-９][0-9０-９.．]*\s*[%％]")
 PORTION_RE = re.compile(
     r"(?:已|累计|实际|共)?(?:支出|完成|核减|审减|节约|拨付|使用|到位|投资|兑付|支付|发放|实缴|下达|执行)"
 )
-INCREMENT_RE = re.compile(r"增加|增长|减少|下降|增收|减收|比上年|比去年|同比|较上年|较去年")
+INCREMENT_RE = re.compile(r"增加|增长|减少|下降|增收|减收|短收|超收|比上年|比去年|同比|较上年|较去年")
 CAPACITY_RE = re.compile(
     r"总量|总额|总投资|送审|规模|出资|实缴|预算|计划|概算|总计|合计|总规模|审核金额|申报|获批|争取|下达|筹集|筹措|到位"
 )
@@ -65,18 +73,29 @@ class Item:
     table: bool = False  # a cell of a table (no clause structure)
     is_total: bool = False
     parent: int | None = None  # index into the item list
-    role: str = ""  # part | portion | ""
+    role: str = ""  # part | portion | share (of a standard) | ""
+
+
+def _rate_denominator(b: Item, text: str) -> bool:
+    return bool(RATE_DENOMINATOR_AFTER_RE.match(text, b.end))
 
 
 def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
     """The total of a sentence opening with 其中: the first non-comparative figure of the previous
-    sentence of the same paragraph (…收入完成103086万元，比上年同期98765万元增收4321万元。其中，…)."""
+    sentence of the same paragraph (…收入完成103086万元，比上年同期98765万元增收4321万元。其中，…).
+    A sentence holding only standards (补助标准为每亩7.5元) stands between a total and its 其中 list: the
+    sentence before it is looked at instead."""
     b = items[first]
     opening = text[b.sentence_start : b.start]
     breakdown = bool(BREAKDOWN_OPENER_RE.match(opening))
     if not breakdown and not SENTENCE_START_MARKER_RE.match(opening):
         return None
     prev = [k for k in range(first) if items[k].sentence_end <= b.sentence_start]
+    while prev and all(
+        items[k].measure in RATE_MEASURES for k in prev if items[k].sentence_start == items[prev[-1]].sentence_start
+    ):
+        standards_sentence = items[prev[-1]].sentence_start
+        prev = [k for k in prev if items[k].sentence_start != standards_sentence]
     if not prev:
         return None
     last_sentence = items[prev[-1]].sentence_start
@@ -85,7 +104,9 @@ def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
         return None
     for k in prev:
         a = items[k]
-        if a.sentence_start == last_sentence and not _comparative(a) and a.parent is None and not a.table:
+        if a.sentence_start != last_sentence or a.parent is not None or a.table:
+            continue
+        if not _comparative(a) and not _rate_denominator(a, text):
             return k
     return None
 
@@ -110,8 +131,16 @@ def _explicit(items: list[Item], text: str) -> None:
         if first.sentence_start == a.sentence_start and MARKER_RE.search(text[a.end : first.start]):
             listed = bool(LIST_MARKER_RE.search(text[a.end : first.start]))
         else:
-            # the breakdown may open the next sentence after comparison figures
-            nxt = next((k for k in range(i + 1, len(items)) if items[k].sentence_start != a.sentence_start), None)
+            # the breakdown may open the next sentence after comparison figures (or after a sentence of standards)
+            later = range(i + 1, len(items))
+            nxt = next(
+                (
+                    k
+                    for k in later
+                    if items[k].sentence_start != a.sentence_start and items[k].measure not in RATE_MEASURES
+                ),
+                None,
+            )
             if nxt is None or _sentence_total(items, nxt, text) != i:
                 continue
             start, first, listed = nxt, items[nxt], True
@@ -122,7 +151,7 @@ def _explicit(items: list[Item], text: str) -> None:
             between = text[items[j - 1].end : b.start]
             if b.sentence_start != first.sentence_start or b.parent is not None or b.yuan >= a.yuan:
                 break
-            if b.measure in RATE_MEASURES:
+            if b.measure in RATE_MEASURES or _rate_denominator(b, text):
                 continue  # 其中农村低保标准提高到每人每月580元: a standard, not a part of the money
             if parts and INCREMENT_RE.search(b.pre[-6:]):
                 break
@@ -132,7 +161,11 @@ def _explicit(items: list[Item], text: str) -> None:
                 break
             total += b.yuan
             parts.append(j)
-        if parts:
+        if parts and a.measure == "per_capita":
+            for j in parts:  # 每村补助100万元，其中中央资金50万元…: shares of the standard, standards too
+                items[j].measure = a.measure
+                items[j].role = "share"
+        elif parts:
             a.is_total = True
             for j in parts:
                 items[j].parent = i
@@ -189,7 +222,7 @@ def _claim_parts(items: list[Item], i: int, candidates: range, verdict: Callable
 def _sums_after(items: list[Item]) -> None:
     """东台市120万元，大丰区80万元，射阳县100万元，合计300万元: the total follows its parts."""
     for i, a in enumerate(items):
-        if a.is_total or a.table or i < 2 or not SUM_AFTER_RE.search(a.pre):
+        if a.is_total or a.table or i < 2 or a.measure == "per_capita" or not SUM_AFTER_RE.search(a.pre):
             continue
 
         def verdict(j: int, b: Item, a: Item = a) -> str:
@@ -205,7 +238,7 @@ def _sums_after(items: list[Item]) -> None:
 def _sums(items: list[Item], text: str) -> None:
     """安排文化专项资金5583万元，用于A 3719万元、B 902万元…: a list right after a figure that sums to it."""
     for i, a in enumerate(items):
-        if a.is_total or a.table or not _list_may_follow(text, a.end):
+        if a.is_total or a.table or a.measure == "per_capita" or not _list_may_follow(text, a.end):
             continue
 
         def verdict(j: int, b: Item, a: Item = a) -> str:
