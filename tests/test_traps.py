@@ -165,6 +165,22 @@ def test_household_count_without_amount_in_sentence():
     assert (b.value, b.unit, b.subject, b.amount_char_start) == (Decimal(26731), "户", "脱贫户和监测对象", None)
 
 
+@pytest.mark.parametrize(
+    ("text", "count", "subject"),
+    [
+        # a people noun right after the count names it, also when it opens with 脱贫
+        ("安排资金420.6万元，用于1,460名脱贫人口公益性岗位补贴。", "1,460名", "脱贫人口"),
+        # 全州 is a place filler like 全县; 的 ends the noun after the count
+        ("州级财政安排资金318万元，保障全州160名护林员的补助发放。", "160名", "护林员"),
+        # 获得 ends the noun after the count, so firms counted by 家 are recipients
+        ("推广政采贷，帮助27家中小企业获得银行贷款6,400万元。", "27家", "中小企业"),
+    ],
+)
+def test_beneficiary_subjects(text, count, subject):
+    got = {b.count_text: b.subject for b in extract_document(text).beneficiaries}
+    assert got == {count: subject}
+
+
 def test_ratio_bases():
     ex = extract_document(
         "上半年，全县一般公共预算收入完成10亿元，同比增长4.4%，完成年初预算的54.2%，占全市一般公共预算收入的12.5%。"
