@@ -381,10 +381,16 @@ def program_for_figure(
     """
     verb_cue = cue.strength == "verb" and cue.cue_end is not None and window_start <= cue.cue_end <= start
     pre = _joined(text[cue.cue_end if verb_cue else window_start : start])
-    purpose_next = _PURPOSE_NEXT_RE.match(text[end : end + 6])
+    # 其中，用于A1.35亿元，用于B3.72亿元: a clause of its own that opens with 用于 names its figure's purpose
+    # (its 用于 is no earlier figure's), and the 用于 clause after the figure is the next figure's
+    own_purpose = window_start == clause_lo and PURPOSE_START_RE.match(pre.lstrip("、，, "))
+    purpose_next = not own_purpose and _PURPOSE_NEXT_RE.match(text[end : end + 6])
     after_end = clause_end(text, end + 1 if purpose_next else end, segment.end)
     after = _joined(text[end:after_end])
-    program = program_of(pre, after)
+    if own_purpose:
+        program = program_of(pre.lstrip("、，, ")[own_purpose.end() :], after)
+    else:
+        program = program_of(pre, after)
     if program is None and verb_cue:
         # nothing between the verb and the amount: the program precedes the verb (县财政投资…)
         program = program_of(_joined(text[window_start : cue.cue_start]), after)
