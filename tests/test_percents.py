@@ -42,6 +42,10 @@ def test_lower_bound_qualifier_in_description():
         ("安排社保基金支出3亿元，各项基本社会保险参保率超过98%。", None),
         ("网上商城高效运行，交易额1.2亿元，资金节约率9.2%。", None),
         ("送审金额21.59亿元，核减0.65亿元，核减率为3.01%。", "送审金额"),
+        ("送审金额9.3亿元，审减金额1.1亿元，审减率11.8%。", "送审金额"),
+        # a money rate whose own clause names the money, with no amount in the sentence
+        ("力争年底前直达资金支出进度达到95%以上。", "直达资金"),
+        ("全县衔接资金支出进度为87.5%。", "衔接资金"),
         # A share's whole stops before the words that cap it.
         ("PPP项目各年财政支出占一般公共预算最高比例均控制在10%以内。", "一般公共预算"),
         # ...and before 的比重 and what follows it, a figure the whole is given with, or a bracket.
