@@ -175,3 +175,12 @@ def test_a_shortfall_ends_a_breakdown():
     got = {a.amount_text: a for a in extract_document(text).amounts}
     assert got["42100万元"].parent_char_start == text.index("67955")
     assert got["7431万元"].parent_char_start is None
+
+
+def test_a_portion_naming_its_fund_belongs_to_the_capacity_naming_it():
+    text = (
+        "全县争取新增专项债券额度6.4亿元，支持8个项目，带动项目总投资31.5亿元。"
+        "截至12月末，债券资金已支出5.9亿元，支出进度92.2%。"
+    )
+    totals = {amount: is_total for amount, is_total, _ in rows(text)}
+    assert totals == {"6.4亿元": True, "31.5亿元": False, "5.9亿元": False}

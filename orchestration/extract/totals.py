@@ -6,6 +6,8 @@
   exactly to it;
 * portions: a capacity (总量, 总投资, 送审金额, 出资, 规模, 预算 …) followed by the part of it spent,
   completed, cut or invested (支出, 完成投资, 核减 …): the capacity is a total, the portion has no parent;
+  a portion naming a kind of fund (债券资金已支出) belongs to the capacity naming it (专项债券额度), not to
+  a project's total investment between them;
 * aggregates: a class-level spending or revenue figure (民生支出, 农林水支出, 一般公共预算收入) with
   smaller figures of the same kind later in the article.
 
@@ -249,6 +251,26 @@ def _sums(items: list[Item], text: str) -> None:
         _claim_parts(items, i, range(i + 1, len(items)), verdict)
 
 
+# the kind of fund a portion names (债券资金已支出…): its capacity is the figure that names the same kind
+FUND_KIND_RE = re.compile(r"债券|直达资金|衔接资金|专项资金|转移支付|涉农资金")
+
+
+def _named_capacity(items: list[Item], i: int, b: Item) -> int:
+    """The capacity a portion belongs to: items[i] before it, unless the portion names a kind of fund
+    (债券资金已支出9.16亿元) that items[i] does not (项目总投资56.3亿元) and an earlier capacity of its
+    paragraph does (新增专项债券额度9.8亿元)."""
+    fund = FUND_KIND_RE.search(b.pre)
+    if fund is None or fund.group(0) in items[i].pre:
+        return i
+    for k in range(i - 1, -1, -1):
+        c = items[k]
+        if c.paragraph != b.paragraph or c.table:
+            break
+        if fund.group(0) in c.pre and CAPACITY_RE.search(c.pre) and c.yuan > b.yuan and c.parent is None:
+            return k
+    return i
+
+
 def _portions(items: list[Item], text: str) -> None:
     for i in range(len(items) - 1):
         a, b = items[i], items[i + 1]
@@ -265,7 +287,7 @@ def _portions(items: list[Item], text: str) -> None:
         if _subtracted(a) or _subtracted(b):
             continue  # 收入总计X，减支出总计Y: a balance, not the part of X spent
         if CAPACITY_RE.search(a.pre):
-            a.is_total = True
+            items[_named_capacity(items, i, b)].is_total = True
             b.role = "portion"
 
 
