@@ -184,3 +184,29 @@ def test_a_portion_naming_its_fund_belongs_to_the_capacity_naming_it():
     )
     totals = {amount: is_total for amount, is_total, _ in rows(text)}
     assert totals == {"6.4亿元": True, "31.5亿元": False, "5.9亿元": False}
+
+
+def test_a_breakdown_of_several_totals_gives_each_total_its_parts():
+    text = (
+        "全年采购预算金额3,100万元，实际采购金额2,900万元，节约资金200万元。"
+        "分类别看：货物类采购预算1,000万元，实际采购950万元，节约50万元；"
+        "工程类采购预算2,100万元，实际采购1,950万元，节约150万元。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    budget, actual, saved = (text.index(x) for x in ("3,100", "2,900", "200万元"))
+    assert [got[x].parent_char_start for x in ("1,000万元", "2,100万元")] == [budget, budget]
+    assert [got[x].parent_char_start for x in ("950万元", "1,950万元")] == [actual, actual]
+    assert [got[x].parent_char_start for x in ("50万元", "150万元")] == [saved, saved]
+    assert got["3,100万元"].is_total and got["2,900万元"].is_total and got["200万元"].is_total
+
+
+def test_a_qizhong_of_several_totals_links_each_part_by_its_name():
+    text = (
+        "送审金额12.4亿元，审定金额10.9亿元，审减金额1.5亿元。"
+        "其中，市政类项目送审6.2亿元，审减0.8亿元；水利类项目送审2.1亿元，审减0.3亿元。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    submitted, cut = text.index("12.4"), text.index("1.5亿元")
+    assert got["6.2亿元"].parent_char_start == submitted and got["2.1亿元"].parent_char_start == submitted
+    assert got["0.8亿元"].parent_char_start == cut and got["0.3亿元"].parent_char_start == cut
+    assert not got["10.9亿元"].is_total

@@ -113,6 +113,71 @@ def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
     return None
 
 
+# words every money phrase shares: two descriptors alike only in these are not alike
+_GENERIC_DESCRIPTOR_RE = re.compile(r"金额|资金|收入|支出|项目|万元|亿元|[^\u4e00-\u9fff]")
+
+
+def _descriptor(item: Item) -> str:
+    # what the text calls the figure: the words right before it (a long clause is cut: its start names
+    # something else, and the comparison below is quadratic in the length)
+    return _GENERIC_DESCRIPTOR_RE.sub("", item.pre[-12:])
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters two descriptors share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] not in b:
+                break
+            best = j - i
+    return best
+
+
+def _parallel_breakdowns(items: list[Item], text: str) -> None:
+    """送审金额X，审定金额Y，审减金额Z。其中，甲类项目送审x1，审减z1；乙类项目送审x2，审减z2: a breakdown
+    sentence after a sentence of several totals gives the parts of each; a part belongs to the total whose
+    descriptor shares the longest run with its own (送审 - 送审金额), when every part of the sentence has one
+    such total and no total's parts exceed it."""
+    for first in range(1, len(items)):
+        b = items[first]
+        if items[first - 1].sentence_start == b.sentence_start or b.table:
+            continue  # not the first figure of its sentence
+        opening = text[b.sentence_start : b.start]
+        if not (BREAKDOWN_OPENER_RE.match(opening) or SENTENCE_START_MARKER_RE.match(opening)):
+            continue
+        prev_sentence = items[first - 1].sentence_start
+        totals = [
+            k
+            for k in range(first)
+            if items[k].sentence_start == prev_sentence
+            and items[k].parent is None
+            and not items[k].table
+            and items[k].measure not in RATE_MEASURES
+            and not _comparative(items[k])
+            and not _rate_denominator(items[k], text)
+        ]
+        if len(totals) < 2 or items[totals[0]].paragraph < b.paragraph - 1:
+            continue
+        described = {k: _descriptor(items[k]) for k in totals}
+        parts = [j for j in range(first, len(items)) if items[j].sentence_start == b.sentence_start]
+        owner: dict[int, int] = {}
+        for j in parts:
+            own = _descriptor(items[j])
+            runs = sorted(((_common_run(own, described[k]), k) for k in totals), reverse=True)
+            if runs[0][0] < 2 or runs[1][0] == runs[0][0] or items[j].measure in RATE_MEASURES:
+                break
+            owner[j] = runs[0][1]
+        else:
+            sums = {k: sum((items[j].yuan for j in parts if owner[j] == k), start=Decimal(0)) for k in totals}
+            if len(set(owner.values())) < 2 or any(sums[k] > items[k].yuan for k in totals):
+                continue
+            for j, k in owner.items():
+                items[k].is_total = True
+                items[j].parent = k
+                items[j].role = "part"
+
+
 def _explicit(items: list[Item], text: str) -> None:
     for i in range(len(items)):
         a = items[i]
@@ -311,6 +376,7 @@ def _aggregates(items: list[Item]) -> None:
 
 def find_totals(items: list[Item], text: str) -> None:
     """Set ``is_total`` / ``parent`` on the items of one article (in text order)."""
+    _parallel_breakdowns(items, text)
     _explicit(items, text)
     _sums_after(items)
     _sums(items, text)
