@@ -210,3 +210,8 @@ def test_a_qizhong_of_several_totals_links_each_part_by_its_name():
     assert got["6.2亿元"].parent_char_start == submitted and got["2.1亿元"].parent_char_start == submitted
     assert got["0.8亿元"].parent_char_start == cut and got["0.3亿元"].parent_char_start == cut
     assert not got["10.9亿元"].is_total
+
+
+def test_investment_review_funds_are_no_portion_of_a_capacity():
+    text = "力争全年政府采购规模达到3.2亿元；安排财政投资评审经费260万元。"
+    assert [t for _, t, _ in rows(text)] == [False, False]

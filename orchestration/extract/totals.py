@@ -40,7 +40,7 @@ BREAKDOWN_OPENER_RE = re.compile(
 # the figure is the denominator of the rate right after it (占年初预算36,800万元的74.4%)
 RATE_DENOMINATOR_AFTER_RE = re.compile(r"的\s*[0-9０-９][0-9０-９.．]*\s*[%％]")
 PORTION_RE = re.compile(
-    r"(?:已|累计|实际|共)?(?:支出|完成|核减|审减|节约|拨付|使用|到位|投资|兑付|支付|发放|实缴|下达|执行)"
+    r"(?:已|累计|实际|共)?(?:支出|完成|核减|审减|节约|拨付|使用|到位|投资(?!评审)|兑付|支付|发放|实缴|下达|执行)"
 )
 INCREMENT_RE = re.compile(r"增加|增长|减少|下降|增收|减收|短收|超收|比上年|比去年|同比|较上年|较去年")
 CAPACITY_RE = re.compile(
