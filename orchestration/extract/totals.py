@@ -2,6 +2,8 @@
 
 * explicit breakdowns: an amount, then 其中/包括/包含/（含/分别为 and further amounts in the same
   sentence (smaller than it, summing to no more than it): parts with ``parent`` = the amount;
+* breakdowns of several totals: a sentence opened by 其中 or 分类别看 after a sentence stating several
+  totals (送审金额, 审定金额, 审减金额): each part goes to the total its words name (送审 - 送审金额);
 * itemised lists: the amounts immediately following a total (it ends its clause) that sum
   exactly to it;
 * portions: a capacity (总量, 总投资, 送审金额, 出资, 规模, 预算 …) followed by the part of it spent,
@@ -134,11 +136,27 @@ def _common_run(a: str, b: str) -> int:
     return best
 
 
+def _owners(items: list[Item], totals: list[int], parts: list[int]) -> dict[int, int] | None:
+    """Each part's total: the one whose descriptor shares the longest run with the part's (at least two
+    characters, and no other total as long); None when a part has no such total."""
+    described = {k: _descriptor(items[k]) for k in totals}
+    owner: dict[int, int] = {}
+    for j in parts:
+        if items[j].measure in RATE_MEASURES:
+            return None
+        own = _descriptor(items[j])
+        runs = sorted(((_common_run(own, described[k]), k) for k in totals), reverse=True)
+        if runs[0][0] < 2 or runs[1][0] == runs[0][0]:
+            return None
+        owner[j] = runs[0][1]
+    return owner
+
+
 def _parallel_breakdowns(items: list[Item], text: str) -> None:
     """送审金额X，审定金额Y，审减金额Z。其中，甲类项目送审x1，审减z1；乙类项目送审x2，审减z2: a breakdown
     sentence after a sentence of several totals gives the parts of each; a part belongs to the total whose
     descriptor shares the longest run with its own (送审 - 送审金额), when every part of the sentence has one
-    such total and no total's parts exceed it."""
+    such total, two totals get parts and no total's parts exceed it."""
     for first in range(1, len(items)):
         b = items[first]
         if items[first - 1].sentence_start == b.sentence_start or b.table:
@@ -159,23 +177,17 @@ def _parallel_breakdowns(items: list[Item], text: str) -> None:
         ]
         if len(totals) < 2 or items[totals[0]].paragraph < b.paragraph - 1:
             continue
-        described = {k: _descriptor(items[k]) for k in totals}
         parts = [j for j in range(first, len(items)) if items[j].sentence_start == b.sentence_start]
-        owner: dict[int, int] = {}
-        for j in parts:
-            own = _descriptor(items[j])
-            runs = sorted(((_common_run(own, described[k]), k) for k in totals), reverse=True)
-            if runs[0][0] < 2 or runs[1][0] == runs[0][0] or items[j].measure in RATE_MEASURES:
-                break
-            owner[j] = runs[0][1]
-        else:
-            sums = {k: sum((items[j].yuan for j in parts if owner[j] == k), start=Decimal(0)) for k in totals}
-            if len(set(owner.values())) < 2 or any(sums[k] > items[k].yuan for k in totals):
-                continue
-            for j, k in owner.items():
-                items[k].is_total = True
-                items[j].parent = k
-                items[j].role = "part"
+        owner = _owners(items, totals, parts)
+        if owner is None or len(set(owner.values())) < 2:
+            continue
+        sums = {k: sum((items[j].yuan for j in parts if owner[j] == k), start=Decimal(0)) for k in totals}
+        if any(sums[k] > items[k].yuan for k in totals):
+            continue
+        for j, k in owner.items():
+            items[k].is_total = True
+            items[j].parent = k
+            items[j].role = "part"
 
 
 def _explicit(items: list[Item], text: str) -> None:
