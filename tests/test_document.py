@@ -34,6 +34,18 @@ def test_programs_and_sentences():
     assert all(a.sentence == text for a in ex.amounts)
 
 
+def test_a_clause_opening_with_yong_yu_names_its_own_figures_purpose():
+    text = "其中，用于河道清淤疏浚2.4亿元，用于农村生活污水处理设施运维1.1亿元。安排资金800万元，用于学校维修。"
+    ex = extract_document(text)
+    assert [a.program_name for a in ex.amounts] == ["河道清淤疏浚", "农村生活污水处理设施运维", "学校维修"]
+
+
+def test_spending_already_made_is_not_the_program():
+    ex = extract_document("截至12月末，专项债券资金已支出7.42亿元，支出进度92.1%。")
+    assert [a.program_name for a in ex.amounts] == ["专项债券资金"]
+    assert [r.base for r in ex.ratios] == ["专项债券资金"]
+
+
 def test_empty_and_moneyless_text():
     assert extract_document("").amounts == []
     ex = extract_document("加强作风建设。")

@@ -4,8 +4,10 @@
 - heldout (5 texts, 7 provinces) was written and annotated before the extractor first ran on it; that
   first measurement (its README, "first measured" below) is the honest estimate on unseen text. Rules
   were then changed because of the misses it showed.
+- heldout2 (6 texts, 8 provinces) the same, a year later: its README keeps the first measurement (the
+  extractor at commit 93ea122), then general rules were changed because of its misses.
 
-Both are now regression guards, not estimates: each floor is the level reached, never below the
+All are now regression guards, not estimates: each floor is the level reached, never below the
 issue's targets (amount F1 >= 0.97, every attribute >= 0.85). Do not edit the gold to match the
 extractor.
 """
@@ -78,6 +80,33 @@ FLOORS = {
         "beneficiary_subject.value": 7 / 9,  # first measured 0.714 (5/7)
         "beneficiary_amount.value": 1.0,  # first measured 0.714 (5/7)
     },
+    "heldout2": {
+        "amounts.f1": 1.0,  # measured 1.000 (95/95), first measured the same
+        "table_cells.recall": 1.0,  # measured 1.000 (27/27); the 万亩 and % columns are no money
+        "table_cells.precision": 1.0,
+        "locality.value": 1.0,  # measured 1.000 (95/95): five counties as recipients of a prefecture
+        "year.value": 1.0,  # measured 1.000 (95/95)
+        # first measured 0.621 (18/29); left: 禁捕退捕 under an environment total, a review's budget (送审 nearby)
+        "function.value": 27 / 29,
+        "measure.value": 93 / 95,  # first measured 0.853 (81/95); left: 中央/省级资金 of a notice (ambiguous)
+        "measure_group.value": 93 / 95,  # first measured 0.863 (82/95)
+        "is_total.value": 92 / 95,  # first measured 0.863 (82/95); left: a budget's parts, two aggregates
+        "parent.value": 93 / 95,  # first measured 0.768 (73/95)
+        "period.value": 94 / 95,  # first measured 0.916 (87/95)
+        "percents.f1": 1.0,  # measured 1.000 (20/20)
+        "percent_kind.value": 1.0,  # first measured 0.850 (17/20)
+        "percent_year.value": 1.0,  # measured 1.000
+        "percent_period.value": 19 / 20,  # first measured 0.650 (13/20)
+        "percent_base.value": 19 / 20,  # first measured 0.650 (13/20)
+        "articles.f1": 1.0,  # measured 1.000 (8/8)
+        "article_locality.value": 1.0,  # measured 1.000 (8/8): a 旗, a municipality's district, 海南藏族自治州
+        "article_code_in_year.value": 1.0,
+        "beneficiaries.f1": 1.0,  # first measured 0.909 (tp=5, fn=1)
+        "beneficiary_value.value": 1.0,
+        "beneficiary_unit.value": 1.0,
+        "beneficiary_subject.value": 1.0,  # first measured 0.600 (3/5)
+        "beneficiary_amount.value": 1.0,  # first measured 0.800 (4/5)
+    },
 }
 
 
@@ -100,7 +129,7 @@ def test_the_extractor_holds_its_level(gold_set, measure, floor):
 
 @pytest.mark.parametrize("gold_set", FLOORS)
 def test_the_gold_verifies(gold_set):
-    checker = FIXTURES / "composed" / "check_composed.py"  # one checker for both sets' format
+    checker = FIXTURES / "composed" / "check_composed.py"  # one checker for every set's format
     done = subprocess.run(
         [sys.executable, str(checker), str(FIXTURES / gold_set)], capture_output=True, text=True, check=False
     )

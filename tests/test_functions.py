@@ -84,6 +84,8 @@ def test_keyword_table_covers_every_class():
         ("农林水支出", "213"),  # an aggregate that is one class keeps its code
         ("教育支出", "205"),
         ("债务付息支出", "232"),
+        ("草原生态保护补助奖励资金", "213"),  # grassland (林业和草原) outranks 生态保护
+        ("草原管护员补助资金", "213"),
     ],
 )
 def test_program_keywords(program, code):

@@ -16,6 +16,8 @@ from orchestration.extract.document import extract_document
         ("强化10%支出红线刚性约束。", "share"),
         ("各项基本社会保险参保率均超过98%。", "rate"),
         ("一般公共预算收入增长８．２％。", "growth"),
+        # completion of a budget whose amount is stated, with a thousands separator
+        ("1-10月，税收收入累计完成27,365万元，占年初预算36,800万元的74.4%。", "rate"),
     ],
 )
 def test_percent_kind(text, kind):
@@ -40,11 +42,16 @@ def test_lower_bound_qualifier_in_description():
         ("安排社保基金支出3亿元，各项基本社会保险参保率超过98%。", None),
         ("网上商城高效运行，交易额1.2亿元，资金节约率9.2%。", None),
         ("送审金额21.59亿元，核减0.65亿元，核减率为3.01%。", "送审金额"),
+        ("送审金额9.3亿元，审减金额1.1亿元，审减率11.8%。", "送审金额"),
+        # a money rate whose own clause names the money, with no amount in the sentence
+        ("力争年底前直达资金支出进度达到95%以上。", "直达资金"),
+        ("全县衔接资金支出进度为87.5%。", "衔接资金"),
         # A share's whole stops before the words that cap it.
         ("PPP项目各年财政支出占一般公共预算最高比例均控制在10%以内。", "一般公共预算"),
         # ...and before 的比重 and what follows it, a figure the whole is given with, or a bracket.
         ("全年卫生健康支出9.8亿元，占财政支出的比重超过一成(10.4%)。", "财政支出"),
         ("税收收入累计完成3.1亿元，占年初预算4.2亿元的73.8%。", "年初预算"),
+        ("非税收入累计完成11,177万元，占年初预算13,300万元的84.0%。", "年初预算"),
         # The nearest 占 names the whole; a bare 占比 names none.
         ("教育支出占比提高，农林水支出占全县一般公共预算支出的14.6%。", "一般公共预算支出"),
         ("安排产业发展资金8600万元，占比61.2%。", None),

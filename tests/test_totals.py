@@ -130,3 +130,88 @@ def test_a_sentence_opening_with_fen_ke_mu_kan_breaks_down_the_previous_figure()
 def test_a_standard_after_qizhong_is_not_a_part():
     text = "发放城乡低保金1.37亿元，其中农村低保标准提高到每人每月580元。"
     assert rows(text) == [("1.37亿元", False, None), ("580元", False, None)]
+
+
+def test_the_figures_of_a_standards_qizhong_list_are_shares_of_the_standard():
+    text = "支持6个村发展集体经济，每村补助80万元，其中中央资金40万元、省级资金25万元、县级资金15万元，共计480万元。"
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    assert not got["80万元"].is_total
+    for share in ("40万元", "25万元", "15万元"):
+        assert got[share].parent_char_start is None and got[share].measure == "per_capita"
+
+
+def test_a_qizhong_list_after_a_sentence_of_standards_breaks_down_the_total_before_it():
+    text = (
+        "州财政下达补助奖励资金1.5亿元。禁牧补助标准为每亩每年7.5元，草畜平衡奖励标准为每亩每年2.5元。"
+        "其中，甲县6,000万元、乙县5,000万元、丙县4,000万元。"
+    )
+    total = text.index("1.5亿元")
+    r = rows(text)
+    assert r[0] == ("1.5亿元", True, None)
+    assert [p for _, _, p in r[3:]] == [total, total, total]
+    assert [p for _, _, p in r[1:3]] == [None, None]
+
+
+def test_a_sentence_opening_an_x_fen_breaks_down_the_previous_figure_past_rate_denominators():
+    text = (
+        "1-10月，全县收入累计完成38,542万元。按收入类别分：税收收入累计完成27,365万元，占年初预算36,800万元的74.4%；"
+        "非税收入累计完成11,177万元，占年初预算13,300万元的84.0%。"
+        "按征收部门分：税务部门累计征收26,418万元，财政部门累计征收12,124万元。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    total = text.index("38,542")
+    assert got["38,542万元"].is_total
+    assert got["27,365万元"].parent_char_start == total and got["11,177万元"].parent_char_start == total
+    # a rate's denominator is neither a part nor a total; a second complete breakdown would exceed the total
+    assert got["36,800万元"].parent_char_start is None and not got["36,800万元"].is_total
+    assert got["26,418万元"].parent_char_start is None and got["12,124万元"].parent_char_start is None
+
+
+def test_a_shortfall_ends_a_breakdown():
+    text = (
+        "全县财政收入累计完成67955万元。其中:一般公共预算收入42100万元,完成预算49531万元的85.0%,短收7431万元,"
+        "同比下降10.2%。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    assert got["42100万元"].parent_char_start == text.index("67955")
+    assert got["7431万元"].parent_char_start is None
+
+
+def test_a_portion_naming_its_fund_belongs_to_the_capacity_naming_it():
+    text = (
+        "全县争取新增专项债券额度6.4亿元，支持8个项目，带动项目总投资31.5亿元。"
+        "截至12月末，债券资金已支出5.9亿元，支出进度92.2%。"
+    )
+    totals = {amount: is_total for amount, is_total, _ in rows(text)}
+    assert totals == {"6.4亿元": True, "31.5亿元": False, "5.9亿元": False}
+
+
+def test_a_breakdown_of_several_totals_gives_each_total_its_parts():
+    text = (
+        "全年采购预算金额3,100万元，实际采购金额2,900万元，节约资金200万元。"
+        "分类别看：货物类采购预算1,000万元，实际采购950万元，节约50万元；"
+        "工程类采购预算2,100万元，实际采购1,950万元，节约150万元。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    budget, actual, saved = (text.index(x) for x in ("3,100", "2,900", "200万元"))
+    assert [got[x].parent_char_start for x in ("1,000万元", "2,100万元")] == [budget, budget]
+    assert [got[x].parent_char_start for x in ("950万元", "1,950万元")] == [actual, actual]
+    assert [got[x].parent_char_start for x in ("50万元", "150万元")] == [saved, saved]
+    assert got["3,100万元"].is_total and got["2,900万元"].is_total and got["200万元"].is_total
+
+
+def test_a_qizhong_of_several_totals_links_each_part_by_its_name():
+    text = (
+        "送审金额12.4亿元，审定金额10.9亿元，审减金额1.5亿元。"
+        "其中，市政类项目送审6.2亿元，审减0.8亿元；水利类项目送审2.1亿元，审减0.3亿元。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    submitted, cut = text.index("12.4"), text.index("1.5亿元")
+    assert got["6.2亿元"].parent_char_start == submitted and got["2.1亿元"].parent_char_start == submitted
+    assert got["0.8亿元"].parent_char_start == cut and got["0.3亿元"].parent_char_start == cut
+    assert not got["10.9亿元"].is_total
+
+
+def test_investment_review_funds_are_no_portion_of_a_capacity():
+    text = "力争全年政府采购规模达到3.2亿元；安排财政投资评审经费260万元。"
+    assert [t for _, t, _ in rows(text)] == [False, False]

@@ -95,6 +95,16 @@ def test_period_and_year_of_a_range_and_a_plan():
     assert got["12.1亿元"].period == "plan"
 
 
+def test_a_budget_inside_a_rate_or_a_comparison_dates_only_itself():
+    got = amounts("1-10月，全县收入累计完成38,542万元，占年初预算50,100万元的76.9%，同比增收1,660万元。")
+    assert got["50,100万元"].period == "plan"
+    assert got["38,542万元"].period == "ytd_m10" and got["1,660万元"].period == "ytd_m10"
+    (ratio,) = extract_document("1-10月，全县收入累计完成38,542万元，占年初预算50,100万元的76.9%。").ratios
+    assert ratio.period == "ytd_m10" and ratio.kind == "rate" and ratio.base == "年初预算"
+    got = amounts("2022年三公经费支出612.4万元，比年初预算减少137.6万元。其中公务接待费203.1万元。")
+    assert {got[f].period for f in ("612.4万元", "137.6万元", "203.1万元")} == {"full_year"}
+
+
 def test_relative_year_from_the_date_line():
     text = (
         "县财政下达资金\n来源：某县财政局　发布时间：2023-04-12\n\n"
@@ -124,6 +134,14 @@ def test_carry_over_is_not_last_year():
         ("收回低效无效资金2,680万元", "2,680万元", "saving"),
         ("社会保障和就业支出38904万元", "38904万元", "expenditure"),
         ("比上年多争取1.35亿元", "1.35亿元", "other"),
+        ("禁牧补助标准为每亩每年7.5元", "7.5元", "per_capita"),  # a per-mu standard with its time unit
+        ("全年偿还政府债券利息2.37亿元", "2.37亿元", "expenditure"),  # interest is spending, not financing
+        ("截至12月末，新增专项债券资金已支出9.16亿元", "9.16亿元", "expenditure"),
+        ("通过系统核查追回违规领取资金12.6万元", "12.6万元", "other"),
+        # 投资评审 is the review of investment projects, not an investment
+        ("受理财政投资评审项目96个，送审金额7.3亿元", "7.3亿元", "other"),
+        ("安排财政投资评审经费260万元", "260万元", "allocation"),
+        ("全年授予中小企业合同金额21,530万元", "21,530万元", "procurement"),
     ],
 )
 def test_measures(text, figure, measure):
@@ -149,6 +167,22 @@ def test_household_count_without_amount_in_sentence():
     ex = extract_document("预计带动脱贫户和监测对象26731户增收。")
     (b,) = ex.beneficiaries
     assert (b.value, b.unit, b.subject, b.amount_char_start) == (Decimal(26731), "户", "脱贫户和监测对象", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "subject"),
+    [
+        # a people noun right after the count names it, also when it opens with 脱贫
+        ("安排资金420.6万元，用于1,460名脱贫人口公益性岗位补贴。", "1,460名", "脱贫人口"),
+        # 全州 is a place filler like 全县; 的 ends the noun after the count
+        ("州级财政安排资金318万元，保障全州160名护林员的补助发放。", "160名", "护林员"),
+        # 获得 ends the noun after the count, so firms counted by 家 are recipients
+        ("推广政采贷，帮助27家中小企业获得银行贷款6,400万元。", "27家", "中小企业"),
+    ],
+)
+def test_beneficiary_subjects(text, count, subject):
+    got = {b.count_text: b.subject for b in extract_document(text).beneficiaries}
+    assert got == {count: subject}
 
 
 def test_ratio_bases():

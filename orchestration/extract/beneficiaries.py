@@ -29,12 +29,17 @@ COUNT_RE = re.compile(
     rf"(?P<num>{DIGIT}{not_after('0-9０-９.．,，')}{ARABIC_REST})(?P<wan>万)?(?P<unit>人次|人|名|户|家|个|所|位|座)(?:（[^）]{{0,4}}）)?"
 )
 _FILLER_RE = re.compile(
-    r"^(?:全[县区市省镇乡旗]|本[县区市]|共|累计|共计|合计|各类|了|全部|约|近|超|达|达到|为|的|"
+    r"^(?:全[县区市省镇乡旗州盟]|本[县区市州旗]|共|累计|共计|合计|各类|了|全部|约|近|超|达|达到|为|的|"
     r"今年|当年|全年|去年|上年|(?:19|20)[0-9]{2}年)+"
 )
 _TRAIL_RE = re.compile(r"(?:共|累计|共计|合计|约|近|超过|超|达到|达|为|了|的|等)+$")
 _NOUN_AFTER_RE = re.compile(
-    r"^[\u4e00-\u9fff]{1,10}?(?=[，,。；;、：:）)]|开展|发展|实施|建设|饮水|生活|就业|增收|参加|享受|受益|发放|拨付|兑现|$)"
+    r"^[\u4e00-\u9fff]{1,10}?(?=[，,。；;、：:）)]|的|开展|发展|实施|建设|饮水|生活|就业|增收|参加|享受|受益|获得|领取|发放|拨付|兑现|$)"
+)
+# a noun naming people right after the count (1,105名脱贫人口公益性岗位补贴): its subject, also when the
+# noun opens with a word that is a cue after a count elsewhere (8.7万人脱贫)
+_PEOPLE_AFTER_RE = re.compile(
+    r"^[\u4e00-\u9fff]{0,6}?(?:人口|人员|群众|农户|牧户|居民|村民|牧民|农民|学生|老人|儿童|职工|对象|家庭)"
 )
 
 
@@ -98,7 +103,8 @@ def find_counts(text: str, start: int, end: int) -> list[CountSpan]:
             if n and not cue_after:
                 subject = _clean(n.group(0))
         if not subject and cue_after:
-            subject = _clean(clause)
+            people = _PEOPLE_AFTER_RE.match(text[m.end() : m.end() + 12])
+            subject = _clean(people.group(0) if people else clause)
         if not subject and cues:
             subject = cues[-1].group(0) if cues[-1].group(0) in ("培训", "就业") else ""
             if not subject:

@@ -261,7 +261,8 @@ def _amounts(
         row.is_total = item.is_total
         if item.parent is not None:
             row.parent_char_start = rows[item.parent].char_start
-    settled = settle_with_totals([r.measure for r in rows], cues, [it.parent for it in items])
+    # the totals step may make a figure a share of a standard (per_capita): items carry the measures
+    settled = settle_with_totals([it.measure for it in items], cues, [it.parent for it in items])
     for row, measure in zip(rows, settled, strict=True):
         row.measure = measure
     for row, context in zip(rows, contexts, strict=True):

@@ -16,7 +16,9 @@ from orchestration.extract.numbers import ARABIC_REST, CN_NUMERAL, not_after, op
 from orchestration.extract.records import WHOLE_YEAR_PERIODS
 
 _RATE_WORD_RE = re.compile(r"率|进度")
-_OF_PLAN_RE = re.compile(r"(?:预算|计划|任务)数?的$")
+# the plan a rate is of, with its amount when the text states it (占年初预算10,065万元的43.2%)
+_PLAN_AMOUNT = r"(?:[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元)?"
+_OF_PLAN_RE = re.compile(rf"(?:预算|计划|任务)数?{_PLAN_AMOUNT}的$")
 _GROWTH_AFTER_RE = re.compile(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)")
 _SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占)")
 _ABOVE_RE = re.compile(r"\s?以上")
@@ -126,7 +128,7 @@ _SHARE_BASE_RE = re.compile(
     r"占(?:同期|当年|全年|全[县区市])?(?P<b>[^，。；,占的()（）0-9０-９]{2,24}?)"
     r"(?=的|(?:最高|最低)?(?:比重|比例)|[0-9０-９(（]|(?:均)?(?:为|达到|达|是|控制在|不超过|不低于)?$)"
 )
-_RATE_BASE_RE = re.compile(r"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务)(?:数)?的$")
+_RATE_BASE_RE = re.compile(rf"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务)(?:数)?{_PLAN_AMOUNT}的$")
 # A standing limit (支出红线, 控制在10%以内): a rule, not a figure of the year around it.
 _CAP_BEFORE_RE = re.compile(r"(?:控制在|不超过|不得超过|不高于|上限为?|红线为?)$")
 _CAP_AFTER_RE = re.compile(r"(?:的)?(?:支出)?(?:红线|上限)")
@@ -137,6 +139,11 @@ def is_standing_cap(before: str, after: str) -> bool:
 
 
 _MONEY_RATE_RE = re.compile(r"进度|支出率|执行率|拨付率|到位率|节约率")
+# a money rate whose clause names the money (力争直达资金支出进度达到95%): that money is the denominator
+_NAMED_MONEY_RATE_RE = re.compile(
+    r"(?P<b>[\u4e00-\u9fff]{0,10}?(?:资金|经费|债券))的?(?:支出|拨付|执行|到位|使用)(?:进度|率)"
+)
+_AIM_RE = re.compile(r"^(?:力争|确保|争取|年底前|年内|到年底|全年|今年|全[县区市州旗]|截至[^，,]{0,8})+")
 _MONEY_NOUN_RE = re.compile(r"资金|经费|预算|金额|收入|支出|款|基金")
 _AGGREGATE_RE = re.compile(r"([\u4e00-\u9fff]{0,6}(?:收入|支出))(?:完成|达到|达|为|共计|合计)?[0-9０-９]")
 
@@ -167,8 +174,11 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
         m = _RATE_BASE_RE.search(before)
         if m:
             return m.group("b")
-        if "核减率" in before[-12:]:  # 审减 of a budget review: the reduction over the amount submitted
+        if re.search(r"[核审]减率", before[-12:]):  # 审减 of a budget review: the reduction over the amount submitted
             return "送审金额"
+        named = _NAMED_MONEY_RATE_RE.search(before)
+        if named and _AIM_RE.sub("", named.group("b")):
+            return _AIM_RE.sub("", named.group("b"))
         # The first amount's program is the denominator only of a money rate (支出进度 of 直达资金),
         # not of 开工率 or 参保率, and only when it names money rather than an activity.
         if amounts and _MONEY_RATE_RE.search(before[-12:]):

@@ -3,8 +3,9 @@
 The nearest period cue before the figure in its sentence decides; a sentence without one takes the
 last cue of the earlier sentences of its paragraph, then the article's framing period (the first cue
 of the body), then ``full_year``. Standards and thresholds are always ``full_year`` (a rate in force
-is not a cumulative figure). A plan word directly before ``的`` and a percentage (完成年初预算的54.2%)
-is the denominator of a rate, not the figure's period.
+is not a cumulative figure). A plan word before ``的`` and a percentage, directly or with its amount
+(完成年初预算的54.2%, 占年初预算50,100万元的76.9%), is the denominator of a rate, and one after 比/较
+the base of a comparison (比年初预算减少): neither is the period of the figures after it.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ _GATES: tuple[tuple[str, ...], ...] = (
     ("预", "计划", "拟安排"),
     ("力争",),
 )
+# what follows a plan word that is the denominator of a rate: 的, or its amount and 的
+_RATE_DENOMINATOR_RE = re.compile(r"(?:[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元)?的")
 _GATED_CUES = tuple((pat, kind, frozenset(gate)) for (pat, kind), gate in zip(CUES, _GATES, strict=True))
 _GATE_WORDS = frozenset(word for gate in _GATES for word in gate)
 
@@ -116,8 +119,10 @@ def last_cue(s: str, percent: bool = False) -> str | None:
         if present.isdisjoint(gate):
             continue
         for m in pat.finditer(s):
-            if kind == "plan" and s.startswith("的", m.end()):
-                continue  # 完成年初预算的54.2%: the denominator of a rate
+            if kind == "plan" and _RATE_DENOMINATOR_RE.match(s, m.end()):
+                continue  # 完成年初预算的54.2%, 占年初预算50,100万元的76.9%: the denominator of a rate
+            if kind == "plan" and m.start() > 0 and s[m.start() - 1] in "比较":
+                continue  # 比年初预算减少137.6万元: the comparison base, not the figure's period
             if kind == "full_year" and m.start() > 0 and s[m.start() - 1] in "比较":
                 continue  # 较上年增长 / 比2023年决算数增长: the comparison base, not the figure's period
             key = (m.end(), -m.start())

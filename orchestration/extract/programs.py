@@ -49,7 +49,7 @@ LEADING_JUNK_RE = re.compile(
 )
 TRAILING_JUNK_RE = re.compile(
     r"(?:的|了|达到|达|为|是|约|共计|合计|共|计|累计|总额|总量|总计|金额|资金额|额度|规模|完成|实现|"
-    r"分别|分别为|合计为|总金额|共计为|近|超|超过|逾|约为|增加|增长|提高到|提高至|提高|合计达|投入|由|从|每人每月|每人每年|每月|每年|每人|人均|生均|增支|增收)+$"
+    r"分别|分别为|合计为|总金额|共计为|近|超|超过|逾|约为|增加|增长|提高到|提高至|提高|合计达|投入|由|从|每人每月|每人每年|每月|每年|每人|人均|生均|增支|增收|已支出|实际支出|累计支出)+$"
 )
 GENERIC = {
     "资金",
@@ -333,6 +333,14 @@ def program_of(pre: str, after: str) -> str | None:
     return None
 
 
+@short_text_cache(maxsize=4096)  # a pure function of its two phrases, like program_of
+def own_purpose_program(own: str, after: str) -> str | None:
+    """Program of a figure whose clause opens with its purpose (用于河道清淤疏浚2.4亿元): the phrase as
+    written, like a purpose after a figure."""
+    opening = PURPOSE_START_RE.match(own)
+    return _after_phrase(own) or program_of(own[opening.end() if opening else 0 :], after)
+
+
 def is_generic(name: str | None) -> bool:
     return name is None or name in GENERIC or len(name) < MIN_LEN
 
@@ -381,10 +389,16 @@ def program_for_figure(
     """
     verb_cue = cue.strength == "verb" and cue.cue_end is not None and window_start <= cue.cue_end <= start
     pre = _joined(text[cue.cue_end if verb_cue else window_start : start])
-    purpose_next = _PURPOSE_NEXT_RE.match(text[end : end + 6])
+    # 其中，用于A1.35亿元，用于B3.72亿元: a clause of its own that opens with 用于 names its figure's purpose
+    # (its 用于 is no earlier figure's), and the 用于 clause after the figure is the next figure's
+    own_purpose = window_start == clause_lo and PURPOSE_START_RE.match(pre.lstrip("、，, "))
+    purpose_next = not own_purpose and _PURPOSE_NEXT_RE.match(text[end : end + 6])
     after_end = clause_end(text, end + 1 if purpose_next else end, segment.end)
     after = _joined(text[end:after_end])
-    program = program_of(pre, after)
+    if own_purpose:
+        program = own_purpose_program(pre.lstrip("、，, "), after)
+    else:
+        program = program_of(pre, after)
     if program is None and verb_cue:
         # nothing between the verb and the amount: the program precedes the verb (县财政投资…)
         program = program_of(_joined(text[window_start : cue.cue_start]), after)

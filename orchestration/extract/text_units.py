@@ -133,16 +133,25 @@ def segments(text: str, sentence: Span) -> list[Span]:
     return _split(text, sentence, "；;")
 
 
+_CLAUSE_MARKS = "，,；;。：:！？\n"
+_DIGITS = "0123456789０１２３４５６７８９"
+
+
+def _thousands_separator(text: str, i: int) -> bool:
+    # a comma between digits separates thousands (占年初预算50,100万元的): it ends no clause
+    return text[i] == "," and 0 < i < len(text) - 1 and text[i - 1] in _DIGITS and text[i + 1] in _DIGITS
+
+
 def clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the comma clause containing ``pos`` (not before ``lo``)."""
     i = pos - 1
-    while i >= lo and text[i] not in "，,；;。：:！？\n":
+    while i >= lo and (text[i] not in _CLAUSE_MARKS or _thousands_separator(text, i)):
         i -= 1
     return i + 1
 
 
 def clause_end(text: str, pos: int, hi: int) -> int:
     i = pos
-    while i < hi and text[i] not in "，,；;。：:！？\n":
+    while i < hi and (text[i] not in _CLAUSE_MARKS or _thousands_separator(text, i)):
         i += 1
     return i

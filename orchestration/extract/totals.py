@@ -2,12 +2,20 @@
 
 * explicit breakdowns: an amount, then 其中/包括/包含/（含/分别为 and further amounts in the same
   sentence (smaller than it, summing to no more than it): parts with ``parent`` = the amount;
+* breakdowns of several totals: a sentence opened by 其中 or 分类别看 after a sentence stating several
+  totals (送审金额, 审定金额, 审减金额): each part goes to the total its words name (送审 - 送审金额);
 * itemised lists: the amounts immediately following a total (it ends its clause) that sum
   exactly to it;
 * portions: a capacity (总量, 总投资, 送审金额, 出资, 规模, 预算 …) followed by the part of it spent,
   completed, cut or invested (支出, 完成投资, 核减 …): the capacity is a total, the portion has no parent;
+  a portion naming a kind of fund (债券资金已支出) belongs to the capacity naming it (专项债券额度), not to
+  a project's total investment between them;
 * aggregates: a class-level spending or revenue figure (民生支出, 农林水支出, 一般公共预算收入) with
   smaller figures of the same kind later in the article.
+
+A per-unit standard (每村补助100万元, 每亩7.5元) is never a total: the figures of its 其中 list are shares of the
+standard (中央资金50万元), standards too. A rate's denominator (占年初预算36,800万元的74.4%) is neither a
+part nor a total of the money around it.
 """
 
 from __future__ import annotations
@@ -26,13 +34,17 @@ MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是|^\s*
 LIST_MARKER_RE = re.compile(r"其中\s*[：:]|^\s*中[，,：:]")
 SENTENCE_START_MARKER_RE = re.compile(r"^\s*其中\s*[，,：:]?")
 # 分科目看，教育支出…；社保…: a sentence that breaks the previous one's figure down by class or kind
+# 按收入类别分：… / 按征收部门分：…: the same, naming the dimension
 BREAKDOWN_OPENER_RE = re.compile(
-    r"^\s*(?:分(?:科目|类|项|项目|类别|领域)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别))看?\s*[，,：:]"
+    r"^\s*(?:(?:分(?:科目|类|项|项目|类别|领域)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别))看?|按[^，,：:。；]{1,6}分)"
+    r"\s*[，,：:]"
 )
+# the figure is the denominator of the rate right after it (占年初预算36,800万元的74.4%)
+RATE_DENOMINATOR_AFTER_RE = re.compile(r"的\s*[0-9０-９][0-9０-９.．]*\s*[%％]")
 PORTION_RE = re.compile(
-    r"(?:已|累计|实际|共)?(?:支出|完成|核减|审减|节约|拨付|使用|到位|投资|兑付|支付|发放|实缴|下达|执行)"
+    r"(?:已|累计|实际|共)?(?:支出|完成|核减|审减|节约|拨付|使用|到位|投资(?!评审)|兑付|支付|发放|实缴|下达|执行)"
 )
-INCREMENT_RE = re.compile(r"增加|增长|减少|下降|增收|减收|比上年|比去年|同比|较上年|较去年")
+INCREMENT_RE = re.compile(r"增加|增长|减少|下降|增收|减收|短收|超收|比上年|比去年|同比|较上年|较去年")
 CAPACITY_RE = re.compile(
     r"总量|总额|总投资|送审|规模|出资|实缴|预算|计划|概算|总计|合计|总规模|审核金额|申报|获批|争取|下达|筹集|筹措|到位"
 )
@@ -65,18 +77,29 @@ class Item:
     table: bool = False  # a cell of a table (no clause structure)
     is_total: bool = False
     parent: int | None = None  # index into the item list
-    role: str = ""  # part | portion | ""
+    role: str = ""  # part | portion | share (of a standard) | ""
+
+
+def _rate_denominator(b: Item, text: str) -> bool:
+    return bool(RATE_DENOMINATOR_AFTER_RE.match(text, b.end))
 
 
 def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
     """The total of a sentence opening with 其中: the first non-comparative figure of the previous
-    sentence of the same paragraph (…收入完成103086万元，比上年同期98765万元增收4321万元。其中，…)."""
+    sentence of the same paragraph (…收入完成103086万元，比上年同期98765万元增收4321万元。其中，…).
+    A sentence holding only standards (补助标准为每亩7.5元) stands between a total and its 其中 list: the
+    sentence before it is looked at instead."""
     b = items[first]
     opening = text[b.sentence_start : b.start]
     breakdown = bool(BREAKDOWN_OPENER_RE.match(opening))
     if not breakdown and not SENTENCE_START_MARKER_RE.match(opening):
         return None
     prev = [k for k in range(first) if items[k].sentence_end <= b.sentence_start]
+    while prev and all(
+        items[k].measure in RATE_MEASURES for k in prev if items[k].sentence_start == items[prev[-1]].sentence_start
+    ):
+        standards_sentence = items[prev[-1]].sentence_start
+        prev = [k for k in prev if items[k].sentence_start != standards_sentence]
     if not prev:
         return None
     last_sentence = items[prev[-1]].sentence_start
@@ -85,9 +108,86 @@ def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
         return None
     for k in prev:
         a = items[k]
-        if a.sentence_start == last_sentence and not _comparative(a) and a.parent is None and not a.table:
+        if a.sentence_start != last_sentence or a.parent is not None or a.table:
+            continue
+        if not _comparative(a) and not _rate_denominator(a, text):
             return k
     return None
+
+
+# words every money phrase shares: two descriptors alike only in these are not alike
+_GENERIC_DESCRIPTOR_RE = re.compile(r"金额|资金|收入|支出|项目|万元|亿元|[^\u4e00-\u9fff]")
+
+
+def _descriptor(item: Item) -> str:
+    # what the text calls the figure: the words right before it (a long clause is cut: its start names
+    # something else, and the comparison below is quadratic in the length)
+    return _GENERIC_DESCRIPTOR_RE.sub("", item.pre[-12:])
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters two descriptors share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] not in b:
+                break
+            best = j - i
+    return best
+
+
+def _owners(items: list[Item], totals: list[int], parts: list[int]) -> dict[int, int] | None:
+    """Each part's total: the one whose descriptor shares the longest run with the part's (at least two
+    characters, and no other total as long); None when a part has no such total."""
+    described = {k: _descriptor(items[k]) for k in totals}
+    owner: dict[int, int] = {}
+    for j in parts:
+        if items[j].measure in RATE_MEASURES:
+            return None
+        own = _descriptor(items[j])
+        runs = sorted(((_common_run(own, described[k]), k) for k in totals), reverse=True)
+        if runs[0][0] < 2 or runs[1][0] == runs[0][0]:
+            return None
+        owner[j] = runs[0][1]
+    return owner
+
+
+def _parallel_breakdowns(items: list[Item], text: str) -> None:
+    """送审金额X，审定金额Y，审减金额Z。其中，甲类项目送审x1，审减z1；乙类项目送审x2，审减z2: a breakdown
+    sentence after a sentence of several totals gives the parts of each; a part belongs to the total whose
+    descriptor shares the longest run with its own (送审 - 送审金额), when every part of the sentence has one
+    such total, two totals get parts and no total's parts exceed it."""
+    for first in range(1, len(items)):
+        b = items[first]
+        if items[first - 1].sentence_start == b.sentence_start or b.table:
+            continue  # not the first figure of its sentence
+        opening = text[b.sentence_start : b.start]
+        if not (BREAKDOWN_OPENER_RE.match(opening) or SENTENCE_START_MARKER_RE.match(opening)):
+            continue
+        prev_sentence = items[first - 1].sentence_start
+        totals = [
+            k
+            for k in range(first)
+            if items[k].sentence_start == prev_sentence
+            and items[k].parent is None
+            and not items[k].table
+            and items[k].measure not in RATE_MEASURES
+            and not _comparative(items[k])
+            and not _rate_denominator(items[k], text)
+        ]
+        if len(totals) < 2 or items[totals[0]].paragraph < b.paragraph - 1:
+            continue
+        parts = [j for j in range(first, len(items)) if items[j].sentence_start == b.sentence_start]
+        owner = _owners(items, totals, parts)
+        if owner is None or len(set(owner.values())) < 2:
+            continue
+        sums = {k: sum((items[j].yuan for j in parts if owner[j] == k), start=Decimal(0)) for k in totals}
+        if any(sums[k] > items[k].yuan for k in totals):
+            continue
+        for j, k in owner.items():
+            items[k].is_total = True
+            items[j].parent = k
+            items[j].role = "part"
 
 
 def _explicit(items: list[Item], text: str) -> None:
@@ -110,8 +210,16 @@ def _explicit(items: list[Item], text: str) -> None:
         if first.sentence_start == a.sentence_start and MARKER_RE.search(text[a.end : first.start]):
             listed = bool(LIST_MARKER_RE.search(text[a.end : first.start]))
         else:
-            # the breakdown may open the next sentence after comparison figures
-            nxt = next((k for k in range(i + 1, len(items)) if items[k].sentence_start != a.sentence_start), None)
+            # the breakdown may open the next sentence after comparison figures (or after a sentence of standards)
+            later = range(i + 1, len(items))
+            nxt = next(
+                (
+                    k
+                    for k in later
+                    if items[k].sentence_start != a.sentence_start and items[k].measure not in RATE_MEASURES
+                ),
+                None,
+            )
             if nxt is None or _sentence_total(items, nxt, text) != i:
                 continue
             start, first, listed = nxt, items[nxt], True
@@ -122,7 +230,7 @@ def _explicit(items: list[Item], text: str) -> None:
             between = text[items[j - 1].end : b.start]
             if b.sentence_start != first.sentence_start or b.parent is not None or b.yuan >= a.yuan:
                 break
-            if b.measure in RATE_MEASURES:
+            if b.measure in RATE_MEASURES or _rate_denominator(b, text):
                 continue  # 其中农村低保标准提高到每人每月580元: a standard, not a part of the money
             if parts and INCREMENT_RE.search(b.pre[-6:]):
                 break
@@ -132,7 +240,11 @@ def _explicit(items: list[Item], text: str) -> None:
                 break
             total += b.yuan
             parts.append(j)
-        if parts:
+        if parts and a.measure == "per_capita":
+            for j in parts:  # 每村补助100万元，其中中央资金50万元…: shares of the standard, standards too
+                items[j].measure = a.measure
+                items[j].role = "share"
+        elif parts:
             a.is_total = True
             for j in parts:
                 items[j].parent = i
@@ -189,7 +301,7 @@ def _claim_parts(items: list[Item], i: int, candidates: range, verdict: Callable
 def _sums_after(items: list[Item]) -> None:
     """东台市120万元，大丰区80万元，射阳县100万元，合计300万元: the total follows its parts."""
     for i, a in enumerate(items):
-        if a.is_total or a.table or i < 2 or not SUM_AFTER_RE.search(a.pre):
+        if a.is_total or a.table or i < 2 or a.measure == "per_capita" or not SUM_AFTER_RE.search(a.pre):
             continue
 
         def verdict(j: int, b: Item, a: Item = a) -> str:
@@ -205,7 +317,7 @@ def _sums_after(items: list[Item]) -> None:
 def _sums(items: list[Item], text: str) -> None:
     """安排文化专项资金5583万元，用于A 3719万元、B 902万元…: a list right after a figure that sums to it."""
     for i, a in enumerate(items):
-        if a.is_total or a.table or not _list_may_follow(text, a.end):
+        if a.is_total or a.table or a.measure == "per_capita" or not _list_may_follow(text, a.end):
             continue
 
         def verdict(j: int, b: Item, a: Item = a) -> str:
@@ -214,6 +326,26 @@ def _sums(items: list[Item], text: str) -> None:
             return "stop" if stop else "take"
 
         _claim_parts(items, i, range(i + 1, len(items)), verdict)
+
+
+# the kind of fund a portion names (债券资金已支出…): its capacity is the figure that names the same kind
+FUND_KIND_RE = re.compile(r"债券|直达资金|衔接资金|专项资金|转移支付|涉农资金")
+
+
+def _named_capacity(items: list[Item], i: int, b: Item) -> int:
+    """The capacity a portion belongs to: items[i] before it, unless the portion names a kind of fund
+    (债券资金已支出9.16亿元) that items[i] does not (项目总投资56.3亿元) and an earlier capacity of its
+    paragraph does (新增专项债券额度9.8亿元)."""
+    fund = FUND_KIND_RE.search(b.pre)
+    if fund is None or fund.group(0) in items[i].pre:
+        return i
+    for k in range(i - 1, -1, -1):
+        c = items[k]
+        if c.paragraph != b.paragraph or c.table:
+            break
+        if fund.group(0) in c.pre and CAPACITY_RE.search(c.pre) and c.yuan > b.yuan and c.parent is None:
+            return k
+    return i
 
 
 def _portions(items: list[Item], text: str) -> None:
@@ -232,7 +364,7 @@ def _portions(items: list[Item], text: str) -> None:
         if _subtracted(a) or _subtracted(b):
             continue  # 收入总计X，减支出总计Y: a balance, not the part of X spent
         if CAPACITY_RE.search(a.pre):
-            a.is_total = True
+            items[_named_capacity(items, i, b)].is_total = True
             b.role = "portion"
 
 
@@ -256,6 +388,7 @@ def _aggregates(items: list[Item]) -> None:
 
 def find_totals(items: list[Item], text: str) -> None:
     """Set ``is_total`` / ``parent`` on the items of one article (in text order)."""
+    _parallel_breakdowns(items, text)
     _explicit(items, text)
     _sums_after(items)
     _sums(items, text)
