@@ -349,3 +349,25 @@ def test_a_short_text_cache_keeps_short_texts_only_and_answers_as_the_function()
     assert [tail(short, 2), tail(short, 2), tail(long, 3), tail(long, 3)] == ["资金", "资金", "排安排", "排安排"]
     assert calls == [short, long, long]  # the short text read once, the long one each time
     assert tail.cache_info().currsize == 1 and tail.__wrapped__(short, 2) == "资金"
+
+
+def _plain_clause_start(text: str, lo: int, pos: int) -> int:
+    i = pos - 1
+    while i >= lo and text[i] not in "，,；;。：:！？\n":
+        i -= 1
+    return i + 1
+
+
+def _plain_clause_end(text: str, pos: int, hi: int) -> int:
+    i = pos
+    while i < hi and text[i] not in "，,；;。：:！？\n":
+        i += 1
+    return i
+
+
+def test_clause_bounds_found_by_the_regex_engine_are_the_character_walks():
+    text = "：".join(FIGURE_SENTENCES) + "\n，下达资金！？"
+    for lo in range(0, len(text), 7):
+        for pos in range(0, len(text) + 1):
+            assert text_units.clause_start(text, lo, pos) == _plain_clause_start(text, lo, pos), (lo, pos)
+            assert text_units.clause_end(text, lo, pos) == _plain_clause_end(text, lo, pos), (lo, pos)

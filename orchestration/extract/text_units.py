@@ -26,7 +26,12 @@ def short_text_cache(maxsize: int) -> Callable[[Callable], Callable]:
 
         @wraps(function)
         def call(*args):
-            if sum(len(a) for a in args if isinstance(a, str)) <= CACHED_TEXT_MAX_LEN:
+            # a plain loop: called for most figures, where a generator under sum() cost twice as much
+            length = 0
+            for a in args:
+                if a.__class__ is str:
+                    length += len(a)
+            if length <= CACHED_TEXT_MAX_LEN:
                 return cached(*args)
             return function(*args)
 
@@ -133,16 +138,20 @@ def segments(text: str, sentence: Span) -> list[Span]:
     return _split(text, sentence, "；;")
 
 
+CLAUSE_BREAKS = "，,；;。：:！？\n"
+# Through the last clause break before the end of the searched range (greedy, then backtracking to a break):
+# the regex engine walks the characters that a Python loop would, at a fraction of the cost.
+_THROUGH_LAST_BREAK_RE = re.compile(f".*[{CLAUSE_BREAKS}]", re.DOTALL)
+_NO_BREAK_RE = re.compile(f"[^{CLAUSE_BREAKS}]*")
+
+
 def clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the comma clause containing ``pos`` (not before ``lo``)."""
-    i = pos - 1
-    while i >= lo and text[i] not in "，,；;。：:！？\n":
-        i -= 1
-    return i + 1
+    if pos <= lo:
+        return pos
+    m = _THROUGH_LAST_BREAK_RE.match(text, lo, pos)
+    return m.end() if m else lo
 
 
 def clause_end(text: str, pos: int, hi: int) -> int:
-    i = pos
-    while i < hi and text[i] not in "，,；;。：:！？\n":
-        i += 1
-    return i
+    return _NO_BREAK_RE.match(text, pos, hi).end() if pos < hi else pos
