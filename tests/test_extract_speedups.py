@@ -235,7 +235,7 @@ def test_earlier_sentences_by_index_are_those_of_the_paragraph_before_the_figure
         k = bisect.bisect_right(body._starts, pos) - 1
         sent, pi = body.sentence_at(pos)
         scanned = [(s.start, s.end) for s, p in body.sents if k >= 0 and p == pi and s.start < sent.start]
-        assert body.earlier_in_paragraph(pos) == scanned, pos
+        assert list(body.earlier_in_paragraph(pos)) == scanned, pos
     for pi, p in enumerate(body.paras):
         assert body.paragraph_text(pi) == text[p.start : p.end] and body.paragraph_text(pi) is body.paragraph_text(pi)
         for s, _ in body.sents:
@@ -371,3 +371,25 @@ def test_clause_bounds_found_by_the_regex_engine_are_the_character_walks():
         for pos in range(0, len(text) + 1):
             assert text_units.clause_start(text, lo, pos) == _plain_clause_start(text, lo, pos), (lo, pos)
             assert text_units.clause_end(text, lo, pos) == _plain_clause_end(text, lo, pos), (lo, pos)
+
+
+def test_a_rate_suffix_and_the_percentages_found_past_their_gates_are_the_plain_scans():
+    text = "".join(FIGURE_SENTENCES) + "补助420元/人/月，50元 ／亩、80元\u3000/吨，提高百分之三十，占比12.5％、3 %"
+    for end in range(len(text) + 1):
+        assert amounts.per_unit_suffix(text, end) == bool(amounts._PER_UNIT_RE.match(text[end : end + 4])), end
+    for start, end in ((0, len(text)), (0, 60), (60, 120), (len(text) - 20, len(text)), (5, 5)):
+        plain = [(m.start(), m.end()) for m in percents.PERCENT_RE.finditer(text, start, end)]
+        assert [(p.start, p.end) for p in percents.find_percents(text, start, end)] == plain, (start, end)
+
+
+def test_the_first_framing_year_is_the_plain_patterns_first_match():
+    plain = re.compile(
+        r"(?:^|[。；;，,\n])\s*(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})年"
+        r"(?:底|末|以来|全年|上半年|前三季度|度|，|,|\s|[^0-9月一二三四五六七八九十元])"
+    )
+    pieces = ("2023年", "截至2022年底", "，", "。", "\n", " ", "2021年11月", "全县", "至2020年以来", "；2019年度", "元")
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8))) for _ in range(3000)]
+    for text in [*FIGURE_SENTENCES, *texts]:
+        ours, theirs = years.first_frame(text), plain.search(text)
+        assert (ours and (ours.span(), ours.group(1))) == (theirs and (theirs.span(), theirs.group(1))), text

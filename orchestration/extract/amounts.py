@@ -25,6 +25,7 @@ from orchestration.extract.numbers import (
     parse_money,
 )
 
+_SLASHES = ("/", "／")
 _PER_UNIT_RE = re.compile(r"\s?[/／](?:人|月|年|生|户|亩|名|位|次|天|日|吨|平方米|个)")
 
 # an Arabic number not after a digit or point (3亿5000万元 is one figure), or a Chinese numeral
@@ -100,4 +101,8 @@ def find_money(text: str, start: int = 0, end: int | None = None) -> tuple[list[
 
 def per_unit_suffix(text: str, end: int) -> bool:
     """``420元/人/月``, ``50元/亩``: the amount is a rate per person/unit."""
+    # asked for every figure: most are followed by neither a slash nor a blank, which no match opens without
+    following = text[end : end + 1]
+    if following not in _SLASHES and not following.isspace():
+        return False
     return bool(_PER_UNIT_RE.match(text[end : end + 4]))

@@ -32,7 +32,7 @@ class ArticleBody:
         self._starts = [s.start for s, _ in self.sents]
         # Asked for every figure, answered per sentence (a sentence holds several figures).
         self._segments: dict[tuple[int, int], list[Span]] = {}
-        self._earlier: dict[int, list[tuple[int, int]]] = {}
+        self._earlier: dict[int, tuple[tuple[int, int], ...]] = {}
         self._texts: dict[tuple[int, int], str] = {}
         self._joined: dict[tuple[int, int], str] = {}
         self._paragraph_texts: dict[int, str] = {}
@@ -58,17 +58,18 @@ class ArticleBody:
             self._headings[pi] = heading
         return heading
 
-    def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
-        """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
+    def earlier_in_paragraph(self, pos: int) -> tuple[tuple[int, int], ...]:
+        """(start, end) of the sentences of pos's paragraph that come before pos's sentence (a tuple: the figures
+        of a sentence share it, none can change it)."""
         k = bisect.bisect_right(self._starts, pos) - 1
         if k < 0:
-            return []
+            return ()
         sent, pi = self.sents[k]
         earlier = self._earlier.get(sent.start)
         if earlier is None:
-            earlier = [(s.start, s.end) for s, _ in self.sents[self._first_sentence[pi] : k]]
+            earlier = tuple((s.start, s.end) for s, _ in self.sents[self._first_sentence[pi] : k])
             self._earlier[sent.start] = earlier
-        return list(earlier)
+        return earlier
 
     def sentence_text(self, sent: Span) -> str:
         """The sentence's text, one string object per sentence: rows of its figures share it (pickled once)."""

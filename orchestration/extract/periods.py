@@ -10,6 +10,7 @@ is the denominator of a rate, not the figure's period.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from orchestration.extract.records import RATE_MEASURES
@@ -130,7 +131,7 @@ def period_of(
     text: str,
     sentence_start: int,
     pos: int,
-    paragraph_sentences: list[tuple[int, int]],
+    paragraph_sentences: Sequence[tuple[int, int]],
     article_frame: str | None,
     measure: str | None = None,
     percent: bool = False,
