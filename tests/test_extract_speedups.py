@@ -17,6 +17,7 @@ from orchestration.extract import (
     amounts,
     beneficiaries,
     cache_files,
+    functions,
     gazetteer,
     localities,
     measures,
@@ -393,3 +394,30 @@ def test_the_first_framing_year_is_the_plain_patterns_first_match():
     for text in [*FIGURE_SENTENCES, *texts]:
         ours, theirs = years.first_frame(text), plain.search(text)
         assert (ours and (ours.span(), ours.group(1))) == (theirs and (theirs.span(), theirs.group(1))), text
+
+
+def _plain_keyword_hits(text: str) -> tuple:
+    """functions.keyword_hits as first written: every keyword tried, its occurrences found by re."""
+    taken, hits = [], []
+    for kw in functions._keywords():
+        if not kw.keyword or kw.keyword not in text:
+            continue
+        free = False
+        for m in re.finditer(re.escape(kw.keyword), text):
+            if not any(m.start() < e and s < m.end() for s, e in taken):
+                taken.append((m.start(), m.end()))
+                free = True
+        if free:
+            hits.append(kw)
+    return tuple(hits)
+
+
+def test_keywords_found_by_their_opening_pairs_and_str_find_are_the_plain_hits():
+    words = [kw.keyword for kw in functions._keywords() if kw.keyword]
+    rng = random.Random(11)
+    texts = [
+        "".join(rng.choice(words) + rng.choice(("", "，", "资金", "的")) for _ in range(rng.randrange(1, 6)))
+        for _ in range(500)
+    ]
+    for text in [*FIGURE_SENTENCES, *SENTENCES, *texts, "教", ""]:
+        assert functions.keyword_hits.__wrapped__(text) == _plain_keyword_hits(text), text
