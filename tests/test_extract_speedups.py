@@ -235,7 +235,7 @@ def test_earlier_sentences_by_index_are_those_of_the_paragraph_before_the_figure
     for pos in range(len(text)):
         k = bisect.bisect_right(body._starts, pos) - 1
         sent, pi = body.sentence_at(pos)
-        scanned = [(s.start, s.end) for s, p in body.sents if k >= 0 and p == pi and s.start < sent.start]
+        scanned = [text[s.start : s.end] for s, p in body.sents if k >= 0 and p == pi and s.start < sent.start]
         assert list(body.earlier_in_paragraph(pos)) == scanned, pos
     for pi, p in enumerate(body.paras):
         assert body.paragraph_text(pi) == text[p.start : p.end] and body.paragraph_text(pi) is body.paragraph_text(pi)

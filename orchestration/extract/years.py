@@ -237,13 +237,9 @@ def _year_evidence(prefix: str, current: int | None) -> tuple[int, int | None, b
     return best_pos, best, is_range
 
 
-def frame_year(text: str, start: int, end: int, current: int | None) -> tuple[bool, int | None]:
-    """(found, year) of a sentence that opens with a year frame (2016年…, 截至2021年底…, 2020—2022年…)."""
-    return _frame_of(text[start:end])
-
-
 @lru_cache(maxsize=4096)
-def _frame_of(sentence: str) -> tuple[bool, int | None]:
+def frame_year(sentence: str) -> tuple[bool, int | None]:
+    """(found, year) of a sentence that opens with a year frame (2016年…, 截至2021年底…, 2020—2022年…)."""
     # The earlier sentences of a paragraph are looked at again for every figure after them.
     head = mask_titles(sentence)[:16].lstrip()
     m = _FRAME_HEAD_RE.match(head)
@@ -265,11 +261,11 @@ def amount_year(
     start: int,
     end: int,
     default: int | None,
-    earlier: Sequence[tuple[int, int]] | None = None,
+    earlier: Sequence[str] | None = None,
 ) -> int | None:
     """Fiscal year of the figure at text[start:end] in the sentence starting at sent_start.
 
-    ``earlier``: the earlier sentences of the paragraph; a sentence without a year of its own takes
+    ``earlier``: the texts of the earlier sentences of the paragraph; a sentence without a year of its own takes
     the year of the last of them that opens with a year frame (2016年全县…。一般公共预算支出安排…).
     """
     prefix = text[sent_start:start]
@@ -282,8 +278,8 @@ def amount_year(
             year = int(cited.group(1))
     if pos < 0:
         year = default  # a sentence without its own year: the paragraph's or the article's year
-        for s, e in reversed(earlier or []):
-            found, y = frame_year(text, s, e, default)
+        for sentence in reversed(earlier or ()):
+            found, y = frame_year(sentence)
             if found:
                 if y is None:
                     return None
