@@ -367,7 +367,7 @@ def _plain_clause_end(text: str, pos: int, hi: int) -> int:
 
 
 def test_clause_bounds_found_by_the_regex_engine_are_the_character_walks():
-    text = "：".join(FIGURE_SENTENCES) + "\n，下达资金！？"
+    text = "：".join(FIGURE_SENTENCES) + "\n，下达资金！？" + "资金" * text_units.CLAUSE_NEAR + "，安排"
     for lo in range(0, len(text), 7):
         for pos in range(0, len(text) + 1):
             assert text_units.clause_start(text, lo, pos) == _plain_clause_start(text, lo, pos), (lo, pos)

@@ -67,11 +67,11 @@ class ArticleBody:
             return ()
         pi = self.sents[k][1]
         first = self._first_sentence[pi]
-        spans = self._paragraph_sentences.get(pi)
-        if spans is None:
+        texts = self._paragraph_sentences.get(pi)
+        if texts is None:
             end = self._first_sentence[pi + 1] if pi + 1 < len(self._first_sentence) else len(self.sents)
-            spans = self._paragraph_sentences[pi] = tuple([self.sentence_text(s) for s, _ in self.sents[first:end]])
-        return spans[: k - first]
+            texts = self._paragraph_sentences[pi] = tuple([self.sentence_text(s) for s, _ in self.sents[first:end]])
+        return texts[: k - first]
 
     def sentence_text(self, sent: Span) -> str:
         """The sentence's text, one string object per sentence: rows of its figures share it (pickled once)."""

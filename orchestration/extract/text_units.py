@@ -143,13 +143,19 @@ CLAUSE_BREAKS = "，,；;。：:！？\n"
 # the regex engine walks the characters that a Python loop would, at a fraction of the cost.
 _THROUGH_LAST_BREAK_RE = re.compile(f".*[{CLAUSE_BREAKS}]", re.DOTALL)
 _NO_BREAK_RE = re.compile(f"[^{CLAUSE_BREAKS}]*")
+# The stretch before a figure looked at first: a clause is rarely longer, and a figure far into a long segment
+# (a text scraped as one endless sentence) must not cost the whole segment's length.
+CLAUSE_NEAR = 64
 
 
 def clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the comma clause containing ``pos`` (not before ``lo``)."""
     if pos <= lo:
         return pos
-    m = _THROUGH_LAST_BREAK_RE.match(text, lo, pos)
+    near = max(lo, pos - CLAUSE_NEAR)
+    m = _THROUGH_LAST_BREAK_RE.match(text, near, pos)
+    if m is None and near > lo:  # no break in the near stretch: the last one before it
+        m = _THROUGH_LAST_BREAK_RE.match(text, lo, near)
     return m.end() if m else lo
 
 
