@@ -152,10 +152,11 @@ def clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the comma clause containing ``pos`` (not before ``lo``)."""
     if pos <= lo:
         return pos
-    near = max(lo, pos - CLAUSE_NEAR)
-    m = _THROUGH_LAST_BREAK_RE.match(text, near, pos)
-    if m is None and near > lo:  # no break in the near stretch: the last one before it
-        m = _THROUGH_LAST_BREAK_RE.match(text, lo, near)
+    near = pos - CLAUSE_NEAR
+    if near <= lo:
+        m = _THROUGH_LAST_BREAK_RE.match(text, lo, pos)
+    else:  # the near stretch, else the last break before it
+        m = _THROUGH_LAST_BREAK_RE.match(text, near, pos) or _THROUGH_LAST_BREAK_RE.match(text, lo, near)
     return m.end() if m else lo
 
 
