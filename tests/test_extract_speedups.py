@@ -17,6 +17,7 @@ from orchestration.extract import (
     amounts,
     beneficiaries,
     cache_files,
+    functions,
     gazetteer,
     localities,
     measures,
@@ -234,8 +235,8 @@ def test_earlier_sentences_by_index_are_those_of_the_paragraph_before_the_figure
     for pos in range(len(text)):
         k = bisect.bisect_right(body._starts, pos) - 1
         sent, pi = body.sentence_at(pos)
-        scanned = [(s.start, s.end) for s, p in body.sents if k >= 0 and p == pi and s.start < sent.start]
-        assert body.earlier_in_paragraph(pos) == scanned, pos
+        scanned = [text[s.start : s.end] for s, p in body.sents if k >= 0 and p == pi and s.start < sent.start]
+        assert list(body.earlier_in_paragraph(pos)) == scanned, pos
     for pi, p in enumerate(body.paras):
         assert body.paragraph_text(pi) == text[p.start : p.end] and body.paragraph_text(pi) is body.paragraph_text(pi)
         for s, _ in body.sents:
@@ -349,3 +350,88 @@ def test_a_short_text_cache_keeps_short_texts_only_and_answers_as_the_function()
     assert [tail(short, 2), tail(short, 2), tail(long, 3), tail(long, 3)] == ["资金", "资金", "排安排", "排安排"]
     assert calls == [short, long, long]  # the short text read once, the long one each time
     assert tail.cache_info().currsize == 1 and tail.__wrapped__(short, 2) == "资金"
+
+
+def _ends_clause(text: str, i: int) -> bool:
+    # a comma between digits (50,100万元) separates thousands, not clauses
+    digits = "0123456789０１２３４５６７８９"
+    between_digits = 0 < i < len(text) - 1 and text[i - 1] in digits and text[i + 1] in digits
+    return text[i] in "，,；;。：:！？\n" and not (text[i] == "," and between_digits)
+
+
+def _plain_clause_start(text: str, lo: int, pos: int) -> int:
+    i = pos - 1
+    while i >= lo and not _ends_clause(text, i):
+        i -= 1
+    return i + 1
+
+
+def _plain_clause_end(text: str, pos: int, hi: int) -> int:
+    i = pos
+    while i < hi and not _ends_clause(text, i):
+        i += 1
+    return i
+
+
+def test_clause_bounds_found_by_the_regex_engine_are_the_character_walks():
+    text = (
+        "：".join(FIGURE_SENTENCES)
+        + "\n，下达资金！？"
+        + "资金" * text_units.CLAUSE_NEAR
+        + "，安排,占年初预算50,100万元的76.9%，1,2,3,"
+        + "资金" * text_units.CLAUSE_NEAR
+        + "12,345,678元"
+    )
+    for lo in range(0, len(text), 7):
+        for pos in range(0, len(text) + 1):
+            assert text_units.clause_start(text, lo, pos) == _plain_clause_start(text, lo, pos), (lo, pos)
+            assert text_units.clause_end(text, lo, pos) == _plain_clause_end(text, lo, pos), (lo, pos)
+
+
+def test_a_rate_suffix_and_the_percentages_found_past_their_gates_are_the_plain_scans():
+    text = "".join(FIGURE_SENTENCES) + "补助420元/人/月，50元 ／亩、80元\u3000/吨，提高百分之三十，占比12.5％、3 %"
+    for end in range(len(text) + 1):
+        assert amounts.per_unit_suffix(text, end) == bool(amounts._PER_UNIT_RE.match(text[end : end + 4])), end
+    for start, end in ((0, len(text)), (0, 60), (60, 120), (len(text) - 20, len(text)), (5, 5)):
+        plain = [(m.start(), m.end()) for m in percents.PERCENT_RE.finditer(text, start, end)]
+        assert [(p.start, p.end) for p in percents.find_percents(text, start, end)] == plain, (start, end)
+
+
+def test_the_first_framing_year_is_the_plain_patterns_first_match():
+    plain = re.compile(
+        r"(?:^|[。；;，,\n])\s*(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})年"
+        r"(?:底|末|以来|全年|上半年|前三季度|度|，|,|\s|[^0-9月一二三四五六七八九十元])"
+    )
+    pieces = ("2023年", "截至2022年底", "，", "。", "\n", " ", "2021年11月", "全县", "至2020年以来", "；2019年度", "元")
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8))) for _ in range(3000)]
+    for text in [*FIGURE_SENTENCES, *texts]:
+        ours, theirs = years.first_frame(text), plain.search(text)
+        assert (ours and (ours.span(), ours.group(1))) == (theirs and (theirs.span(), theirs.group(1))), text
+
+
+def _plain_keyword_hits(text: str) -> tuple:
+    """functions.keyword_hits as first written: every keyword tried, its occurrences found by re."""
+    taken, hits = [], []
+    for kw in functions._keywords():
+        if not kw.keyword or kw.keyword not in text:
+            continue
+        free = False
+        for m in re.finditer(re.escape(kw.keyword), text):
+            if not any(m.start() < e and s < m.end() for s, e in taken):
+                taken.append((m.start(), m.end()))
+                free = True
+        if free:
+            hits.append(kw)
+    return tuple(hits)
+
+
+def test_keywords_found_by_their_opening_pairs_and_str_find_are_the_plain_hits():
+    words = [kw.keyword for kw in functions._keywords() if kw.keyword]
+    rng = random.Random(11)
+    texts = [
+        "".join(rng.choice(words) + rng.choice(("", "，", "资金", "的")) for _ in range(rng.randrange(1, 6)))
+        for _ in range(500)
+    ]
+    for text in [*FIGURE_SENTENCES, *SENTENCES, *texts, "教", ""]:
+        assert functions.keyword_hits.__wrapped__(text) == _plain_keyword_hits(text), text

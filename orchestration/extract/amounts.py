@@ -25,6 +25,7 @@ from orchestration.extract.numbers import (
     parse_money,
 )
 
+_SLASHES = ("/", "／")
 _PER_UNIT_RE = re.compile(r"\s?[/／](?:人|月|年|生|户|亩|名|位|次|天|日|吨|平方米|个)")
 
 # an Arabic number not after a digit or point (3亿5000万元 is one figure), or a Chinese numeral
@@ -37,7 +38,8 @@ FOREIGN_RE = re.compile(
     rf"(?<![0-9０-９.．])(?:{ARABIC}|{CN_NUMERAL})\s?(?:多|余)?{UNIT}(?:美元|港元|港币|欧元|日元|英镑|卢布)"
 )
 # Every FOREIGN_RE match holds one of these: a text without any (almost all) is not scanned for foreign money.
-_FOREIGN_UNITS = ("美元", "港元", "港币", "欧元", "日元", "英镑", "卢布")
+# One scan for all of them (its alternatives open with literals: re skips to their first characters), not one each.
+_FOREIGN_UNIT_RE = re.compile("美元|港元|港币|欧元|日元|英镑|卢布")
 # 元 starting a word rather than being the unit: 一元化, 二元结构, 多元 …
 _NOT_UNIT_AFTER = ("化", "论", "结构", "复始", "素", "宵", "旦")
 _VAGUE_BEFORE = "数几上成"
@@ -93,11 +95,15 @@ def find_money(text: str, start: int = 0, end: int | None = None) -> tuple[list[
             rejected.append(Rejected(s, e, span_text, "unparseable number"))
             continue
         found.append(MoneySpan(s, e, span_text, yuan))
-    for m in FOREIGN_RE.finditer(region) if any(unit in region for unit in _FOREIGN_UNITS) else ():
+    for m in FOREIGN_RE.finditer(region) if _FOREIGN_UNIT_RE.search(region) else ():
         rejected.append(Rejected(start + m.start(), start + m.end(), m.group(0), "foreign currency"))
     return found, rejected
 
 
 def per_unit_suffix(text: str, end: int) -> bool:
     """``420元/人/月``, ``50元/亩``: the amount is a rate per person/unit."""
+    # asked for every figure: most are followed by neither a slash nor a blank, which no match opens without
+    following = text[end : end + 1]
+    if following not in _SLASHES and not following.isspace():
+        return False
     return bool(_PER_UNIT_RE.match(text[end : end + 4]))

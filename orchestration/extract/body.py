@@ -32,7 +32,7 @@ class ArticleBody:
         self._starts = [s.start for s, _ in self.sents]
         # Asked for every figure, answered per sentence (a sentence holds several figures).
         self._segments: dict[tuple[int, int], list[Span]] = {}
-        self._earlier: dict[int, list[tuple[int, int]]] = {}
+        self._paragraph_sentences: dict[int, tuple[str, ...]] = {}  # paragraph index -> its sentences' texts
         self._texts: dict[tuple[int, int], str] = {}
         self._joined: dict[tuple[int, int], str] = {}
         self._paragraph_texts: dict[int, str] = {}
@@ -58,17 +58,20 @@ class ArticleBody:
             self._headings[pi] = heading
         return heading
 
-    def earlier_in_paragraph(self, pos: int) -> list[tuple[int, int]]:
-        """(start, end) of the sentences of pos's paragraph that come before pos's sentence."""
+    def earlier_in_paragraph(self, pos: int) -> tuple[str, ...]:
+        """The texts of the sentences of pos's paragraph that come before pos's sentence: a slice of the
+        paragraph's, listed once per paragraph; one string per sentence (:meth:`sentence_text`), so that the
+        readings cached on a sentence's text hash it once, not once per figure after it."""
         k = bisect.bisect_right(self._starts, pos) - 1
         if k < 0:
-            return []
-        sent, pi = self.sents[k]
-        earlier = self._earlier.get(sent.start)
-        if earlier is None:
-            earlier = [(s.start, s.end) for s, _ in self.sents[self._first_sentence[pi] : k]]
-            self._earlier[sent.start] = earlier
-        return list(earlier)
+            return ()
+        pi = self.sents[k][1]
+        first = self._first_sentence[pi]
+        texts = self._paragraph_sentences.get(pi)
+        if texts is None:
+            end = self._first_sentence[pi + 1] if pi + 1 < len(self._first_sentence) else len(self.sents)
+            texts = self._paragraph_sentences[pi] = tuple([self.sentence_text(s) for s, _ in self.sents[first:end]])
+        return texts[: k - first]
 
     def sentence_text(self, sent: Span) -> str:
         """The sentence's text, one string object per sentence: rows of its figures share it (pickled once)."""

@@ -65,6 +65,7 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
     programs.load()
     out = Extraction()
     spans = segment(text)
+    to_lower_level = addressed_to_lower_level(text)  # read once: a notice's salutation line, for all its figures
     bulletin_year = years.dominant_year(text)
     # the document's own date (date line, signature), else the source page's: the weakest year evidence
     dated = years.document_year(text)
@@ -111,12 +112,12 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         money += [c.money for c in cells.values() if (c.money.start, c.money.end) not in taken]
         money.sort(key=lambda m: m.start)
         frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
-        rows = _amounts(text, no, body, money, default_year, frame, a.title, cells)
+        rows = _amounts(text, no, body, money, default_year, to_lower_level, frame, a.title, cells)
         _link_table_totals_to_prose(rows, cells)
         # the units the body names inside the article's own, found once for body and headline figures
         recipients = recipients_in(text, a.body_start, a.body_end, locality, default_year)
         _place_amounts(text, rows, out.articles[-1], recipients)
-        headline = _headline_amounts(text, no, a, all_money, money_starts, default_year, frame, rows)
+        headline = _headline_amounts(text, no, a, all_money, money_starts, default_year, to_lower_level, frame, rows)
         _place_amounts(text, headline, out.articles[-1], recipients)
         out.amounts.extend(headline)
         out.amounts.extend(rows)
@@ -132,6 +133,7 @@ def _headline_amounts(
     all_money: list,
     money_starts: list[int],
     default_year: int | None,
+    to_lower_level: bool,
     frame: str | None,
     body_rows: list[Amount],
 ) -> list[Amount]:
@@ -146,7 +148,7 @@ def _headline_amounts(
     if not money:
         return []
     head = ArticleBody(text, article.title_start, article.body_start)
-    rows = _amounts(text, no, head, money, default_year, frame, article.title)
+    rows = _amounts(text, no, head, money, default_year, to_lower_level, frame, article.title)
     title_end = article.title_start + len(article.title)
     body_text_rows = sorted(body_rows, key=lambda r: r.header_unit is not None)  # running text before table cells
     for row in rows:
@@ -164,6 +166,8 @@ def _headline_amounts(
 
 def _link_table_totals_to_prose(rows: list[Amount], cells: dict[int, tables.TableCell]) -> None:
     """A table's 合计/总计 cell stating a running-text figure's value again repeats that figure."""
+    if not cells:
+        return  # no table: nothing to link
     prose = [r for r in rows if r.char_start not in cells]
     for row in rows:
         cell = cells.get(row.char_start)
@@ -178,22 +182,25 @@ def _amounts(
     body: ArticleBody,
     money: list,
     default_year: int | None,
+    to_lower_level: bool,
     frame: str | None = None,
     title: str = "",
     cells: dict[int, tables.TableCell] | None = None,
 ) -> list[Amount]:
+    """The rows of the figures ``money`` of one body (``to_lower_level``: the text is a notice addressed to lower
+    governments, :func:`measures.addressed_to_lower_level`)."""
     items: list[Item] = []
     rows: list[Amount] = []
     cues = []
     contexts: list[tuple[tuple[str, str], ...]] = []  # the figure's clause, segment, paragraph, title
     prev_end = -1
-    to_lower_level = addressed_to_lower_level(text)
     for m in money:
         sent, pi = body.sentence_at(m.start)
         seg = body.segment_at(m.start)
         cl = clause_start(text, seg.start, m.start)
         w1 = max(cl, prev_end) if prev_end >= seg.start else cl
-        headings = tuple(h for h in (body.heading_before(m.start), title) if h)
+        heading = body.heading_before(m.start)  # the nearest section heading, then the title: those that are there
+        headings = (heading, title) if heading and title else (heading or title,) if heading or title else ()
         cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start, sent.start, headings, to_lower_level)
         cues.append(cue)
         previous = rows[-1].program_name if rows and rows[-1].sentence_start == sent.start else None
@@ -281,27 +288,23 @@ def _amounts(
     return rows
 
 
-# a recipient is named in the figure's own clause or list item (下达定远县1200万元、凤阳县800万元); a
-# list item ends at the previous figure, so 定远县、凤阳县各500万元 names two units for one figure
-_RECIPIENT_CLAUSE_BREAKS = "，,；;。：:！？\n"
-
-
 def _place_amounts(text: str, rows: list[Amount], article: Article, recipients: list[Recipient]) -> None:
     """Each amount's locality: the one county-level unit its clause names inside the article's, else the article's.
 
     ``recipients``: the county-level units the article's body names inside its locality (``recipients_in``).
     """
     loc = article.locality
+    article_evidence = f"article: {article.locality_evidence}"
     if loc is None:
         for row in rows:
-            row.locality_evidence = f"article: {article.locality_evidence}"
+            row.locality_evidence = article_evidence
         return
     gz = Gazetteer.load()
+    # a recipient is named in the figure's own clause or list item (下达定远县1200万元、凤阳县800万元); a
+    # list item ends at the previous figure, so 定远县、凤阳县各500万元 names two units for one figure
     prev_end = article.body_start
     for row in rows:
-        lo = row.char_start
-        while lo > prev_end and text[lo - 1] not in _RECIPIENT_CLAUSE_BREAKS:
-            lo -= 1
+        lo = clause_start(text, prev_end, row.char_start)  # back to a clause break or the previous figure's end
         prev_end = row.char_end
         named = {(r.level, r.stable_code): r for r in recipients if lo <= r.start and r.end <= row.char_start}
         if len(named) == 1:
@@ -312,7 +315,7 @@ def _place_amounts(text: str, rows: list[Amount], article: Article, recipients: 
                 row.locality_evidence = f"recipient {r.surface} in its clause -> {unit.name} ({unit.code})"
                 continue
         row.locality_code = gz.code_in_year(loc.stable_code, row.fiscal_year, loc.level) or loc.code
-        row.locality_evidence = f"article: {article.locality_evidence}"
+        row.locality_evidence = article_evidence
         if len(named) > 1:  # 定远县、凤阳县各500万元: the figure is no single unit's
             row.locality_evidence += "; clause names several units: " + "、".join(r.surface for r in named.values())
 

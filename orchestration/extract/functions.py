@@ -136,19 +136,24 @@ class _KeywordIndex:
     size: int  # number of keywords: a rank beyond any
     always: list[tuple[int, _Keyword]]  # empty keywords (contained in any text)
     by_first: dict[str, list[tuple[int, _Keyword]]]  # by first character, each list in rank order
+    by_opening: dict[str, list[tuple[int, _Keyword]]]  # by first two characters (one for a one-character keyword)
+    one_character: bool  # some keyword is one character long
 
 
 @functools.cache
 def _keyword_index() -> _KeywordIndex:
     keywords = _keywords()
     by_first: dict[str, list[tuple[int, _Keyword]]] = {}
+    by_opening: dict[str, list[tuple[int, _Keyword]]] = {}
     always = []
     for rank, kw in enumerate(keywords):
         if kw.keyword:
             by_first.setdefault(kw.keyword[0], []).append((rank, kw))
+            by_opening.setdefault(kw.keyword[:2], []).append((rank, kw))
         else:
             always.append((rank, kw))
-    return _KeywordIndex(len(keywords), always, by_first)
+    one_character = any(len(kw.keyword) == 1 for kw in keywords)
+    return _KeywordIndex(len(keywords), always, by_first, by_opening, one_character)
 
 
 UNMAPPED = "unmapped: "  # spending whose area no keyword names: list these in a warehouse check
@@ -170,17 +175,28 @@ def _verdict(kw: _Keyword, where: str) -> tuple[str | None, str]:
 def keyword_hits(text: str) -> tuple[_Keyword, ...]:
     """Keywords in ``text``, best first, none inside a better one's occurrence (医疗救助 hides 救助)."""
     index = _keyword_index()
+    # the keywords opening with a pair of characters the text holds (a one-character keyword: with a character)
+    openings = {text[i : i + 2] for i in range(len(text) - 1)}
+    if index.one_character:
+        openings.update(text)
     candidates = sorted(
-        (rank, kw) for c in set(text) & index.by_first.keys() for rank, kw in index.by_first[c] if kw.keyword in text
+        (rank, kw)
+        for opening in openings & index.by_opening.keys()
+        for rank, kw in index.by_opening[opening]
+        if len(kw.keyword) <= 2 or kw.keyword in text
     )
     taken: list[tuple[int, int]] = []
     hits: list[_Keyword] = []
     for _, kw in candidates:
         free = False
-        for m in re.finditer(re.escape(kw.keyword), text):
-            if not any(m.start() < e and s < m.end() for s, e in taken):
-                taken.append((m.start(), m.end()))
+        word = kw.keyword
+        start = text.find(word)
+        while start >= 0:  # its occurrences left to right, none overlapping the one before (as re.finditer finds them)
+            end = start + len(word)
+            if not any(start < e and s < end for s, e in taken):
+                taken.append((start, end))
                 free = True
+            start = text.find(word, end)
         if free:
             hits.append(kw)
     return tuple(hits)

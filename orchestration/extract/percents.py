@@ -50,8 +50,14 @@ class PercentSpan:
     value: Decimal
 
 
+# Every PERCENT_RE match holds one of these: a body without any (a quarter of them) is not scanned.
+_PERCENT_SIGNS = ("%", "％", "百分之")
+
+
 def find_percents(text: str, start: int, end: int) -> list[PercentSpan]:
     out = []
+    if not any(text.find(sign, start, end) >= 0 for sign in _PERCENT_SIGNS):
+        return out
     for m in PERCENT_RE.finditer(text, start, end):
         try:
             value = parse_percent(m.group(0))

@@ -11,6 +11,7 @@ the base of a comparison (比年初预算减少): neither is the period of the f
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from orchestration.extract.records import RATE_MEASURES
@@ -135,19 +136,19 @@ def period_of(
     text: str,
     sentence_start: int,
     pos: int,
-    paragraph_sentences: list[tuple[int, int]],
+    paragraph_sentences: Sequence[str],
     article_frame: str | None,
     measure: str | None = None,
     percent: bool = False,
 ) -> str:
-    """Period of the figure at ``pos`` (``paragraph_sentences``: earlier sentences of its paragraph)."""
+    """Period of the figure at ``pos`` (``paragraph_sentences``: the earlier sentences of its paragraph, as texts)."""
     if measure in RATE_MEASURES:
         return "full_year"
     own = last_cue(mask_titles(text[sentence_start:pos]), percent)
     if own:
         return own
-    for s, e in reversed(paragraph_sentences):
-        cue = _sentence_cue(text[s:e])
+    for sentence in reversed(paragraph_sentences):
+        cue = _sentence_cue(sentence)
         if cue:
             return cue
     return article_frame or "full_year"

@@ -175,6 +175,9 @@ def _blocks(text: str, start: int, end: int) -> list[list[_Line]]:
     while pos < end:
         nl = text.find("\n", pos, end)
         line_end = nl if nl >= 0 else end
+        if line_end == pos:  # an empty line (half of a body's lines) has no cells: it neither extends nor ends a run
+            pos += 1
+            continue
         # a sentence is never a table line (most lines of a bulletin): skip cutting it into cells
         prose = _PROSE_RE.search(text, pos, line_end) and "单位" not in text[pos:line_end]
         line = None if prose else _cells(text, pos, line_end)

@@ -26,7 +26,12 @@ def short_text_cache(maxsize: int) -> Callable[[Callable], Callable]:
 
         @wraps(function)
         def call(*args):
-            if sum(len(a) for a in args if isinstance(a, str)) <= CACHED_TEXT_MAX_LEN:
+            # a plain loop: called for most figures, where a generator under sum() cost twice as much
+            length = 0
+            for a in args:
+                if a.__class__ is str:
+                    length += len(a)
+            if length <= CACHED_TEXT_MAX_LEN:
                 return cached(*args)
             return function(*args)
 
@@ -133,8 +138,15 @@ def segments(text: str, sentence: Span) -> list[Span]:
     return _split(text, sentence, "；;")
 
 
-_CLAUSE_MARKS = "，,；;。：:！？\n"
+CLAUSE_BREAKS = "，,；;。：:！？\n"
 _DIGITS = "0123456789０１２３４５６７８９"
+# Through the last clause break before the end of the searched range (greedy, then backtracking to a break):
+# the regex engine walks the characters that a Python loop would, at a fraction of the cost.
+_THROUGH_LAST_BREAK_RE = re.compile(f".*[{CLAUSE_BREAKS}]", re.DOTALL)
+_NO_BREAK_RE = re.compile(f"[^{CLAUSE_BREAKS}]*")
+# The stretch before a figure looked at first: a clause is rarely longer, and a figure far into a long segment
+# (a text scraped as one endless sentence) must not cost the whole segment's length.
+CLAUSE_NEAR = 64
 
 
 def _thousands_separator(text: str, i: int) -> bool:
@@ -144,14 +156,25 @@ def _thousands_separator(text: str, i: int) -> bool:
 
 def clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the comma clause containing ``pos`` (not before ``lo``)."""
-    i = pos - 1
-    while i >= lo and (text[i] not in _CLAUSE_MARKS or _thousands_separator(text, i)):
-        i -= 1
-    return i + 1
+    end = pos
+    while end > lo:
+        near = end - CLAUSE_NEAR
+        if near <= lo:
+            m = _THROUGH_LAST_BREAK_RE.match(text, lo, end)
+        else:  # the near stretch, else the last break before it
+            m = _THROUGH_LAST_BREAK_RE.match(text, near, end) or _THROUGH_LAST_BREAK_RE.match(text, lo, near)
+        if m is None:
+            return lo
+        if not _thousands_separator(text, m.end() - 1):
+            return m.end()
+        end = m.end() - 1  # a separator inside a number: look on before it
+    return min(pos, lo)  # pos itself when it is not past lo
 
 
 def clause_end(text: str, pos: int, hi: int) -> int:
-    i = pos
-    while i < hi and (text[i] not in _CLAUSE_MARKS or _thousands_separator(text, i)):
-        i += 1
-    return i
+    while pos < hi:
+        pos = _NO_BREAK_RE.match(text, pos, hi).end()
+        if pos == hi or not _thousands_separator(text, pos):
+            break
+        pos += 1  # a separator inside a number ends no clause
+    return pos

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 _FRAME_HEAD_RE = re.compile(r"(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})\s*年")
@@ -48,10 +49,22 @@ RELATIVE = {
     "下年": 1,
 }
 RELATIVE_RE = re.compile("|".join(sorted(RELATIVE, key=len, reverse=True)))
-# A framing year: the year a passage is about, not a dated event (2020年11月 … is an event).
-FRAME_RE = re.compile(
-    r"(?:^|[。；;，,\n])\s*(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})年(?:底|末|以来|全年|上半年|前三季度|度|，|,|\s|[^0-9月一二三四五六七八九十元])"
+# A framing year: the year a passage is about, not a dated event (2020年11月 … is an event), at the passage's
+# start or after a break. Two patterns, not one opening with ``(?:^|[。，…])``: the scan after a break then opens
+# with a character class, which re skips to, instead of trying the pattern at every position.
+_FRAME = (
+    r"\s*(?:截至|截止|到|至)?\s*((?:19|20)[0-9]{2})年"
+    r"(?:底|末|以来|全年|上半年|前三季度|度|，|,|\s|[^0-9月一二三四五六七八九十元])"
 )
+_FRAME_AT_START_RE = re.compile(_FRAME)
+_FRAME_AFTER_BREAK_RE = re.compile(f"[。；;，,\n]{_FRAME}")
+
+
+def first_frame(s: str) -> re.Match | None:
+    """The first framing year of ``s`` (group 1: the year)."""
+    return _FRAME_AT_START_RE.match(s) or _FRAME_AFTER_BREAK_RE.search(s)
+
+
 CURRENT_PERIOD_RE = re.compile(
     r"今年|本年|截至(?:目前|[0-9０-９一二三四五六七八九十]+月)|截止(?:目前|[0-9一二三四五六七八九十]+月)|"
     r"[1１一][-—~～至到][0-9０-９一二三四五六七八九十]+月|前三季度|上半年|一季度|全年"
@@ -154,7 +167,7 @@ def document_year(text: str) -> int | None:
 def article_default_year(body: str, bulletin_year: int | None, title: str = "", dated: int | None = None) -> int | None:
     """The year an article is about when a sentence does not say (``dated``: the document's own date)."""
     masked = mask_titles(body)
-    m = FRAME_RE.search(masked)
+    m = first_frame(masked)
     if m:
         return int(m.group(1))
     m = YEAR_RE.search(mask_titles(title or ""))
@@ -224,13 +237,9 @@ def _year_evidence(prefix: str, current: int | None) -> tuple[int, int | None, b
     return best_pos, best, is_range
 
 
-def frame_year(text: str, start: int, end: int, current: int | None) -> tuple[bool, int | None]:
-    """(found, year) of a sentence that opens with a year frame (2016年…, 截至2021年底…, 2020—2022年…)."""
-    return _frame_of(text[start:end])
-
-
 @lru_cache(maxsize=4096)
-def _frame_of(sentence: str) -> tuple[bool, int | None]:
+def frame_year(sentence: str) -> tuple[bool, int | None]:
+    """(found, year) of a sentence that opens with a year frame (2016年…, 截至2021年底…, 2020—2022年…)."""
     # The earlier sentences of a paragraph are looked at again for every figure after them.
     head = mask_titles(sentence)[:16].lstrip()
     m = _FRAME_HEAD_RE.match(head)
@@ -252,11 +261,11 @@ def amount_year(
     start: int,
     end: int,
     default: int | None,
-    earlier: list[tuple[int, int]] | None = None,
+    earlier: Sequence[str] | None = None,
 ) -> int | None:
     """Fiscal year of the figure at text[start:end] in the sentence starting at sent_start.
 
-    ``earlier``: the earlier sentences of the paragraph; a sentence without a year of its own takes
+    ``earlier``: the texts of the earlier sentences of the paragraph; a sentence without a year of its own takes
     the year of the last of them that opens with a year frame (2016年全县…。一般公共预算支出安排…).
     """
     prefix = text[sent_start:start]
@@ -269,8 +278,8 @@ def amount_year(
             year = int(cited.group(1))
     if pos < 0:
         year = default  # a sentence without its own year: the paragraph's or the article's year
-        for s, e in reversed(earlier or []):
-            found, y = frame_year(text, s, e, default)
+        for sentence in reversed(earlier or ()):
+            found, y = frame_year(sentence)
             if found:
                 if y is None:
                     return None
