@@ -7,7 +7,7 @@ import duckdb
 
 from orchestration.settings import INTERNAL_CATALOG, internal_database_of
 from orchestration.warehouse import checks
-from orchestration.warehouse.checks import SKIPPED_SPANS, covered
+from orchestration.warehouse.checks import MONEY_LIKE, SKIPPED_SPANS, covered, money_like_spans
 
 
 def test_covered_agrees_with_a_scan_of_every_span():
@@ -26,6 +26,26 @@ def test_a_span_nested_in_a_long_earlier_span_is_covered():
     starts, max_ends = [0, 5], [100, 100]  # spans (0, 100) and (5, 8)
     assert covered(50, 60, starts, max_ends)
     assert not covered(100, 104, starts, max_ends)
+
+
+def _forward_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in MONEY_LIKE.finditer(text)]
+
+
+def test_money_like_spans_are_the_forward_regex_spans():
+    # Strings of the characters the two branches turn on: digits, separators, spaces, numerals, units, 元.
+    alphabet = "0123456789０９,，.．  \t\n万亿千元零〇一二两三四五六七八九十百千a年"
+    rng = random.Random(11)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert money_like_spans(text) == _forward_spans(text), text
+
+
+def test_money_like_spans_in_prose():
+    text = "下达资金1,200万元，其中三千万元用于教育，5 亿元、8万亿元；一元化改革，十千元，5千千元。"
+    spans = money_like_spans(text)
+    assert [text[s:e] for s, e in spans] == ["1,200万元", "三千万元", "5 亿元", "8万亿元", "十千元", "千千元"]
+    assert spans == _forward_spans(text)
 
 
 def _two_builds(build_database: str = ":memory:", internal_database: str = ":memory:") -> duckdb.DuckDBPyConnection:
