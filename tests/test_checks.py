@@ -1,6 +1,7 @@
 """Pure helpers of the Python asset checks."""
 
 import random
+from decimal import Decimal
 from itertools import accumulate
 
 import duckdb
@@ -86,6 +87,26 @@ def test_the_row_checks_judge_the_rows_the_last_build_wrote():
     # without an invocation (or after a full refresh, which writes every row) every row is judged
     assert {f[0] for f in checks.reparse_mismatches(con)} == {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}
     assert {f[0] for f in checks.unaccounted_spans(con)[0]} == {"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}
+
+
+def test_a_triple_that_does_not_reparse_names_every_figure_of_it_and_no_other():
+    con = _two_builds()
+    # a right triple in both bulletins, and a table cell read with its header's unit (right) and with another (wrong)
+    rows = [
+        ("aaaaaaaaaaaaaaaa:20-24", "aaaaaaaaaaaaaaaa", "12万元", None, 120000),
+        ("bbbbbbbbbbbbbbbb:20-24", "bbbbbbbbbbbbbbbb", "12万元", None, 120000),
+        ("bbbbbbbbbbbbbbbb:30-35", "bbbbbbbbbbbbbbbb", "36284", "万元", 362840000),
+        ("bbbbbbbbbbbbbbbb:40-45", "bbbbbbbbbbbbbbbb", "36284", "元", 362840000),
+    ]
+    for amount_id, bulletin, text, unit, yuan in rows:
+        con.execute(
+            "insert into fct_amount values (?, ?, 0, 1, ?, ?, ?, null, 'last')", [amount_id, bulletin, text, unit, yuan]
+        )
+    found = sorted(checks.reparse_mismatches(con, "last"))
+    assert [(f[1], f[2], f[3], f[5]) for f in found] == [
+        ("bbbbbbbbbbbbbbbb:4-8", "30万元", "", Decimal("300000")),
+        ("bbbbbbbbbbbbbbbb:40-45", "36284", "元", Decimal("36284")),
+    ]
 
 
 def test_the_check_step_shows_the_findings_of_the_dbt_step_while_the_database_is_unchanged(tmp_path):
