@@ -115,7 +115,7 @@ def test_a_dbt_test_failing_on_one_bulletins_rows_holds_it_and_keeps_its_previou
 def test_a_figure_whose_offsets_miss_its_text_fails_the_span_test_of_a_full_build(
     four_bulletins, tmp_path, monkeypatch
 ):
-    """span_traces_to_text reads each figure from the half of its text that holds it: a figure one character off,
+    """span_traces_to_text reads each figure from the piece of its text that holds it: a figure one character off,
     in the second half, still fails it, and its bulletin is held."""
     real_extract = extract_parallel.extract_document
 

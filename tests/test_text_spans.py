@@ -1,11 +1,12 @@
-"""The span test reads a figure's characters from the half of its text that holds them
+"""The span test reads a figure's characters from the piece of its text that holds them
 (dbt_project/macros/text_spans.sql): the same characters as substring() over the whole text, for every span,
-odd ones included (across the cut, past the end, empty, negative, reversed, NULL)."""
+odd ones included (across a cut, past the end, empty, negative, reversed, NULL), whatever the number of pieces."""
 
 import itertools
 
 import duckdb
 import jinja2
+import pytest
 
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -15,13 +16,15 @@ TEXTS = [
 ]
 
 
-def characters_of_halves(texts: str, start: str, end: str) -> str:
-    """The macro's SQL, rendered as dbt renders it (the macro uses nothing of dbt's context)."""
+def text_spans_macros():
+    """The macros, rendered as dbt renders them (they use nothing of dbt's context)."""
     source = (DBT_PROJECT_DIR / "macros" / "text_spans.sql").read_text()
-    return jinja2.Environment().from_string(source).module.characters_of_halves(texts, start, end)
+    return jinja2.Environment().from_string(source).module
 
 
-def test_the_characters_of_the_halves_are_those_of_the_whole_text():
+@pytest.mark.parametrize("pieces", [1, 2, 3, 4, 5])
+def test_the_characters_of_the_pieces_are_those_of_the_whole_text(pieces):
+    macros = text_spans_macros()
     con = duckdb.connect()
     con.execute("create table texts (text_no integer, bulletin_text varchar)")
     con.executemany("insert into texts values (?, ?)", list(enumerate(TEXTS)))
@@ -30,16 +33,10 @@ def test_the_characters_of_the_halves_are_those_of_the_whole_text():
     con.executemany("insert into spans values (?, ?)", list(itertools.product(offsets, offsets)))
     differing = con.execute(
         f"""
-        with halves as (
-            select text_no, bulletin_text, text_chars, head_chars, left(bulletin_text, head_chars) as head,
-                substring(bulletin_text, head_chars + 1) as tail
-            from (
-                select *, length(bulletin_text) as text_chars, length(bulletin_text) // 2 as head_chars from texts
-            )
-        )
+        with pieces as ({macros.text_in_pieces("texts", pieces)})
         select text_no, char_start, char_end
-        from halves, spans
-        where {characters_of_halves("halves", "spans.char_start", "spans.char_end")}
+        from pieces, spans
+        where {macros.characters_of_pieces("pieces", "spans.char_start", "spans.char_end", pieces)}
             is distinct from substring(bulletin_text, char_start + 1, char_end - char_start)
         """
     ).fetchall()
@@ -47,3 +44,15 @@ def test_the_characters_of_the_halves_are_those_of_the_whole_text():
 
     assert compared > 10_000
     assert differing == []
+
+
+def test_the_pieces_make_the_text():
+    macros = text_spans_macros()
+    con = duckdb.connect()
+    con.execute("create table texts (text_no integer, bulletin_text varchar)")
+    con.executemany("insert into texts values (?, ?)", list(enumerate(TEXTS)))
+    pieces = macros.text_in_pieces("texts", 4)
+    joined = con.execute(
+        f"select bool_and(piece_0 || piece_1 || piece_2 || piece_3 = bulletin_text) from ({pieces})"
+    ).fetchone()[0]
+    assert joined

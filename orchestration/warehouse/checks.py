@@ -38,6 +38,12 @@ FCT_CORRECTION = dg.AssetKey("fct_correction")
 MONEY_LIKE = re.compile(
     r"[0-9０-９][0-9０-９,，.．]*\s*(?:万亿|亿|万|千)?元|[零〇一二两三四五六七八九十百千]+(?:万亿|亿|万|千)元"
 )
+# MONEY_LIKE written backwards, matched on the reversed text: every span ends with its only 元, so read from the 元
+# leftwards the regex engine jumps from 元 to 元 instead of trying each digit and numeral of the text (4x faster at
+# 20,000 bulletins). Its spans are MONEY_LIKE's (money_like_spans; a test compares them).
+MONEY_LIKE_REVERSED = re.compile(
+    r"元(?:亿万|亿|万|千)?\s*[0-9０-９,，.．]*[0-9０-９]|元(?:亿万|亿|万|千)[零〇一二两三四五六七八九十百千]+"
+)
 PREVIEW_ROWS = 20
 # The spans the extractor skipped, with a reason: a staging model, in the internal database.
 SKIPPED_SPANS = f"{INTERNAL_CATALOG}.staging.stg_skipped_spans"
@@ -80,18 +86,42 @@ def built_by(table: str = "") -> str:
 
 def reparse_mismatches(con: duckdb.DuckDBPyConnection, invocation: str | None = None) -> list[tuple]:
     """Amounts whose text does not re-parse to their value: (bulletin_id, amount_id, text, unit, yuan, parsed)."""
-    # Each distinct (text, unit, yuan) triple is parsed once: figures such as 100万元 recur across bulletins.
+    # Each distinct (text, unit, yuan) triple is parsed once: figures such as 100万元 recur across bulletins (4,196
+    # triples for 814,105 figures at 20,000 bulletins). The figures' ids are fetched only for the triples that do not
+    # re-parse: listing every figure's id with its triple cost 0.6-0.8 s at 20,000, the triples alone 0.04 s.
     triples = con.execute(
+        f"select amount_text, header_unit, amount_yuan from fct_amount where {built_by()} group by all",
+        {"invocation": invocation},
+    ).fetchall()
+    parsed_of = {triple: reparse_amount(triple[0], triple[1]) for triple in triples}
+    failing = {
+        triple
+        for triple, parsed in parsed_of.items()
+        if not isinstance(parsed, Decimal) or parsed.quantize(Decimal("0.01")) != triple[2]
+    }
+    if not failing:
+        return []
+    figures = con.execute(
         "select amount_text, header_unit, amount_yuan, list(amount_id order by amount_id) from fct_amount "
         f"where {built_by()} group by all",
         {"invocation": invocation},
     ).fetchall()
     failures = []
-    for text, header_unit, yuan, amount_ids in triples:
-        parsed = reparse_amount(text, header_unit)
-        if not isinstance(parsed, Decimal) or parsed.quantize(Decimal("0.01")) != yuan:
+    for text, header_unit, yuan, amount_ids in figures:
+        if (text, header_unit, yuan) in failing:
+            parsed = parsed_of[(text, header_unit, yuan)]
             failures += [(_bulletin_of(a), a, text, header_unit or "", yuan, parsed) for a in amount_ids]
     return failures
+
+
+def money_like_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every MONEY_LIKE match in ``text``, in order.
+
+    A span holds one 元, its last character, so the match ending at each 元 is the longest run before it that
+    MONEY_LIKE accepts, and the reversed regex finds it (its branches and units exclude each other)."""
+    length = len(text)
+    backwards = [(length - match.end(), length - match.start()) for match in MONEY_LIKE_REVERSED.finditer(text[::-1])]
+    return backwards[::-1]
 
 
 def covered(span_start: int, span_end: int, starts: list[int], max_ends: list[int]) -> bool:
@@ -143,11 +173,11 @@ def unaccounted_spans(con: duckdb.DuckDBPyConnection, invocation: str | None = N
         for bulletin_id, source_file, text, starts, ends in rows:
             spans = sorted(zip(starts or [], ends or [], strict=True))
             sorted_starts, max_ends = [s for s, _ in spans], list(accumulate((e for _, e in spans), max))
-            for match in MONEY_LIKE.finditer(text):
+            for start, end in money_like_spans(text):
                 checked += 1
-                if not covered(match.start(), match.end(), sorted_starts, max_ends):
-                    context = text[max(0, match.start() - 15) : match.end() + 5]
-                    failures.append((bulletin_id, source_file, match.start(), match.group(), context))
+                if not covered(start, end, sorted_starts, max_ends):
+                    context = text[max(0, start - 15) : end + 5]
+                    failures.append((bulletin_id, source_file, start, text[start:end], context))
     return failures, checked
 
 
