@@ -82,6 +82,9 @@ def test_table_with_unit_in_header_and_total_row():
         ("2020—2022年，累计投入", "multi_year"),
         ("截至2022年底", "full_year"),
         ("2021年", "full_year"),
+        ("4月，全县一般公共预算收入累计", "ytd_m04"),
+        ("5月份累计拨付", "ytd_m05"),
+        ("12月，全县累计", "full_year"),
     ],
 )
 def test_period_cues(cue, period):
@@ -103,6 +106,20 @@ def test_a_budget_inside_a_rate_or_a_comparison_dates_only_itself():
     assert ratio.period == "ytd_m10" and ratio.kind == "rate" and ratio.base == "年初预算"
     got = amounts("2022年三公经费支出612.4万元，比年初预算减少137.6万元。其中公务接待费203.1万元。")
     assert {got[f].period for f in ("612.4万元", "137.6万元", "203.1万元")} == {"full_year"}
+
+
+def test_a_month_counted_cumulatively_and_a_plan_word_with_its_amount_before_a_rate():
+    text = (
+        "6月，全县一般公共预算收入累计完成21,460万元，完成年初预算数61,300万元的35.0%，比上年增收1,270万元。"
+        "其中税收收入9,120万元。"
+    )
+    got = amounts(text)
+    assert got["61,300万元"].period == "plan"
+    assert {got[f].period for f in ("21,460万元", "1,270万元", "9,120万元")} == {"h1"}
+    # a month alone (当月) is no cumulative cue; a plan word right before 数的 and a rate dates only the rate's base
+    assert last_cue("7月份当月完成") is None
+    got = amounts("2023年全县收入186.2亿元，为年初预算数的101.3%。加上上级补助64.5亿元，收入总量250.7亿元。")
+    assert {got[f].period for f in ("186.2亿元", "64.5亿元", "250.7亿元")} == {"full_year"}
 
 
 def test_relative_year_from_the_date_line():

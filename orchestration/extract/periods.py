@@ -67,6 +67,9 @@ CUES: tuple[tuple[re.Pattern, str], ...] = (
     ),
     # 力争完成全年…收入X万元: a target, whatever period words follow it in the clause
     (re.compile(r"力争[^，。；,]*$"), "plan"),
+    # 4月，全县收入累计完成… / 4月份累计拨付…: a month whose clause counts cumulatively is January up to it (a
+    # month alone, 4月份当月, is no such cue)
+    (re.compile(rf"(?<![0-9０-９\-—–~～至到]){_MONTH}月份?[，,]?[^，。；,0-9０-９年]{{0,12}}?累计"), "month"),
 )
 
 
@@ -90,9 +93,10 @@ _GATES: tuple[tuple[str, ...], ...] = (
     ("年",),
     ("预", "计划", "拟安排"),
     ("力争",),
+    ("累计",),
 )
-# what follows a plan word that is the denominator of a rate: 的, or its amount and 的
-_RATE_DENOMINATOR_RE = re.compile(r"(?:[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元)?的")
+# what follows a plan word that is the denominator of a rate: 的, or its amount and 的 (年初预算数52,000万元的)
+_RATE_DENOMINATOR_RE = re.compile(r"数?(?:[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元)?的")
 _GATED_CUES = tuple((pat, kind, frozenset(gate)) for (pat, kind), gate in zip(CUES, _GATES, strict=True))
 _GATE_WORDS = frozenset(word for gate in _GATES for word in gate)
 

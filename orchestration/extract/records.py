@@ -218,7 +218,7 @@ MEASURE_GROUPS = {
 # paragraph, else the article's framing period):
 #   full_year   the year as a whole (全年, a year-end stock, a standard, a one-off allocation): default
 #   plan        a budget or plan figure (年初预算, 预算安排, 计划投入, 预计): not an outturn
-#   ytd_m01 … ytd_m11  January up to that month (截至10月, 1-10月份 -> ytd_m10; 前三季度 -> ytd_m09)
+#   ytd_m01 … ytd_m11  January up to that month (截至10月, 1-10月份, 10月…累计 -> ytd_m10; 前三季度 -> ytd_m09)
 #   ytd         year to date without a stated month (今年以来, 截至目前)
 #   q1 … q4     one quarter (一季度 = 1-3月 -> q1), h1 / h2 a half year (上半年, 1-6月 -> h1)
 #   multi_year  a cumulative figure over several years (2020—2022年累计, “十三五”期间): no single year
