@@ -135,6 +135,8 @@ def test_carry_over_is_not_last_year():
         ("社会保障和就业支出38904万元", "38904万元", "expenditure"),
         ("比上年多争取1.35亿元", "1.35亿元", "other"),
         ("禁牧补助标准为每亩每年7.5元", "7.5元", "per_capita"),  # a per-mu standard with its time unit
+        ("村道养护按每公里每年4,200元的标准补助", "4,200元", "per_capita"),  # a per-km standard
+        ("国道每千米补助8万元", "8万元", "per_capita"),
         ("全年偿还政府债券利息2.37亿元", "2.37亿元", "expenditure"),  # interest is spending, not financing
         ("截至12月末，新增专项债券资金已支出9.16亿元", "9.16亿元", "expenditure"),
         ("通过系统核查追回违规领取资金12.6万元", "12.6万元", "other"),
