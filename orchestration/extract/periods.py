@@ -66,6 +66,8 @@ CUES: tuple[tuple[re.Pattern, str], ...] = (
     ),
     # 力争完成全年…收入X万元: a target, whatever period words follow it in the clause
     (re.compile(r"力争[^，。；,]*$"), "plan"),
+    # 优良中等路率目标为80%, 目标值为5亿元: a target set for the year, not what it reached
+    (re.compile(r"目标值?(?:为|是|设定为|定为)\s*$"), "plan"),
 )
 
 
@@ -89,6 +91,7 @@ _GATES: tuple[tuple[str, ...], ...] = (
     ("年",),
     ("预", "计划", "拟安排"),
     ("力争",),
+    ("目标",),
 )
 # what follows a plan word that is the denominator of a rate: 的, or its amount and 的
 _RATE_DENOMINATOR_RE = re.compile(r"(?:[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元)?的")
