@@ -6,10 +6,13 @@
   were then changed because of the misses it showed.
 - heldout2 (6 texts, 8 provinces) the same, a year later: its README keeps the first measurement (the
   extractor at commit 93ea122), then general rules were changed because of its misses.
+- heldout3 (6 texts, 7 provinces, other styles: a department's final accounts, a recipient list, a project
+  plan, a 绩效自评) the same: its README keeps the first measurement (gold at commit 477a416).
 
 All are now regression guards, not estimates: each floor is the level reached, never below the
-issue's targets (amount F1 >= 0.97, every attribute >= 0.85). Do not edit the gold to match the
-extractor.
+issue's targets (amount F1 >= 0.97, every attribute >= 0.85), except where heldout3 shows a gap no
+general rule closed yet (its function, measure, period and beneficiary floors, each commented). Do not
+edit the gold to match the extractor.
 """
 
 import subprocess
@@ -106,6 +109,35 @@ FLOORS = {
         "beneficiary_unit.value": 1.0,
         "beneficiary_subject.value": 1.0,  # first measured 0.600 (3/5)
         "beneficiary_amount.value": 1.0,  # first measured 0.800 (4/5)
+    },
+    "heldout3": {
+        "amounts.f1": 1.0,  # measured 1.000 (61/61), first measured the same
+        "table_cells.recall": 1.0,  # measured 1.000 (50/50): cells with thousands separators, two money columns
+        "table_cells.precision": 1.0,
+        "locality.value": 1.0,  # measured 1.000 (61/61)
+        "year.value": 1.0,  # measured 1.000 (61/61)
+        # measured 0.552 (16/29), first the same; below the target: a department's or one project's budget
+        # (一般公共预算财政拨款支出, 该项目年初预算) read as a budget total of several areas, bond money as financing
+        "function.value": 16 / 29,
+        "measure.value": 51 / 61,  # first measured 0.770 (47/61); left: by-source money of a plan (ambiguous)
+        "measure_group.value": 57 / 61,  # first measured 0.836 (51/61)
+        "is_total.value": 60 / 61,  # first measured 0.951 (58/61)
+        "parent.value": 59 / 61,  # first measured 0.902 (55/61); left: bond shares of a quota
+        "period.value": 52 / 61,  # first measured 0.803 (49/61); left: a plan announcement's 安排 (plan)
+        "percents.f1": 1.0,  # measured 1.000 (20/20)
+        "percent_kind.value": 19 / 20,  # first measured 0.900 (18/20)
+        "percent_year.value": 1.0,
+        "percent_period.value": 17 / 20,  # first measured 0.800 (16/20)
+        "percent_base.value": 18 / 20,  # first measured 0.800 (16/20)
+        "articles.f1": 1.0,  # first measured 0.857: a gold error (body after the date line), corrected
+        "article_locality.value": 1.0,  # measured 1.000 (7/7): 库车市, 江孜县, 景宁畲族自治县
+        "article_code_in_year.value": 1.0,
+        # first measured the same; left: 共有9家企业符合条件 (no benefit verb), 惠及3,208户 (no noun)
+        "beneficiaries.f1": 6 / 7,  # P 1.000, R 0.750 (3 of 4)
+        "beneficiary_value.value": 1.0,
+        "beneficiary_unit.value": 1.0,
+        "beneficiary_subject.value": 2 / 3,
+        "beneficiary_amount.value": 1.0,
     },
 }
 

@@ -22,7 +22,10 @@ REAL_TEXTS = PROJECT_ROOT.parent / "shared" / "real" / "texts"
 @pytest.mark.slow
 def test_every_gold_bulletin_builds_into_one_published_warehouse(inbox, tmp_path):
     copy_seeds(inbox)
-    for folder in (*(FIXTURES / name / "texts" for name in ("composed", "heldout", "heldout2")), REAL_TEXTS):
+    for folder in (
+        *(FIXTURES / name / "texts" for name in ("composed", "heldout", "heldout2", "heldout3")),
+        REAL_TEXTS,
+    ):
         for text in folder.glob("*.txt") if folder.is_dir() else ():
             shutil.copy(text, inbox / text.name)
     if (REAL_TEXTS / "sources.csv").is_file():

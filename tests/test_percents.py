@@ -18,6 +18,9 @@ from orchestration.extract.document import extract_document
         ("一般公共预算收入增长８．２％。", "growth"),
         # completion of a budget whose amount is stated, with a thousands separator
         ("1-10月，税收收入累计完成27,365万元，占年初预算36,800万元的74.4%。", "rate"),
+        # a proportion of a named amount
+        ("对符合条件的项目按照实际完成投资额的6%给予补助。", "rate"),
+        ("按应发工资总额的12%计提住房公积金。", "rate"),
     ],
 )
 def test_percent_kind(text, kind):
@@ -43,6 +46,9 @@ def test_lower_bound_qualifier_in_description():
         ("网上商城高效运行，交易额1.2亿元，资金节约率9.2%。", None),
         ("送审金额21.59亿元，核减0.65亿元，核减率为3.01%。", "送审金额"),
         ("送审金额9.3亿元，审减金额1.1亿元，审减率11.8%。", "送审金额"),
+        # a budget's execution rate is over the budget; a proportion is of the amount it names
+        ("该项目全年实际支出612.5万元，预算执行率96.3%。", "预算"),
+        ("对符合条件的项目按照实际完成投资额的6%给予补助。", "实际完成投资额"),
         # a money rate whose own clause names the money, with no amount in the sentence
         ("力争年底前直达资金支出进度达到95%以上。", "直达资金"),
         ("全县衔接资金支出进度为87.5%。", "衔接资金"),

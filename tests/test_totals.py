@@ -215,3 +215,26 @@ def test_a_qizhong_of_several_totals_links_each_part_by_its_name():
 def test_investment_review_funds_are_no_portion_of_a_capacity():
     text = "力争全年政府采购规模达到3.2亿元；安排财政投资评审经费260万元。"
     assert [t for _, t, _ in rows(text)] == [False, False]
+
+
+def test_a_part_described_in_words_is_no_total_and_the_list_goes_on():
+    text = (
+        "全年基本支出2,460.5万元，其中人员经费2,108.3万元，主要包括基本工资、绩效工资等；"
+        "公用经费352.2万元，主要包括办公费、印刷费等。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    basic = text.index("2,460.5")
+    assert got["2,460.5万元"].is_total and not got["2,108.3万元"].is_total
+    assert got["2,108.3万元"].parent_char_start == basic and got["352.2万元"].parent_char_start == basic
+
+
+def test_a_sentence_opened_by_zhichu_zhong_breaks_the_previous_figure_down():
+    text = (
+        "截至年底，项目实际支出1,530万元，结余20万元已收回。"
+        "支出中，设备购置支出980万元，人员培训支出310万元，运行维护支出240万元。"
+    )
+    got = {a.amount_text: a for a in extract_document(text).amounts}
+    spent = text.index("1,530")
+    assert got["1,530万元"].is_total
+    assert [got[x].parent_char_start for x in ("980万元", "310万元", "240万元")] == [spent] * 3
+    assert got["20万元"].parent_char_start is None

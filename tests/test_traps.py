@@ -145,6 +145,7 @@ def test_carry_over_is_not_last_year():
         ("全县政府债务余额为386,520万元", "386,520万元", "financing"),
         ("控制在省核定的债务限额402,300万元以内", "402,300万元", "threshold"),
         ("年度救助限额标准由3万元提高到5万元", "3万元", "threshold"),
+        ("每个项目补助最高不超过80万元", "80万元", "threshold"),  # a cap, not money given
         ("截至6月底，上级下达我县直达资金8.62亿元", "8.62亿元", "transfer_in"),
         ("一般性转移支付收入132,684万元", "132,684万元", "transfer_in"),
         ("全县一般公共预算收入完成3.28亿元", "3.28亿元", "revenue"),
@@ -152,8 +153,11 @@ def test_carry_over_is_not_last_year():
         ("社会保障和就业支出38904万元", "38904万元", "expenditure"),
         ("比上年多争取1.35亿元", "1.35亿元", "other"),
         ("禁牧补助标准为每亩每年7.5元", "7.5元", "per_capita"),  # a per-mu standard with its time unit
+        ("村道养护按每公里每年4,200元的标准补助", "4,200元", "per_capita"),  # a per-km standard
+        ("国道每千米补助8万元", "8万元", "per_capita"),
         ("全年偿还政府债券利息2.37亿元", "2.37亿元", "expenditure"),  # interest is spending, not financing
         ("截至12月末，新增专项债券资金已支出9.16亿元", "9.16亿元", "expenditure"),
+        ("县第二中学扩建项目使用专项债券1.2亿元", "1.2亿元", "expenditure"),  # bond money used, with or without 资金
         ("通过系统核查追回违规领取资金12.6万元", "12.6万元", "other"),
         # 投资评审 is the review of investment projects, not an investment
         ("受理财政投资评审项目96个，送审金额7.3亿元", "7.3亿元", "other"),

@@ -88,6 +88,13 @@ def test_a_target_is_a_plan_figure():
     assert amount.period == "plan"
 
 
+def test_a_stated_target_is_a_plan_figure_and_what_was_reached_is_not():
+    from orchestration.extract.document import extract_document
+
+    doc = extract_document("2023年，该项目设定的群众满意度目标为85%，实际达到91.2%。")
+    assert {r.percent_text: r.period for r in doc.ratios} == {"85%": "plan", "91.2%": "full_year"}
+
+
 # --- the document's own date, sections, comparisons (composed sentences) ---------------------------
 @pytest.mark.parametrize(
     ("text", "figure", "expected"),

@@ -21,6 +21,8 @@ _PLAN_AMOUNT = r"(?:[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元)?"
 _OF_PLAN_RE = re.compile(rf"(?:预算|计划|任务)数?{_PLAN_AMOUNT}的$")
 _GROWTH_AFTER_RE = re.compile(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)")
 _SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占)")
+# a proportion of a named amount (按照企业设备投资额的8%给予奖补): a rate whose denominator is that amount
+_PROPORTION_RE = re.compile(r"按(?:照)?(?P<b>[^，。；,按的0-9０-９]{2,16})的$")
 _ABOVE_RE = re.compile(r"\s?以上")
 _OVER_RE = re.compile(r"(?:超过|超)$")
 
@@ -71,7 +73,7 @@ def classify(before: str, after: str) -> str:
     """Kind of a percentage from the clause before it and the few characters after it."""
     if _GROWTH_RE.search(before):
         return "growth"
-    if _RATE_WORD_RE.search(before[-12:]) or _OF_PLAN_RE.search(before):
+    if _RATE_WORD_RE.search(before[-12:]) or _OF_PLAN_RE.search(before) or _PROPORTION_RE.search(before):
         return "rate"
     if _SHARE_RE.search(before):
         return "share"
@@ -180,6 +182,11 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
         m = _RATE_BASE_RE.search(before)
         if m:
             return m.group("b")
+        if re.search(r"预算(?:执行|完成)率", before[-12:]):  # the budget's execution: spent over budgeted
+            return "预算"
+        proportion = _PROPORTION_RE.search(before)
+        if proportion:
+            return proportion.group("b")
         if re.search(r"[核审]减率", before[-12:]):  # 审减 of a budget review: the reduction over the amount submitted
             return "送审金额"
         named = _NAMED_MONEY_RATE_RE.search(before)

@@ -70,6 +70,8 @@ CUES: tuple[tuple[re.Pattern, str], ...] = (
     # 4月，全县收入累计完成… / 4月份累计拨付…: a month whose clause counts cumulatively is January up to it (a
     # month alone, 4月份当月, is no such cue)
     (re.compile(rf"(?<![0-9０-９\-—–~～至到]){_MONTH}月份?[，,]?[^，。；,0-9０-９年]{{0,12}}?累计"), "month"),
+    # 优良中等路率目标为80%, 目标值为5亿元: a target set for the year, not what it reached
+    (re.compile(r"目标值?(?:为|是|设定为|定为)\s*$"), "plan"),
 )
 
 
@@ -94,6 +96,7 @@ _GATES: tuple[tuple[str, ...], ...] = (
     ("预", "计划", "拟安排"),
     ("力争",),
     ("累计",),
+    ("目标",),
 )
 # what follows a plan word that is the denominator of a rate: 的, or its amount and 的 (年初预算数52,000万元的)
 _RATE_DENOMINATOR_RE = re.compile(r"数?(?:[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元)?的")

@@ -33,10 +33,14 @@ MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是|^\s*
 # a breakdown introduced like this may run over semicolons (其中：教育支出…，增长7.5%；社保…)
 LIST_MARKER_RE = re.compile(r"其中\s*[：:]|^\s*中[，,：:]")
 SENTENCE_START_MARKER_RE = re.compile(r"^\s*其中\s*[，,：:]?")
+# a part's contents in words ending at a semicolon (人员经费X，主要包括基本工资、津贴补贴等；公用经费Y): the
+# semicolon closes the description, not the list of parts
+PART_DESCRIPTION_RE = re.compile(r"^[，,]\s*(?:主要)?(?:包括|包含|用于)[^；;。0-9０-９]*[；;]")
 # 分科目看，教育支出…；社保…: a sentence that breaks the previous one's figure down by class or kind
-# 按收入类别分：… / 按征收部门分：…: the same, naming the dimension
+# 按收入类别分：… / 按征收部门分：…: the same, naming the dimension; 支出中，…: the same, naming the kind
 BREAKDOWN_OPENER_RE = re.compile(
-    r"^\s*(?:(?:分(?:科目|类|项|项目|类别|领域)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别))看?|按[^，,：:。；]{1,6}分)"
+    r"^\s*(?:(?:分(?:科目|类|项|项目|类别|领域)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别))看?|按[^，,：:。；]{1,6}分"
+    r"|(?:支出|收入|投资)中)"
     r"\s*[，,：:]"
 )
 # the figure is the denominator of the rate right after it (占年初预算36,800万元的74.4%)
@@ -78,6 +82,13 @@ class Item:
     is_total: bool = False
     parent: int | None = None  # index into the item list
     role: str = ""  # part | portion | share (of a standard) | ""
+
+
+def _opens_breakdown(gap: str) -> bool:
+    """A marker between a figure and the next opens a breakdown of the first, unless a clause ends after
+    it (人员经费X，主要包括基本工资、津贴补贴等；公用经费Y: its contents in words, then another figure)."""
+    markers = list(MARKER_RE.finditer(gap))
+    return bool(markers) and not re.search(r"[；;。]", gap[markers[-1].end() :])
 
 
 def _rate_denominator(b: Item, text: str) -> bool:
@@ -202,12 +213,12 @@ def _explicit(items: list[Item], text: str) -> None:
             _comparative(first)
             and start + 1 < len(items)
             and items[start + 1].sentence_start == a.sentence_start
-            and MARKER_RE.search(text[first.end : items[start + 1].start])
+            and _opens_breakdown(text[first.end : items[start + 1].start])
         ):
             # 专项资金12.64亿元，比上年增加1.08亿元，其中…: the breakdown is of the figure, not its increment
             start += 1
             first = items[start]
-        if first.sentence_start == a.sentence_start and MARKER_RE.search(text[a.end : first.start]):
+        if first.sentence_start == a.sentence_start and _opens_breakdown(text[a.end : first.start]):
             listed = bool(LIST_MARKER_RE.search(text[a.end : first.start]))
         else:
             # the breakdown may open the next sentence after comparison figures (or after a sentence of standards)
@@ -234,7 +245,7 @@ def _explicit(items: list[Item], text: str) -> None:
                 continue  # 其中农村低保标准提高到每人每月580元: a standard, not a part of the money
             if parts and INCREMENT_RE.search(b.pre[-6:]):
                 break
-            if parts and ("；" in between or ";" in between) and not listed:
+            if parts and ("；" in between or ";" in between) and not listed and not PART_DESCRIPTION_RE.search(between):
                 break
             if total + b.yuan > a.yuan:
                 break
