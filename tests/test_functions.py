@@ -262,6 +262,8 @@ def test_a_wider_level_naming_one_of_the_areas_settles_a_conflict():
         ("农业救灾补助", "213"),  # not 救灾 -> 224
         ("水利救灾资金", "213"),
         ("以工代赈项目", "213"),
+        ("低产油茶林改造补助", "213"),
+        ("提升农民科学文化素质培训", "206"),  # 科普, not 文化 -> 207
     ],
 )
 def test_vocabulary_from_unseen_bulletins(program, code):
