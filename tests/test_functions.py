@@ -246,3 +246,42 @@ def test_a_wider_level_naming_one_of_the_areas_settles_a_conflict():
     assert code == "213" and "picks one of" in evidence, evidence
     context = (("clause", sentence), ("title", "关于下达部门预算资金的通知"))
     assert classify_program("省级资金", sentence, "allocation", context)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("program", "code"),
+    [
+        ("能繁母猪和生猪保险补贴", "213"),
+        ("福彩公益金资助项目", "229"),
+        ("体彩公益金全民健身项目", "229"),  # the lottery fund's own class (229) outranks 全民健身
+        ("重点流域水质环境监测站运维", "211"),
+        ("山洪沟水旱灾害防御", "213"),
+        ("农村安全饮水巩固提升", "213"),  # 安全饮水 is sharper than the generic 饮水
+        ("粮油生产保障资金", "213"),  # farming, not reserves (粮油 -> 222)
+        ("畜禽疫病防控经费", "213"),
+        ("农业救灾补助", "213"),  # not 救灾 -> 224
+        ("水利救灾资金", "213"),
+        ("以工代赈项目", "213"),
+        ("低产油茶林改造补助", "213"),
+        ("提升农民科学文化素质培训", "206"),  # 科普, not 文化 -> 207
+    ],
+)
+def test_vocabulary_from_unseen_bulletins(program, code):
+    got, evidence = classify_program(program, "", "allocation")
+    assert got == code, evidence
+    assert evidence.startswith("keyword ")
+
+
+def test_needy_households_are_social_assistance_unless_a_sharper_word_names_the_area():
+    rows = {a.amount_text: a for a in extract_document("街道中秋前夕向困难家庭发放慰问金315万元。").amounts}
+    assert rows["315万元"].function_code == "208", rows["315万元"].function_evidence
+    text = "县财政为困难家庭学生减免学费及住宿费182万元。"
+    rows = {a.amount_text: a for a in extract_document(text).amounts}
+    assert rows["182万元"].function_code == "205", rows["182万元"].function_evidence
+
+
+def test_a_specific_phrase_of_the_figure_wins_over_an_area_word_elsewhere_in_its_paragraph():
+    text = "安排水质环境监测经费96万元，安排62万元用于农村安全饮水维修养护。"
+    rows = {a.amount_text: a for a in extract_document(text).amounts}
+    assert rows["96万元"].function_code == "211", rows["96万元"].function_evidence
+    assert rows["62万元"].function_code == "213", rows["62万元"].function_evidence

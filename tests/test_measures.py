@@ -225,3 +225,15 @@ def test_money_passed_down_to_lower_governments_is_allocated():
     assert measure("县财政拨付县人民医院设备购置资金46万元", "46万元") == "expenditure"
     notice = "各乡镇财政所：\n经研究，拨付2024年3月份农村低保资金共计215.3万元，请及时发放。\n"
     assert {a.amount_text: a.measure for a in extract_document(notice).amounts} == {"215.3万元": "allocation"}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("我县今年再获中央财政奖励资金230万元", "230万元"),
+        ("该区获省级农机报废更新补贴48万元", "48万元"),
+        ("全市共获得中央预算内投资补助1.2亿元", "1.2亿元"),
+    ],
+)
+def test_money_a_locality_obtains_from_above_is_received(text, figure):
+    assert measure(text, figure) == "transfer_in"
