@@ -285,3 +285,18 @@ def test_a_specific_phrase_of_the_figure_wins_over_an_area_word_elsewhere_in_its
     rows = {a.amount_text: a for a in extract_document(text).amounts}
     assert rows["96万元"].function_code == "211", rows["96万元"].function_evidence
     assert rows["62万元"].function_code == "213", rows["62万元"].function_evidence
+
+
+def test_a_part_naming_only_its_source_takes_its_totals_class():
+    by_text = {
+        a.amount_text: a
+        for a in extract_document(
+            "今年以来，县财政共投入学前教育保教经费2,860万元，其中中央直达资金1,150万元。"
+            "全年拨付义务教育、卫生健康等民生资金5,400万元，其中中央直达资金2,100万元。"
+        ).amounts
+    }
+    part = by_text["1,150万元"]
+    assert part.parent_char_start == by_text["2,860万元"].char_start and part.function_code == "205"
+    assert part.function_evidence.startswith("total's class 205")
+    # the total of two areas has no class to hand down: its source-named part stays empty
+    assert by_text["5,400万元"].function_code is None and by_text["2,100万元"].function_code is None

@@ -388,7 +388,14 @@ def inherit_from_totals(rows: list) -> None:
     for _ in range(2):  # nested lists: a heading may itself inherit from its total
         for row in rows:
             parent = by_start.get(row.parent_char_start) if row.parent_char_start is not None else None
-            if parent is None or parent.function_code is None or _OWN_EVIDENCE_RE.match(row.function_evidence or ""):
+            own = row.function_evidence or ""
+            # a part's own phrase naming an area keeps it; one naming only a source or a budget (其中中央直达资金,
+            # 一般公共预算) names no area, and a part of a one-class total is in that class
+            if (
+                parent is None
+                or parent.function_code is None
+                or (_OWN_EVIDENCE_RE.match(own) and not own.startswith(f"{NOT_ONE_AREA}keyword "))
+            ):
                 continue
             parent_evidence = parent.function_evidence or ""
             if row.measure in NON_SPENDING_MEASURES or not (
