@@ -131,8 +131,10 @@ RECEIVED_BY_SOURCE = "全年到位衔接资金8500万元，其中中央资金520
         # by-source list of money received: the higher levels sent it, the lowest level is the own share
         (RECEIVED_BY_SOURCE, "2400万元", "transfer_in"),
         (RECEIVED_BY_SOURCE, "900万元", "allocation"),
-        # the same list under money passed on: the verb frame decides
-        ("现将衔接资金600万元下达给你们，其中中央资金420万元、省级资金180万元", "420万元", "allocation"),
+        # the same list under money passed on: still received from above, whatever the total's measure (the real
+        # gold's convention); the total and its parts by recipient or use are the allocation
+        ("现将衔接资金600万元下达给你们，其中中央资金420万元、省级资金180万元", "420万元", "transfer_in"),
+        ("现将衔接资金600万元下达给你们，其中中央资金420万元、省级资金180万元", "600万元", "allocation"),
     ],
 )
 def test_funds_named_by_level(text, figure, expected):

@@ -6,7 +6,8 @@ first, and from the narrowest context first:
 1. a per-unit suffix (``元/人``) or a threshold (限额标准提高到…) in the amount's segment;
 2. the *head*: the kind of money named right before the amount in its own clause (收入总计,
    上级补助收入, 调入资金, an increment 增加/减收, …), then a fund named by its government level
-   (中央资金, 省级资金) in a by-source list of money received: money received from above;
+   (中央资金, 省级资金) in a by-source list: money received from above, also where the total it breaks
+   down is passed on (下达给你们…，其中中央资金…: the total is allocated, its sources were received);
 3. context windows from the narrowest (text since the previous amount in the clause) to the widest
    (the semicolon segment up to the amount); in the first window holding any cue, a *tier* cue
    (per-capita, transfer, saving, loan, asset, revenue, procurement) anywhere in the window decides,
@@ -185,7 +186,8 @@ def _level(name: str) -> int | None:
 def _received_source(window: str, base: int, text: str, sentence_start: int, end: int) -> MeasureCue | None:
     """A fund named by its level (中央资金18889万元，省级资金…，区级资金…): all but the lowest level
     named in the (whole) sentence of the amount ending at ``end`` sent the money down; 中央 always did. Not
-    when a verb governs the window."""
+    when a verb governs the window. A by-source list under money passed on (现将…下达给你们，其中中央资金…)
+    is money received all the same: the verb frame decides the total's measure, not its sources'."""
     fund = _fund_at_end(window)
     if fund is None:
         return None
@@ -193,8 +195,6 @@ def _received_source(window: str, base: int, text: str, sentence_start: int, end
     r = rules()
     stop = _SENTENCE_END_RE.search(text, end)
     sentence = text[sentence_start : stop.start() if stop else len(text)]
-    if _nearest(sentence, r.frame_verbs) and not r.receipt.search(sentence):
-        return None  # a by-source list of money passed on (下达给你们…其中中央资金): the frame decides
     rank = _level(level)
     named = [_level(n) for n in r.source_named.findall(sentence)]
     lowest = max((n for n in named if n is not None), default=rank)
