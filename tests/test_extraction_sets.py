@@ -91,8 +91,9 @@ FLOORS = {
         "year.value": 1.0,  # measured 1.000 (95/95)
         # first measured 0.621 (18/29); left: 禁捕退捕 under an environment total, a review's budget (送审 nearby)
         "function.value": 27 / 29,
-        "measure.value": 93 / 95,  # first measured 0.853 (81/95); left: 中央/省级资金 of a notice (ambiguous)
-        "measure_group.value": 93 / 95,  # first measured 0.863 (82/95)
+        # first measured 0.853 (81/95); 中央/省级资金 under a notice read as received since f69c605
+        "measure.value": 94 / 95,
+        "measure_group.value": 94 / 95,  # first measured 0.863 (82/95)
         "is_total.value": 92 / 95,  # first measured 0.863 (82/95); left: a budget's parts, two aggregates
         "parent.value": 93 / 95,  # first measured 0.768 (73/95)
         "period.value": 94 / 95,  # first measured 0.916 (87/95)
@@ -119,8 +120,8 @@ FLOORS = {
         # measured 0.552 (16/29), first the same; below the target: a department's or one project's budget
         # (一般公共预算财政拨款支出, 该项目年初预算) read as a budget total of several areas, bond money as financing
         "function.value": 16 / 29,
-        "measure.value": 51 / 61,  # first measured 0.770 (47/61); left: by-source money of a plan (ambiguous)
-        "measure_group.value": 57 / 61,  # first measured 0.836 (51/61)
+        "measure.value": 53 / 61,  # first measured 0.770 (47/61); left: a prefecture's (地区) money of a plan
+        "measure_group.value": 59 / 61,  # first measured 0.836 (51/61)
         "is_total.value": 60 / 61,  # first measured 0.951 (58/61)
         "parent.value": 59 / 61,  # first measured 0.902 (55/61); left: bond shares of a quota
         "period.value": 52 / 61,  # first measured 0.803 (49/61); left: a plan announcement's 安排 (plan)
