@@ -200,7 +200,10 @@ def _amounts(
         cl = clause_start(text, seg.start, m.start)
         w1 = max(cl, prev_end) if prev_end >= seg.start else cl
         heading = body.heading_before(m.start)  # the nearest section heading, then the title: those that are there
-        headings = (heading, title) if heading and title else (heading or title,) if heading or title else ()
+        if heading and title:
+            headings = (heading, title)
+        else:
+            headings = (heading or title,) if heading or title else ()
         cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start, sent.start, headings, to_lower_level)
         cues.append(cue)
         previous = rows[-1].program_name if rows and rows[-1].sentence_start == sent.start else None

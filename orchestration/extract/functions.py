@@ -375,6 +375,8 @@ def class_of_subject_code(code: str) -> tuple[str | None, str] | None:
 
 # evidence of a class read off the figure's own purpose phrase or its row's subject code (not its context)
 _OWN_EVIDENCE_RE = re.compile(rf"^(?:not one area: )?(?:keyword |{SUBJECT_CODE_EVIDENCE})")
+# the same, naming an area: a keyword or subject code with a class (a no-area keyword, 直达资金, names none)
+_OWN_AREA_RE = re.compile(rf"^(?:keyword |{SUBJECT_CODE_EVIDENCE})")
 
 
 def inherit_from_totals(rows: list) -> None:
@@ -388,14 +390,9 @@ def inherit_from_totals(rows: list) -> None:
     for _ in range(2):  # nested lists: a heading may itself inherit from its total
         for row in rows:
             parent = by_start.get(row.parent_char_start) if row.parent_char_start is not None else None
-            own = row.function_evidence or ""
             # a part's own phrase naming an area keeps it; one naming only a source or a budget (其中中央直达资金,
             # 一般公共预算) names no area, and a part of a one-class total is in that class
-            if (
-                parent is None
-                or parent.function_code is None
-                or (_OWN_EVIDENCE_RE.match(own) and not own.startswith(f"{NOT_ONE_AREA}keyword "))
-            ):
+            if parent is None or parent.function_code is None or _OWN_AREA_RE.match(row.function_evidence or ""):
                 continue
             parent_evidence = parent.function_evidence or ""
             if row.measure in NON_SPENDING_MEASURES or not (

@@ -63,7 +63,6 @@ class _Rules:
     source_levels: tuple[re.Pattern, ...]
     source_at_end: re.Pattern  # a fund named by its level right before the amount (中央资金)
     source_named: re.Pattern  # any fund named by its level
-    receipt: re.Pattern
     pass_down_verb: re.Pattern
     pass_down: re.Pattern
     lower_level_addressee: re.Pattern
@@ -90,7 +89,6 @@ def rules() -> _Rules:
         source_levels=tuple(re.compile(f"(?:{p})") for p in data["source_levels"]),
         source_at_end=re.compile(f"({levels}){data['source_noun']}\\s*$"),
         source_named=re.compile(f"({levels}){data['source_noun']}"),
-        receipt=re.compile(data["receipt"]),
         pass_down_verb=re.compile(data["pass_down_verbs"]),
         pass_down=re.compile(f"(?:{data['pass_down_verbs']})(?:{data['lower_level_recipient']})"),
         lower_level_addressee=re.compile(data["lower_level_addressee"], re.M),

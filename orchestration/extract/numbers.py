@@ -28,6 +28,7 @@ UNIT_FACTORS: dict[str, Decimal] = {
 }
 
 # Building blocks shared with amounts.py / percents.py.
+DIGIT_CHARS = "0123456789０１２３４５６７８９"
 DIGIT = "[0-9０-９]"
 _ARABIC_TAIL = rf"(?:[,，]{DIGIT}{{3}})*(?:[.．]{DIGIT}+)?"  # after the run of digits: thousands, decimals
 ARABIC = rf"{DIGIT}+{_ARABIC_TAIL}"
@@ -36,6 +37,8 @@ CN_FIRST = "零〇一二两三四五六七八九十"  # the characters a Chinese
 CN_REST = f"[{CN_FIRST}百千万亿点]*"  # a Chinese numeral after its first character
 CN_NUMERAL = f"[{CN_FIRST}]{CN_REST}"
 UNIT = "(?:万亿|千万|百万|十万|亿|万|千|百)?"
+# an amount as a rate states its denominator (占年初预算50,100万元的76.9%): digits, separators, a unit, 元
+STATED_AMOUNT = r"[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元"
 
 # A pattern that opens with a character class lets re skip to the characters that can start a match instead of
 # trying the whole pattern at every position of a bulletin (scans 2-3x faster). So a number "not preceded by a

@@ -12,12 +12,19 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from orchestration.extract.numbers import ARABIC_REST, CN_NUMERAL, not_after, opened_by_class, parse_percent
+from orchestration.extract.numbers import (
+    ARABIC_REST,
+    CN_NUMERAL,
+    STATED_AMOUNT,
+    not_after,
+    opened_by_class,
+    parse_percent,
+)
 from orchestration.extract.records import WHOLE_YEAR_PERIODS
 
 _RATE_WORD_RE = re.compile(r"率|进度")
 # the plan a rate is of, with its amount when the text states it (占年初预算10,065万元的43.2%)
-_PLAN_AMOUNT = r"(?:[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元)?"
+_PLAN_AMOUNT = f"(?:{STATED_AMOUNT})?"
 _OF_PLAN_RE = re.compile(rf"(?:预算|计划|任务)数?{_PLAN_AMOUNT}的$")
 _GROWTH_AFTER_RE = re.compile(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)")
 _SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占)")
@@ -147,6 +154,9 @@ def is_standing_cap(before: str, after: str) -> bool:
 
 
 _MONEY_RATE_RE = re.compile(r"进度|支出率|执行率|拨付率|到位率|节约率")
+# the budget's execution (spent over budgeted); a review's cut (审减 over the amount submitted)
+_BUDGET_EXECUTION_RATE_RE = re.compile(r"预算(?:执行|完成)率")
+_REVIEW_CUT_RATE_RE = re.compile(r"[核审]减率")
 # a money rate whose clause names the money (力争直达资金支出进度达到95%): that money is the denominator
 _NAMED_MONEY_RATE_RE = re.compile(
     r"(?P<b>[\u4e00-\u9fff]{0,10}?(?:资金|经费|债券))的?(?:支出|拨付|执行|到位|使用)(?:进度|率)"
@@ -182,16 +192,17 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
         m = _RATE_BASE_RE.search(before)
         if m:
             return m.group("b")
-        if re.search(r"预算(?:执行|完成)率", before[-12:]):  # the budget's execution: spent over budgeted
+        if _BUDGET_EXECUTION_RATE_RE.search(before[-12:]):
             return "预算"
         proportion = _PROPORTION_RE.search(before)
         if proportion:
             return proportion.group("b")
-        if re.search(r"[核审]减率", before[-12:]):  # 审减 of a budget review: the reduction over the amount submitted
+        if _REVIEW_CUT_RATE_RE.search(before[-12:]):
             return "送审金额"
         named = _NAMED_MONEY_RATE_RE.search(before)
-        if named and _AIM_RE.sub("", named.group("b")):
-            return _AIM_RE.sub("", named.group("b"))
+        money = _AIM_RE.sub("", named.group("b")) if named else ""
+        if money:
+            return money
         # The first amount's program is the denominator only of a money rate (支出进度 of 直达资金),
         # not of 开工率 or 参保率, and only when it names money rather than an activity.
         if amounts and _MONEY_RATE_RE.search(before[-12:]):

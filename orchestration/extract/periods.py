@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from orchestration.extract.numbers import STATED_AMOUNT
 from orchestration.extract.records import RATE_MEASURES
 from orchestration.extract.text_units import short_text_cache
 from orchestration.extract.years import mask_titles
@@ -99,7 +100,7 @@ _GATES: tuple[tuple[str, ...], ...] = (
     ("目标",),
 )
 # what follows a plan word that is the denominator of a rate: 的, or its amount and 的 (年初预算数52,000万元的)
-_RATE_DENOMINATOR_RE = re.compile(r"数?(?:[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元)?的")
+_RATE_DENOMINATOR_RE = re.compile(f"数?(?:{STATED_AMOUNT})?的")
 _GATED_CUES = tuple((pat, kind, frozenset(gate)) for (pat, kind), gate in zip(CUES, _GATES, strict=True))
 _GATE_WORDS = frozenset(word for gate in _GATES for word in gate)
 

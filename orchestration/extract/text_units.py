@@ -12,6 +12,8 @@ from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import NamedTuple
 
+from orchestration.extract.numbers import DIGIT_CHARS
+
 # A cache keeps its keys: texts longer than this (a clause or segment of a text scraped as one endless sentence,
 # one key per figure) are read afresh instead of kept
 CACHED_TEXT_MAX_LEN = 300
@@ -139,7 +141,6 @@ def segments(text: str, sentence: Span) -> list[Span]:
 
 
 CLAUSE_BREAKS = "，,；;。：:！？\n"
-_DIGITS = "0123456789０１２３４５６７８９"
 # Through the last clause break before the end of the searched range (greedy, then backtracking to a break):
 # the regex engine walks the characters that a Python loop would, at a fraction of the cost.
 _THROUGH_LAST_BREAK_RE = re.compile(f".*[{CLAUSE_BREAKS}]", re.DOTALL)
@@ -151,7 +152,7 @@ CLAUSE_NEAR = 64
 
 def _thousands_separator(text: str, i: int) -> bool:
     # a comma between digits separates thousands (占年初预算50,100万元的): it ends no clause
-    return text[i] == "," and 0 < i < len(text) - 1 and text[i - 1] in _DIGITS and text[i + 1] in _DIGITS
+    return text[i] == "," and 0 < i < len(text) - 1 and text[i - 1] in DIGIT_CHARS and text[i + 1] in DIGIT_CHARS
 
 
 def clause_start(text: str, lo: int, pos: int) -> int:

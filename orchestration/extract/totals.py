@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from difflib import SequenceMatcher
 from itertools import takewhile
 
 from orchestration.extract.records import RATE_MEASURES, SPENDING_MEASURES
@@ -138,13 +139,7 @@ def _descriptor(item: Item) -> str:
 
 def _common_run(a: str, b: str) -> int:
     """Length of the longest run of characters two descriptors share."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] not in b:
-                break
-            best = j - i
-    return best
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 def _owners(items: list[Item], totals: list[int], parts: list[int]) -> dict[int, int] | None:
