@@ -38,7 +38,7 @@ final as (
     inner join to_build using (bulletin_id)
     left join articles using (bulletin_id)
     left join amounts using (bulletin_id)
-    -- last, as the probe side: the texts of the bulletins built only
+    -- last, and only the texts of the bulletins built (which side DuckDB hashes follows the row counts)
     inner join {{ texts_of_bulletins('to_build') }} as texts using (bulletin_id)
 )
 
