@@ -1,7 +1,8 @@
 import pytest
 
 from orchestration.extract.document import extract_document
-from orchestration.extract.measures import measure_of
+from orchestration.extract.localities import resolve_name
+from orchestration.extract.measures import measure_of, own_level
 from orchestration.extract.text_units import clause_start
 
 
@@ -140,6 +141,105 @@ RECEIVED_BY_SOURCE = "全年到位衔接资金8500万元，其中中央资金520
 def test_funds_named_by_level(text, figure, expected):
     start = text.index(figure)
     assert measure_of(text, start, start + len(figure), [clause_start(text, 0, start), 0], 0, 0).measure == expected
+
+
+BY_SOURCE_IN_A_COUNTY = (
+    "今年共整合衔接资金6400万元，其中中央资金3900万元，自治区资金1500万元，地区资金600万元，县级资金400万元"
+)
+
+
+@pytest.mark.parametrize(
+    ("locality", "text", "figure", "expected"),
+    [
+        # the article's own level comes from its locality: every level above a county's is received, its own is not
+        ("新疆维吾尔自治区阿克苏地区沙雅县", BY_SOURCE_IN_A_COUNTY, "1500万元", "transfer_in"),
+        ("新疆维吾尔自治区阿克苏地区沙雅县", BY_SOURCE_IN_A_COUNTY, "600万元", "transfer_in"),
+        ("新疆维吾尔自治区阿克苏地区沙雅县", BY_SOURCE_IN_A_COUNTY, "400万元", "allocation"),
+        # words between the level and 资金 (省级水利发展资金); a county-level city calls its own money 市级
+        (
+            "湖北省恩施土家族苗族自治州利川市",
+            "饮水工程资金来源为省级水利发展资金820万元、市级配套资金260万元",
+            "820万元",
+            "transfer_in",
+        ),
+        (
+            "湖北省恩施土家族苗族自治州利川市",
+            "饮水工程资金来源为省级水利发展资金820万元、市级配套资金260万元",
+            "260万元",
+            "allocation",
+        ),
+        # a district's 市级 money came from its city
+        (
+            "四川省达州市达川区",
+            "安排老旧小区改造资金1350万元，其中市级补助资金500万元、区级资金850万元",
+            "500万元",
+            "transfer_in",
+        ),
+        (
+            "四川省达州市达川区",
+            "安排老旧小区改造资金1350万元，其中市级补助资金500万元、区级资金850万元",
+            "850万元",
+            "allocation",
+        ),
+        # a league (盟) speaks for itself; a municipality's 市级 is its own
+        (
+            "内蒙古自治区锡林郭勒盟",
+            "安排草原保护资金2800万元，其中自治区资金2100万元、盟级资金700万元",
+            "2100万元",
+            "transfer_in",
+        ),
+        (
+            "内蒙古自治区锡林郭勒盟",
+            "安排草原保护资金2800万元，其中自治区资金2100万元、盟级资金700万元",
+            "700万元",
+            "allocation",
+        ),
+        ("北京市", "安排大气治理资金9亿元，其中中央资金3亿元、市级资金6亿元", "3亿元", "transfer_in"),
+        ("北京市", "安排大气治理资金9亿元，其中中央资金3亿元、市级资金6亿元", "6亿元", "allocation"),
+        # a fund naming the article's own level beside a higher one (州县资金), or its 本级, is not received
+        (
+            "云南省红河哈尼族彝族自治州泸西县",
+            "统筹资金1.2亿元，其中省级资金0.5亿元、州县资金0.7亿元",
+            "0.7亿元",
+            "allocation",
+        ),
+        (
+            "新疆维吾尔自治区阿克苏地区沙雅县",
+            "安排项目资金880万元，其中地区资金300万元、本级资金580万元",
+            "580万元",
+            "allocation",
+        ),
+        # a level's stem inside another word (市场, 城市) names no level
+        ("四川省达州市达川区", "安排资金900万元，其中市场监管专项资金300万元", "300万元", "allocation"),
+    ],
+)
+def test_funds_named_by_a_level_above_the_articles_own_are_received(locality, text, figure, expected):
+    own = own_level(resolve_name(locality, 2024))
+    start = text.index(figure)
+    cl = clause_start(text, 0, start)
+    assert measure_of(text, start, start + len(figure), [cl, 0], 0, 0, own=own).measure == expected
+
+
+def test_the_articles_locality_reaches_the_measure():
+    text = "沙雅县财政局\n" + BY_SOURCE_IN_A_COUNTY + "。"
+    measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert measures["600万元"] == "transfer_in"
+    assert measures["400万元"] == "allocation"
+
+
+def test_the_level_of_a_locality_by_its_kind():
+    names = {
+        "新疆维吾尔自治区阿克苏地区沙雅县": (3, "县级"),
+        "四川省达州市达川区": (3, "区级"),
+        "湖北省恩施土家族苗族自治州利川市": (3, "市级"),
+        "甘肃省张掖市": (2, "市本级"),
+        "云南省": (1, "省级"),
+        "北京市": (1, "市级"),
+    }
+    for name, (rank, word) in names.items():
+        own = own_level(resolve_name(name, 2024))
+        assert (own.rank, bool(own.own.fullmatch(word))) == (rank, True), name
+    assert own_level(None) is None
 
 
 def test_items_of_a_list_take_the_verb_that_opens_it():
