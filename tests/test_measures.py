@@ -106,6 +106,10 @@ def test_a_part_keeps_its_own_verb():
         # an increment is not the money itself, even when its comparison is in an earlier sentence
         ("一是非税收入增加860万元", "860万元", "other"),
         ("政府性基金收入短收2300万元", "2300万元", "other"),
+        # a department's appropriation is given to it by the finance bureau; what it earns is its revenue
+        ("本单位本年收入合计860万元，其中：财政拨款收入790万元，事业收入70万元", "790万元", "transfer_in"),
+        ("本单位本年收入合计860万元，其中：财政拨款收入790万元，事业收入70万元", "70万元", "revenue"),
+        ("本年度一般公共预算财政拨款收入总计735.6万元，比上年减少12万元", "735.6万元", "transfer_in"),
         # budgets are allocations, or revenue when the segment budgets revenue
         ("全年一般公共预算年初预算卫生健康支出3.8亿元", "3.8亿元", "allocation"),
         ("税收收入完成5.1亿元，完成年初预算5.4亿元的94.4%", "5.4亿元", "revenue"),
