@@ -78,6 +78,11 @@ def test_parts_take_the_measure_of_their_total():
         # 拨付 governs the amount even when the program's name contains 保障
         ("拨付城乡供水保障资金1,200万元", "1,200万元", "expenditure"),
         ("每年拿出500万元设立创业担保贷款贴息基金", "500万元", "allocation"),
+        # 贴息 names a program's money (贴息资金, 贴息项目): the verb that governs it decides, and the loan it
+        # subsidises is no financing; right before the figure it is the payment itself
+        ("今年安排农户小额信贷贴息资金380万元", "380万元", "allocation"),
+        ("拨付创业担保贷款贴息资金86万元", "86万元", "expenditure"),
+        ("县财政全年为返乡创业人员贷款贴息95万元", "95万元", "expenditure"),
     ],
 )
 def test_measure_cues_seen_on_held_out_text(text, figure, expected):
