@@ -280,6 +280,29 @@ def test_budget_and_increment_heads(text, figure, expected):
     assert measure(text, figure) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # spending a plan sets (a floor, a target, a planned payment) is a budget: allocation
+        ("下半年将压减一般性支出，确保全年民生支出不低于6.8亿元", "6.8亿元", "allocation"),
+        ("力争全年投入农田水利资金3000万元", "3000万元", "allocation"),
+        ("计划发放技能培训补贴260万元", "260万元", "allocation"),
+        # spending done, and a program whose name holds 计划
+        ("全年民生支出达到6.8亿元", "6.8亿元", "expenditure"),
+        ("发放雨露计划补助资金50万元", "50万元", "expenditure"),
+    ],
+)
+def test_spending_a_plan_sets_is_allocated(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_a_heading_that_plans_its_spending_allocates_the_items_under_it():
+    planned = "四、资金使用计划\n1.村道硬化项目300万元。\n2.饮水安全项目120万元。\n"
+    assert {a.measure for a in extract_document(planned).amounts} == {"allocation"}
+    spent = "四、资金使用情况\n1.村道硬化项目300万元。\n2.饮水安全项目120万元。\n"
+    assert {a.measure for a in extract_document(spent).amounts} == {"expenditure"}
+
+
 def test_a_sum_with_no_cue_takes_the_measure_its_parts_share():
     text = "省财政厅下达我县衔接资金1800万元；市财政局下达我县衔接资金600万元。以上两笔资金共计2400万元，均已到位。"
     measures = {a.amount_text: (a.measure, a.is_total) for a in extract_document(text).amounts}

@@ -80,6 +80,8 @@ class _Rules:
     frame_verbs: tuple[tuple[str, re.Pattern], ...]
     nouns: tuple[tuple[str, re.Pattern], ...]
     weak_nouns: tuple[tuple[str, re.Pattern], ...]
+    plan_word: re.Pattern  # a plan's floor or target between a spending cue and its figure (不低于, 力争)
+    plan_heading: re.Pattern  # a heading that plans its spending (资金使用方向建议, 资金使用计划)
     default: str
 
 
@@ -124,6 +126,8 @@ def rules() -> _Rules:
         frame_verbs=tuple((m, p) for m, p in verbs if m in data["frame_measures"]),
         nouns=tuple((m, re.compile(p)) for m, p in data["nouns"]),
         weak_nouns=tuple((m, re.compile(p)) for m, p in data["weak_nouns"]),
+        plan_word=re.compile(data["plan_words"]),
+        plan_heading=re.compile(data["plan_headings"]),
         default=data["default"],
     )
 
@@ -306,7 +310,22 @@ def measure_of(
     (``to_lower_level``: the text is a notice addressed to lower governments; ``own``: the level the article speaks
     for, :func:`own_level`)."""
     cue = _cue_of(text, start, end, windows, segment_start, sentence_start, headings, own)
+    cue = _planned(cue, text, start, windows[0] if windows else segment_start, headings)
     return _passed_down(cue, text, to_lower_level)
+
+
+def _planned(cue: MeasureCue, text: str, start: int, clause_start: int, headings: tuple[str, ...]) -> MeasureCue:
+    """Spending a plan sets is a budget (README: allocation): a floor or target in the figure's clause (确保全年支出
+    不低于X, 力争全年投入X, 计划发放X), or the spending verb of a heading that plans it (资金使用方向建议)."""
+    if cue.measure != "expenditure" or cue.strength not in ("verb", "noun", "frame", "heading"):
+        return cue
+    r = rules()
+    if cue.strength == "heading":
+        heading = next((h for h in headings if _nearest_in(h, "frame_verbs")), "")
+        planned = r.plan_heading.search(heading) is not None
+    else:
+        planned = r.plan_word.search(text, clause_start, start) is not None
+    return MeasureCue("allocation", cue.strength, cue.cue_start, cue.cue_end) if planned else cue
 
 
 def _cue_of(
