@@ -303,6 +303,14 @@ def test_a_heading_that_plans_its_spending_allocates_the_items_under_it():
     assert {a.measure for a in extract_document(spent).amounts} == {"expenditure"}
 
 
+def test_a_verb_inside_a_category_name_governs_nothing():
+    text = "二、补助资金安排项目情况\n（一）产业发展类项目3个，共计520万元。\n（二）政策落实类项目2个，共计180万元。\n"
+    assert {a.amount_text: a.measure for a in extract_document(text).amounts} == {
+        "520万元": "allocation",
+        "180万元": "allocation",
+    }
+
+
 def test_a_sum_with_no_cue_takes_the_measure_its_parts_share():
     text = "省财政厅下达我县衔接资金1800万元；市财政局下达我县衔接资金600万元。以上两笔资金共计2400万元，均已到位。"
     measures = {a.amount_text: (a.measure, a.is_total) for a in extract_document(text).amounts}

@@ -89,7 +89,8 @@ class _Rules:
 def rules() -> _Rules:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
     filler = data["head_filler"]
-    verbs = tuple((m, re.compile(p)) for m, p in data["verbs"])
+    # a verb before 类 names a category of projects (政策落实类项目, 产业发展类), not what is done with the money
+    verbs = tuple((m, re.compile(f"(?:{p})(?!类)")) for m, p in data["verbs"])
     stems = "|".join(f"(?:{p})" for p in data["source_levels"])
     # a stem names a level when 级 follows it (省级, 市本级) or a fund word (省财政资金) or another level (市县资金)
     named_level = f"(?:{data['level_suffix']}|(?=(?:{stems}|{data['level_followers']})))"
