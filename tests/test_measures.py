@@ -83,6 +83,8 @@ def test_parts_take_the_measure_of_their_total():
         ("今年安排农户小额信贷贴息资金380万元", "380万元", "allocation"),
         ("拨付创业担保贷款贴息资金86万元", "86万元", "expenditure"),
         ("县财政全年为返乡创业人员贷款贴息95万元", "95万元", "expenditure"),
+        # a tax return comes from above: not the tax revenue its first word names
+        ("区级收入完成8.6亿元，加上税收返还和转移支付等资金12.4亿元", "12.4亿元", "transfer_in"),
     ],
 )
 def test_measure_cues_seen_on_held_out_text(text, figure, expected):
