@@ -220,6 +220,10 @@ BY_SOURCE_IN_A_COUNTY = (
             "580万元",
             "allocation",
         ),
+        # the verb a level gave the money by names the giver (市追加资金): received when the giver is above
+        ("四川省达州市达川区", "加上市体制补助3.1亿元、市追加资金2.2亿元", "2.2亿元", "transfer_in"),
+        ("湖北省恩施土家族苗族自治州利川市", "加上州体制补助3.1亿元、市追加资金2.2亿元", "2.2亿元", "allocation"),
+        ("新疆维吾尔自治区阿克苏地区沙雅县", "地区下达资金900万元，全部用于农村道路建设", "900万元", "transfer_in"),
         # a level's stem inside another word (市场, 城市) names no level
         ("四川省达州市达川区", "安排资金900万元，其中市场监管专项资金300万元", "300万元", "allocation"),
     ],

@@ -66,7 +66,9 @@ class _Rules:
     source_levels: tuple[re.Pattern, ...]  # the stems of each level, highest first (中央; 省|自治区; …)
     level_word: re.Pattern  # one level of a fund's levels as found (省级, 市本级, 本级, 市 of 市县)
     own_level_word: re.Pattern  # the text's own level, whatever its locality (本级)
-    source_at_end: re.Pattern  # a fund named by its levels right before the amount (其中中央资金); group 1: the levels
+    # a fund named by its levels right before the amount (其中中央资金, 市追加资金); groups: the levels, the verb
+    # the levels gave the money by
+    source_at_end: re.Pattern
     source_named: re.Pattern  # any fund named by its level
     article_levels: dict[str, tuple[int, re.Pattern]]  # a locality kind's own rank and the stems of its own money
     locality_kinds: dict[str, tuple[tuple[re.Pattern, str], ...]]  # a locality level's kinds by its name
@@ -93,7 +95,8 @@ def rules() -> _Rules:
     verbs = tuple((m, re.compile(f"(?:{p})(?!类)")) for m, p in data["verbs"])
     stems = "|".join(f"(?:{p})" for p in data["source_levels"])
     # a stem names a level when 级 follows it (省级, 市本级) or a fund word (省财政资金) or another level (市县资金)
-    named_level = f"(?:{data['level_suffix']}|(?=(?:{stems}|{data['level_followers']})))"
+    giving = data["level_giving_verbs"]
+    named_level = f"(?:{data['level_suffix']}|(?=(?:{stems}|{data['level_followers']}|{giving})))"
     word = f"(?:{data['own_level_word']}|(?:{stems}){named_level})"
     levels = f"{word}(?:[和、及与]?{word})*"
     stop = "，,；;：:。！？!?（）()、\\s0-9０-９元"
@@ -107,7 +110,7 @@ def rules() -> _Rules:
         # the fund's phrase opens the window, its clause or a by-source list (其中, 资金来源为), its levels first
         source_at_end=re.compile(
             f"(?:^|(?<=[{stop}]){''.join(f'|(?<={w})' for w in data['source_openers'])})"
-            f"(?:{data['source_filler']})*({levels})[^{stop}]{{0,14}}?资金\\s*$"
+            f"(?:{data['source_filler']})*({levels})({giving})?[^{stop}]{{0,14}}?资金\\s*$"
         ),
         source_named=re.compile(f"({levels})(?:财政)?(?:补助)?资金"),
         article_levels={
@@ -264,10 +267,13 @@ def _received_source(
 
 @lru_cache(maxsize=8192)
 def _fund_at_end(window: str) -> tuple[str, int, int] | None:
-    """(levels, start, end) of a fund named by its levels ending ``window`` (其中中央资金), unless a verb governs it."""
-    r = rules()
-    m = r.source_at_end.search(window)
-    if not m or _nearest_in(window, "verbs"):
+    """(levels, start, end) of a fund named by its levels ending ``window`` (其中中央资金), unless a verb governs it
+    (the verb the levels gave it by, 市追加资金, governs nothing: the giver is named)."""
+    m = rules().source_at_end.search(window)
+    if not m:
+        return None
+    ungoverned = window[: m.start(2)] + window[m.end(2) :] if m.group(2) else window
+    if _nearest_in(ungoverned, "verbs"):
         return None
     return m.group(1), m.start(), m.end()
 
