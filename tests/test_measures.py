@@ -66,6 +66,10 @@ def test_parts_take_the_measure_of_their_total():
         ("税收收入完成9.8亿元，同比增长5.2%，增收4,860万元", "4,860万元", "other"),
         # spending paid with bond money is spending, not financing
         ("政府性基金支出完成5.6亿元（含专项债券安排的支出2.1亿元）", "2.1亿元", "expenditure"),
+        ("拨付专项债券资金9000万元用于污水管网建设", "9000万元", "expenditure"),
+        # bond money a project is given, or a budget arranges, is allocated (a fund's share of a project)
+        ("污水处理厂扩建项目使用专项债券1.4亿元", "1.4亿元", "allocation"),
+        ("县财政统筹安排一般债券资金0.6亿元，用于农村公路改造", "0.6亿元", "allocation"),
         # a per-area standard, named before the figure
         ("稻谷补贴标准为每亩120元", "120元", "per_capita"),
         # '/人' after an earlier standard says nothing about a later total
