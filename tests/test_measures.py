@@ -112,6 +112,8 @@ def test_a_part_keeps_its_own_verb():
         ("加上年结转1.3亿元、调入资金2.6亿元，收入总计33.5亿元", "2.6亿元", "other"),
         ("新增债券转贷收入4.1亿元", "4.1亿元", "financing"),
         ("安排预算稳定调节基金2100万元", "2100万元", "other"),
+        # money moved between a government's own budgets is neither revenue nor spending
+        ("国有资本经营预算收入520万元，按30%的比例调入一般公共预算156万元", "156万元", "other"),
         ("减去上解上级支出3120万元", "3120万元", "expenditure"),
         ("县级财政总收入26.7亿元", "26.7亿元", "revenue"),
         # an increment is not the money itself, even when its comparison is in an earlier sentence
