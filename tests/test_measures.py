@@ -241,6 +241,18 @@ def test_funds_named_by_a_level_above_the_articles_own_are_received(locality, te
     assert measure_of(text, start, start + len(figure), [cl, 0], 0, 0, own=own).measure == expected
 
 
+def test_the_articles_own_share_is_not_received_whatever_an_earlier_item_says():
+    own = own_level(resolve_name("湖南省邵阳市隆回县", 2024))
+    text = "其中中央补助资金300万元、县级资金200万元"
+    start = text.index("200万元")
+    cue = measure_of(text, start, start + 5, [clause_start(text, 0, start), 0], 0, 0, own=own)
+    assert cue.measure == "allocation"
+    # as a part, the own share takes its total's measure (here money paid out)
+    text = "隆回县财政局\n县财政拨付衔接资金500万元，其中中央补助资金300万元、县级资金200万元。"
+    measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert measures == {"500万元": "expenditure", "300万元": "transfer_in", "200万元": "expenditure"}
+
+
 def test_the_articles_locality_reaches_the_measure():
     text = "沙雅县财政局\n" + BY_SOURCE_IN_A_COUNTY + "。"
     measures = {a.amount_text: a.measure for a in extract_document(text).amounts}

@@ -241,10 +241,10 @@ def _received_source(
 ) -> MeasureCue | None:
     """A fund named by its levels (其中中央资金18889万元，省级资金…，区级资金…) is money received when every level it
     names is above the article's own level (``own``); one naming the own level (市县资金 in a county's text, 本级资金)
-    or a lower one is not. Without the article's level, all but the lowest level named in the (whole) sentence of the
-    amount ending at ``end`` sent the money down, and 中央 always did. Not when a verb governs the window. A by-source
-    list under money passed on (现将…下达给你们，其中中央资金…) is money received all the same: the verb frame decides
-    the total's measure, not its sources'."""
+    or a lower one is not (a weak allocation cue: a part takes its total's measure). Without the article's level, all
+    but the lowest level named in the (whole) sentence of the amount ending at ``end`` sent the money down, and 中央
+    always did. Not when a verb governs the window. A by-source list under money passed on (现将…下达给你们，其中中央
+    资金…) is money received all the same: the verb frame decides the total's measure, not its sources'."""
     fund = _fund_at_end(window)
     if fund is None:
         return None
@@ -254,7 +254,11 @@ def _received_source(
     cue = MeasureCue("transfer_in", "head", base + fund_start, base + fund_end)
     if own is not None:
         above = [not own.own.fullmatch(w) and (rank := _level(w)) is not None and rank < own.rank for w in words]
-        return cue if all(above) else None
+        if all(above):
+            return cue
+        # the article's own share (县级资金, 市本级资金) or its lower levels': not received, whatever an earlier
+        # item's cue says (其中中央补助资金X、县级资金Y); as a part it takes its total's measure, alone it is allocated
+        return MeasureCue("allocation", "noun", cue.cue_start, cue.cue_end)
     stop = _SENTENCE_END_RE.search(text, end)
     sentence = text[sentence_start : stop.start() if stop else len(text)]
     rank = _level(words[-1])
