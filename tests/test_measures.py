@@ -273,6 +273,23 @@ def test_the_level_of_a_locality_by_its_kind():
         own = own_level(resolve_name(name, 2024))
         assert (own.rank, bool(own.own.fullmatch(word))) == (rank, True), name
     assert own_level(None) is None
+    # a county-level city in a prefecture-level city: its 市级 may be either's, so that word stays open
+    assert own_level(resolve_name("福建省福州市福清市", 2024)).ambiguous.fullmatch("市级")
+    assert own_level(resolve_name("湖北省恩施土家族苗族自治州利川市", 2024)).ambiguous is None
+
+
+def test_a_level_the_locality_leaves_open_is_read_as_without_a_locality():
+    text = "其中中央补助资金800万元、市级资金200万元"
+    start = text.index("200万元")
+    cl = clause_start(text, 0, start)
+
+    def reading(locality):
+        own = own_level(resolve_name(locality, 2024)) if locality else None
+        return measure_of(text, start, start + 5, [cl, 0], 0, 0, own=own).measure
+
+    # 利川市 (in a 州) calls its own money 市级; 福清市 (in 福州市) may mean either city: today's reading stays
+    assert reading("湖北省恩施土家族苗族自治州利川市") == "allocation"
+    assert reading("福建省福州市福清市") == reading(None)
 
 
 def test_items_of_a_list_take_the_verb_that_opens_it():

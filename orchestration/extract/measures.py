@@ -72,6 +72,8 @@ class _Rules:
     source_named: re.Pattern  # any fund named by its level
     article_levels: dict[str, tuple[int, re.Pattern]]  # a locality kind's own rank and the stems of its own money
     locality_kinds: dict[str, tuple[tuple[re.Pattern, str], ...]]  # a locality level's kinds by its name
+    # per kind, the prefecture names that leave some of its level words open, and those words
+    ambiguous_levels: dict[str, tuple[re.Pattern, re.Pattern]]
     pass_down_verb: re.Pattern
     pass_down: re.Pattern
     lower_level_addressee: re.Pattern
@@ -119,6 +121,10 @@ def rules() -> _Rules:
         },
         locality_kinds={
             level: tuple((re.compile(p), kind) for p, kind in kinds) for level, kinds in data["locality_kinds"].items()
+        },
+        ambiguous_levels={
+            kind: (re.compile(spec["prefecture"]), re.compile(f"(?:{spec['words']})(?:{data['level_suffix']})?"))
+            for kind, spec in data["ambiguous_levels"].items()
         },
         pass_down_verb=re.compile(data["pass_down_verbs"]),
         pass_down=re.compile(f"(?:{data['pass_down_verbs']})(?:{data['lower_level_recipient']})"),
@@ -213,6 +219,7 @@ class OwnLevel:
 
     rank: int  # index of the level in the rules' source_levels (0: 中央)
     own: re.Pattern  # the words naming the article's own money (县级; 市级 in a county-level city's text)
+    ambiguous: re.Pattern | None = None  # words whose level the locality leaves open (a 县级市 in a 地级市: 市级)
 
 
 def own_level(locality: Locality | None) -> OwnLevel | None:
@@ -224,7 +231,11 @@ def own_level(locality: Locality | None) -> OwnLevel | None:
     r = rules()
     kind = next((k for pat, k in r.locality_kinds.get(locality.level, ()) if pat.search(locality.name)), locality.level)
     spec = r.article_levels.get(kind)
-    return OwnLevel(*spec) if spec is not None else None
+    if spec is None:
+        return None
+    prefecture, words = r.ambiguous_levels.get(kind, (None, None))
+    open_words = words if prefecture is not None and prefecture.search(locality.prefecture or "") else None
+    return OwnLevel(*spec, ambiguous=open_words)
 
 
 def _level(word: str) -> int | None:
@@ -241,10 +252,11 @@ def _received_source(
 ) -> MeasureCue | None:
     """A fund named by its levels (其中中央资金18889万元，省级资金…，区级资金…) is money received when every level it
     names is above the article's own level (``own``); one naming the own level (市县资金 in a county's text, 本级资金)
-    or a lower one is not (a weak allocation cue: a part takes its total's measure). Without the article's level, all
-    but the lowest level named in the (whole) sentence of the amount ending at ``end`` sent the money down, and 中央
-    always did. Not when a verb governs the window. A by-source list under money passed on (现将…下达给你们，其中中央
-    资金…) is money received all the same: the verb frame decides the total's measure, not its sources'."""
+    or a lower one is not (a weak allocation cue: a part takes its total's measure). Without the article's level, or
+    for a level its locality leaves open, all but the lowest level named in the (whole) sentence of the amount ending
+    at ``end`` sent the money down, and 中央 always did. Not when a verb governs the window. A by-source list under
+    money passed on (现将…下达给你们，其中中央资金…) is money received all the same: the verb frame decides the
+    total's measure, not its sources'."""
     fund = _fund_at_end(window)
     if fund is None:
         return None
@@ -252,6 +264,8 @@ def _received_source(
     r = rules()
     words = [m.group() for m in r.level_word.finditer(levels)]
     cue = MeasureCue("transfer_in", "head", base + fund_start, base + fund_end)
+    if own is not None and own.ambiguous is not None and any(own.ambiguous.fullmatch(w) for w in words):
+        own = None  # a level the locality leaves open (福清市's 市级: its own, or 福州市's?): as with no locality
     if own is not None:
         above = [not own.own.fullmatch(w) and (rank := _level(w)) is not None and rank < own.rank for w in words]
         if all(above):
