@@ -1,7 +1,8 @@
 import pytest
 
 from orchestration.extract.document import extract_document
-from orchestration.extract.measures import measure_of
+from orchestration.extract.localities import resolve_name
+from orchestration.extract.measures import measure_of, own_level
 from orchestration.extract.text_units import clause_start
 
 
@@ -65,6 +66,10 @@ def test_parts_take_the_measure_of_their_total():
         ("税收收入完成9.8亿元，同比增长5.2%，增收4,860万元", "4,860万元", "other"),
         # spending paid with bond money is spending, not financing
         ("政府性基金支出完成5.6亿元（含专项债券安排的支出2.1亿元）", "2.1亿元", "expenditure"),
+        ("拨付专项债券资金9000万元用于污水管网建设", "9000万元", "expenditure"),
+        # bond money a project is given, or a budget arranges, is allocated (a fund's share of a project)
+        ("污水处理厂扩建项目使用专项债券1.4亿元", "1.4亿元", "allocation"),
+        ("县财政统筹安排一般债券资金0.6亿元，用于农村公路改造", "0.6亿元", "allocation"),
         # a per-area standard, named before the figure
         ("稻谷补贴标准为每亩120元", "120元", "per_capita"),
         # '/人' after an earlier standard says nothing about a later total
@@ -77,6 +82,13 @@ def test_parts_take_the_measure_of_their_total():
         # 拨付 governs the amount even when the program's name contains 保障
         ("拨付城乡供水保障资金1,200万元", "1,200万元", "expenditure"),
         ("每年拿出500万元设立创业担保贷款贴息基金", "500万元", "allocation"),
+        # 贴息 names a program's money (贴息资金, 贴息项目): the verb that governs it decides, and the loan it
+        # subsidises is no financing; right before the figure it is the payment itself
+        ("今年安排农户小额信贷贴息资金380万元", "380万元", "allocation"),
+        ("拨付创业担保贷款贴息资金86万元", "86万元", "expenditure"),
+        ("县财政全年为返乡创业人员贷款贴息95万元", "95万元", "expenditure"),
+        # a tax return comes from above: not the tax revenue its first word names
+        ("区级收入完成8.6亿元，加上税收返还和转移支付等资金12.4亿元", "12.4亿元", "transfer_in"),
     ],
 )
 def test_measure_cues_seen_on_held_out_text(text, figure, expected):
@@ -100,11 +112,17 @@ def test_a_part_keeps_its_own_verb():
         ("加上年结转1.3亿元、调入资金2.6亿元，收入总计33.5亿元", "2.6亿元", "other"),
         ("新增债券转贷收入4.1亿元", "4.1亿元", "financing"),
         ("安排预算稳定调节基金2100万元", "2100万元", "other"),
+        # money moved between a government's own budgets is neither revenue nor spending
+        ("国有资本经营预算收入520万元，按30%的比例调入一般公共预算156万元", "156万元", "other"),
         ("减去上解上级支出3120万元", "3120万元", "expenditure"),
         ("县级财政总收入26.7亿元", "26.7亿元", "revenue"),
         # an increment is not the money itself, even when its comparison is in an earlier sentence
         ("一是非税收入增加860万元", "860万元", "other"),
         ("政府性基金收入短收2300万元", "2300万元", "other"),
+        # a department's appropriation is given to it by the finance bureau; what it earns is its revenue
+        ("本单位本年收入合计860万元，其中：财政拨款收入790万元，事业收入70万元", "790万元", "transfer_in"),
+        ("本单位本年收入合计860万元，其中：财政拨款收入790万元，事业收入70万元", "70万元", "revenue"),
+        ("本年度一般公共预算财政拨款收入总计735.6万元，比上年减少12万元", "735.6万元", "transfer_in"),
         # budgets are allocations, or revenue when the segment budgets revenue
         ("全年一般公共预算年初预算卫生健康支出3.8亿元", "3.8亿元", "allocation"),
         ("税收收入完成5.1亿元，完成年初预算5.4亿元的94.4%", "5.4亿元", "revenue"),
@@ -142,6 +160,138 @@ def test_funds_named_by_level(text, figure, expected):
     assert measure_of(text, start, start + len(figure), [clause_start(text, 0, start), 0], 0, 0).measure == expected
 
 
+BY_SOURCE_IN_A_COUNTY = (
+    "今年共整合衔接资金6400万元，其中中央资金3900万元，自治区资金1500万元，地区资金600万元，县级资金400万元"
+)
+
+
+@pytest.mark.parametrize(
+    ("locality", "text", "figure", "expected"),
+    [
+        # the article's own level comes from its locality: every level above a county's is received, its own is not
+        ("新疆维吾尔自治区阿克苏地区沙雅县", BY_SOURCE_IN_A_COUNTY, "1500万元", "transfer_in"),
+        ("新疆维吾尔自治区阿克苏地区沙雅县", BY_SOURCE_IN_A_COUNTY, "600万元", "transfer_in"),
+        ("新疆维吾尔自治区阿克苏地区沙雅县", BY_SOURCE_IN_A_COUNTY, "400万元", "allocation"),
+        # words between the level and 资金 (省级水利发展资金); a county-level city calls its own money 市级
+        (
+            "湖北省恩施土家族苗族自治州利川市",
+            "饮水工程资金来源为省级水利发展资金820万元、市级配套资金260万元",
+            "820万元",
+            "transfer_in",
+        ),
+        (
+            "湖北省恩施土家族苗族自治州利川市",
+            "饮水工程资金来源为省级水利发展资金820万元、市级配套资金260万元",
+            "260万元",
+            "allocation",
+        ),
+        # a district's 市级 money came from its city
+        (
+            "四川省达州市达川区",
+            "安排老旧小区改造资金1350万元，其中市级补助资金500万元、区级资金850万元",
+            "500万元",
+            "transfer_in",
+        ),
+        (
+            "四川省达州市达川区",
+            "安排老旧小区改造资金1350万元，其中市级补助资金500万元、区级资金850万元",
+            "850万元",
+            "allocation",
+        ),
+        # a league (盟) speaks for itself; a municipality's 市级 is its own
+        (
+            "内蒙古自治区锡林郭勒盟",
+            "安排草原保护资金2800万元，其中自治区资金2100万元、盟级资金700万元",
+            "2100万元",
+            "transfer_in",
+        ),
+        (
+            "内蒙古自治区锡林郭勒盟",
+            "安排草原保护资金2800万元，其中自治区资金2100万元、盟级资金700万元",
+            "700万元",
+            "allocation",
+        ),
+        ("北京市", "安排大气治理资金9亿元，其中中央资金3亿元、市级资金6亿元", "3亿元", "transfer_in"),
+        ("北京市", "安排大气治理资金9亿元，其中中央资金3亿元、市级资金6亿元", "6亿元", "allocation"),
+        # a fund naming the article's own level beside a higher one (州县资金), or its 本级, is not received
+        (
+            "云南省红河哈尼族彝族自治州泸西县",
+            "统筹资金1.2亿元，其中省级资金0.5亿元、州县资金0.7亿元",
+            "0.7亿元",
+            "allocation",
+        ),
+        (
+            "新疆维吾尔自治区阿克苏地区沙雅县",
+            "安排项目资金880万元，其中地区资金300万元、本级资金580万元",
+            "580万元",
+            "allocation",
+        ),
+        # the verb a level gave the money by names the giver (市追加资金): received when the giver is above
+        ("四川省达州市达川区", "加上市体制补助3.1亿元、市追加资金2.2亿元", "2.2亿元", "transfer_in"),
+        ("湖北省恩施土家族苗族自治州利川市", "加上州体制补助3.1亿元、市追加资金2.2亿元", "2.2亿元", "allocation"),
+        ("新疆维吾尔自治区阿克苏地区沙雅县", "地区下达资金900万元，全部用于农村道路建设", "900万元", "transfer_in"),
+        # a level's stem inside another word (市场, 城市) names no level
+        ("四川省达州市达川区", "安排资金900万元，其中市场监管专项资金300万元", "300万元", "allocation"),
+    ],
+)
+def test_funds_named_by_a_level_above_the_articles_own_are_received(locality, text, figure, expected):
+    own = own_level(resolve_name(locality, 2024))
+    start = text.index(figure)
+    cl = clause_start(text, 0, start)
+    assert measure_of(text, start, start + len(figure), [cl, 0], 0, 0, own=own).measure == expected
+
+
+def test_the_articles_own_share_is_not_received_whatever_an_earlier_item_says():
+    own = own_level(resolve_name("湖南省邵阳市隆回县", 2024))
+    text = "其中中央补助资金300万元、县级资金200万元"
+    start = text.index("200万元")
+    cue = measure_of(text, start, start + 5, [clause_start(text, 0, start), 0], 0, 0, own=own)
+    assert cue.measure == "allocation"
+    # as a part, the own share takes its total's measure (here money paid out)
+    text = "隆回县财政局\n县财政拨付衔接资金500万元，其中中央补助资金300万元、县级资金200万元。"
+    measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert measures == {"500万元": "expenditure", "300万元": "transfer_in", "200万元": "expenditure"}
+
+
+def test_the_articles_locality_reaches_the_measure():
+    text = "沙雅县财政局\n" + BY_SOURCE_IN_A_COUNTY + "。"
+    measures = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert measures["600万元"] == "transfer_in"
+    assert measures["400万元"] == "allocation"
+
+
+def test_the_level_of_a_locality_by_its_kind():
+    names = {
+        "新疆维吾尔自治区阿克苏地区沙雅县": (3, "县级"),
+        "四川省达州市达川区": (3, "区级"),
+        "湖北省恩施土家族苗族自治州利川市": (3, "市级"),
+        "甘肃省张掖市": (2, "市本级"),
+        "云南省": (1, "省级"),
+        "北京市": (1, "市级"),
+    }
+    for name, (rank, word) in names.items():
+        own = own_level(resolve_name(name, 2024))
+        assert (own.rank, bool(own.own.fullmatch(word))) == (rank, True), name
+    assert own_level(None) is None
+    # a county-level city in a prefecture-level city: its 市级 may be either's, so that word stays open
+    assert own_level(resolve_name("福建省福州市福清市", 2024)).ambiguous.fullmatch("市级")
+    assert own_level(resolve_name("湖北省恩施土家族苗族自治州利川市", 2024)).ambiguous is None
+
+
+def test_a_level_the_locality_leaves_open_is_read_as_without_a_locality():
+    text = "其中中央补助资金800万元、市级资金200万元"
+    start = text.index("200万元")
+    cl = clause_start(text, 0, start)
+
+    def reading(locality):
+        own = own_level(resolve_name(locality, 2024)) if locality else None
+        return measure_of(text, start, start + 5, [cl, 0], 0, 0, own=own).measure
+
+    # 利川市 (in a 州) calls its own money 市级; 福清市 (in 福州市) may mean either city: today's reading stays
+    assert reading("湖北省恩施土家族苗族自治州利川市") == "allocation"
+    assert reading("福建省福州市福清市") == reading(None)
+
+
 def test_items_of_a_list_take_the_verb_that_opens_it():
     text = "本次拨付县福利院和敬老院的供养资金，包含日常运转补助210万元；护理人员补助85万元；设备购置补助30万元。"
     for figure in ("210万元", "85万元", "30万元"):
@@ -169,6 +319,37 @@ def test_a_heading_verb_frames_the_items_under_it():
 )
 def test_budget_and_increment_heads(text, figure, expected):
     assert measure(text, figure) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # spending a plan sets (a floor, a target, a planned payment) is a budget: allocation
+        ("下半年将压减一般性支出，确保全年民生支出不低于6.8亿元", "6.8亿元", "allocation"),
+        ("力争全年投入农田水利资金3000万元", "3000万元", "allocation"),
+        ("计划发放技能培训补贴260万元", "260万元", "allocation"),
+        # spending done, and a program whose name holds 计划
+        ("全年民生支出达到6.8亿元", "6.8亿元", "expenditure"),
+        ("发放雨露计划补助资金50万元", "50万元", "expenditure"),
+    ],
+)
+def test_spending_a_plan_sets_is_allocated(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_a_heading_that_plans_its_spending_allocates_the_items_under_it():
+    planned = "四、资金使用计划\n1.村道硬化项目300万元。\n2.饮水安全项目120万元。\n"
+    assert {a.measure for a in extract_document(planned).amounts} == {"allocation"}
+    spent = "四、资金使用情况\n1.村道硬化项目300万元。\n2.饮水安全项目120万元。\n"
+    assert {a.measure for a in extract_document(spent).amounts} == {"expenditure"}
+
+
+def test_a_verb_inside_a_category_name_governs_nothing():
+    text = "二、补助资金安排项目情况\n（一）产业发展类项目3个，共计520万元。\n（二）政策落实类项目2个，共计180万元。\n"
+    assert {a.amount_text: a.measure for a in extract_document(text).amounts} == {
+        "520万元": "allocation",
+        "180万元": "allocation",
+    }
 
 
 def test_a_sum_with_no_cue_takes_the_measure_its_parts_share():

@@ -157,7 +157,8 @@ def test_carry_over_is_not_last_year():
         ("国道每千米补助8万元", "8万元", "per_capita"),
         ("全年偿还政府债券利息2.37亿元", "2.37亿元", "expenditure"),  # interest is spending, not financing
         ("截至12月末，新增专项债券资金已支出9.16亿元", "9.16亿元", "expenditure"),
-        ("县第二中学扩建项目使用专项债券1.2亿元", "1.2亿元", "expenditure"),  # bond money used, with or without 资金
+        # bond money a project is given is a fund's share of the project (real README, project scale): allocated
+        ("县第二中学扩建项目使用专项债券1.2亿元", "1.2亿元", "allocation"),
         ("通过系统核查追回违规领取资金12.6万元", "12.6万元", "other"),
         # 投资评审 is the review of investment projects, not an investment
         ("受理财政投资评审项目96个，送审金额7.3亿元", "7.3亿元", "other"),

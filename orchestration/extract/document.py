@@ -23,7 +23,14 @@ from orchestration.extract.body import ArticleBody, strip_newlines
 from orchestration.extract.functions import class_of_subject_code, classify_program, inherit_from_totals
 from orchestration.extract.gazetteer import Gazetteer
 from orchestration.extract.localities import Recipient, locate_article, recipients_in, resolve_name
-from orchestration.extract.measures import addressed_to_lower_level, measure_in, measure_of, settle_with_totals
+from orchestration.extract.measures import (
+    OwnLevel,
+    addressed_to_lower_level,
+    measure_in,
+    measure_of,
+    own_level,
+    settle_with_totals,
+)
 from orchestration.extract.records import (
     RATE_MEASURES,
     Amount,
@@ -112,12 +119,15 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         money += [c.money for c in cells.values() if (c.money.start, c.money.end) not in taken]
         money.sort(key=lambda m: m.start)
         frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
-        rows = _amounts(text, no, body, money, default_year, to_lower_level, frame, a.title, cells)
+        own = own_level(locality)  # the level the article speaks for: money named by a level above it was received
+        rows = _amounts(text, no, body, money, default_year, to_lower_level, frame, a.title, cells, own)
         _link_table_totals_to_prose(rows, cells)
         # the units the body names inside the article's own, found once for body and headline figures
         recipients = recipients_in(text, a.body_start, a.body_end, locality, default_year)
         _place_amounts(text, rows, out.articles[-1], recipients)
-        headline = _headline_amounts(text, no, a, all_money, money_starts, default_year, to_lower_level, frame, rows)
+        headline = _headline_amounts(
+            text, no, a, all_money, money_starts, default_year, to_lower_level, frame, rows, own
+        )
         _place_amounts(text, headline, out.articles[-1], recipients)
         out.amounts.extend(headline)
         out.amounts.extend(rows)
@@ -136,6 +146,7 @@ def _headline_amounts(
     to_lower_level: bool,
     frame: str | None,
     body_rows: list[Amount],
+    own: OwnLevel | None = None,
 ) -> list[Amount]:
     """Figures of the title and the lines before the body (市财政局下达资金5.73亿元…), read like body figures.
 
@@ -148,7 +159,7 @@ def _headline_amounts(
     if not money:
         return []
     head = ArticleBody(text, article.title_start, article.body_start)
-    rows = _amounts(text, no, head, money, default_year, to_lower_level, frame, article.title)
+    rows = _amounts(text, no, head, money, default_year, to_lower_level, frame, article.title, own=own)
     title_end = article.title_start + len(article.title)
     body_text_rows = sorted(body_rows, key=lambda r: r.header_unit is not None)  # running text before table cells
     for row in rows:
@@ -186,9 +197,11 @@ def _amounts(
     frame: str | None = None,
     title: str = "",
     cells: dict[int, tables.TableCell] | None = None,
+    own: OwnLevel | None = None,
 ) -> list[Amount]:
     """The rows of the figures ``money`` of one body (``to_lower_level``: the text is a notice addressed to lower
-    governments, :func:`measures.addressed_to_lower_level`)."""
+    governments, :func:`measures.addressed_to_lower_level`; ``own``: the level the article speaks for,
+    :func:`measures.own_level`)."""
     items: list[Item] = []
     rows: list[Amount] = []
     cues = []
@@ -204,7 +217,9 @@ def _amounts(
             headings = (heading, title)
         else:
             headings = (heading or title,) if heading or title else ()
-        cue = measure_of(text, m.start, m.end, [w1, cl, seg.start], seg.start, sent.start, headings, to_lower_level)
+        cue = measure_of(
+            text, m.start, m.end, [w1, cl, seg.start], seg.start, sent.start, headings, to_lower_level, own
+        )
         cues.append(cue)
         previous = rows[-1].program_name if rows and rows[-1].sentence_start == sent.start else None
         program, aft_end = programs.program_for_figure(

@@ -6,8 +6,10 @@ first, and from the narrowest context first:
 1. a per-unit suffix (``元/人``) or a threshold (限额标准提高到…) in the amount's segment;
 2. the *head*: the kind of money named right before the amount in its own clause (收入总计,
    上级补助收入, 调入资金, an increment 增加/减收, …), then a fund named by its government level
-   (中央资金, 省级资金) in a by-source list: money received from above, also where the total it breaks
-   down is passed on (下达给你们…，其中中央资金…: the total is allocated, its sources were received);
+   (中央资金, 省级资金) in a by-source list: money received when that level is above the article's own
+   (its locality's: a county's 市级 and 省级, a county-level city's 州级 but not its 市级), also where the
+   total it breaks down is passed on (下达给你们…，其中中央资金…: the total is allocated, its sources were
+   received);
 3. context windows from the narrowest (text since the previous amount in the clause) to the widest
    (the semicolon segment up to the amount); in the first window holding any cue, a *tier* cue
    (per-capita, transfer, saving, loan, asset, revenue, procurement) anywhere in the window decides,
@@ -31,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orchestration.extract.amounts import per_unit_suffix
+from orchestration.extract.records import Locality
 from orchestration.extract.text_units import short_text_cache
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
@@ -60,9 +63,17 @@ class _Rules:
     heads: tuple[tuple[str, re.Pattern], ...]
     budget: re.Pattern
     budget_revenue: re.Pattern
-    source_levels: tuple[re.Pattern, ...]
-    source_at_end: re.Pattern  # a fund named by its level right before the amount (中央资金)
+    source_levels: tuple[re.Pattern, ...]  # the stems of each level, highest first (中央; 省|自治区; …)
+    level_word: re.Pattern  # one level of a fund's levels as found (省级, 市本级, 本级, 市 of 市县)
+    own_level_word: re.Pattern  # the text's own level, whatever its locality (本级)
+    # a fund named by its levels right before the amount (其中中央资金, 市追加资金); groups: the levels, the verb
+    # the levels gave the money by
+    source_at_end: re.Pattern
     source_named: re.Pattern  # any fund named by its level
+    article_levels: dict[str, tuple[int, re.Pattern]]  # a locality kind's own rank and the stems of its own money
+    locality_kinds: dict[str, tuple[tuple[re.Pattern, str], ...]]  # a locality level's kinds by its name
+    # per kind, the prefecture names that leave some of its level words open, and those words
+    ambiguous_levels: dict[str, tuple[re.Pattern, re.Pattern]]
     pass_down_verb: re.Pattern
     pass_down: re.Pattern
     lower_level_addressee: re.Pattern
@@ -73,6 +84,8 @@ class _Rules:
     frame_verbs: tuple[tuple[str, re.Pattern], ...]
     nouns: tuple[tuple[str, re.Pattern], ...]
     weak_nouns: tuple[tuple[str, re.Pattern], ...]
+    plan_word: re.Pattern  # a plan's floor or target between a spending cue and its figure (不低于, 力争)
+    plan_heading: re.Pattern  # a heading that plans its spending (资金使用方向建议, 资金使用计划)
     default: str
 
 
@@ -80,15 +93,39 @@ class _Rules:
 def rules() -> _Rules:
     data = json.loads(_DATA.read_text(encoding="utf-8"))
     filler = data["head_filler"]
-    verbs = tuple((m, re.compile(p)) for m, p in data["verbs"])
-    levels = "|".join(f"(?:{p})" for p in data["source_levels"])
+    # a verb before 类 names a category of projects (政策落实类项目, 产业发展类), not what is done with the money
+    verbs = tuple((m, re.compile(f"(?:{p})(?!类)")) for m, p in data["verbs"])
+    stems = "|".join(f"(?:{p})" for p in data["source_levels"])
+    # a stem names a level when 级 follows it (省级, 市本级) or a fund word (省财政资金) or another level (市县资金)
+    giving = data["level_giving_verbs"]
+    named_level = f"(?:{data['level_suffix']}|(?=(?:{stems}|{data['level_followers']}|{giving})))"
+    word = f"(?:{data['own_level_word']}|(?:{stems}){named_level})"
+    levels = f"{word}(?:[和、及与]?{word})*"
+    stop = "，,；;：:。！？!?（）()、\\s0-9０-９元"
     return _Rules(
         heads=tuple((m, re.compile(f"(?:{p}){filler}")) for m, p in data["heads"]),
         budget=re.compile(data["budget"]),
         budget_revenue=re.compile(data["budget_revenue"]),
         source_levels=tuple(re.compile(f"(?:{p})") for p in data["source_levels"]),
-        source_at_end=re.compile(f"({levels}){data['source_noun']}\\s*$"),
-        source_named=re.compile(f"({levels}){data['source_noun']}"),
+        level_word=re.compile(f"{data['own_level_word']}|(?:{stems})(?:{data['level_suffix']})?"),
+        own_level_word=re.compile(data["own_level_word"]),
+        # the fund's phrase opens the window, its clause or a by-source list (其中, 资金来源为), its levels first
+        source_at_end=re.compile(
+            f"(?:^|(?<=[{stop}]){''.join(f'|(?<={w})' for w in data['source_openers'])})"
+            f"(?:{data['source_filler']})*({levels})({giving})?[^{stop}]{{0,14}}?资金\\s*$"
+        ),
+        source_named=re.compile(f"({levels})(?:财政)?(?:补助)?资金"),
+        article_levels={
+            kind: (spec["rank"], re.compile(f"(?:{spec['own']})(?:{data['level_suffix']})?"))
+            for kind, spec in data["article_levels"].items()
+        },
+        locality_kinds={
+            level: tuple((re.compile(p), kind) for p, kind in kinds) for level, kinds in data["locality_kinds"].items()
+        },
+        ambiguous_levels={
+            kind: (re.compile(spec["prefecture"]), re.compile(f"(?:{spec['words']})(?:{data['level_suffix']})?"))
+            for kind, spec in data["ambiguous_levels"].items()
+        },
         pass_down_verb=re.compile(data["pass_down_verbs"]),
         pass_down=re.compile(f"(?:{data['pass_down_verbs']})(?:{data['lower_level_recipient']})"),
         lower_level_addressee=re.compile(data["lower_level_addressee"], re.M),
@@ -99,6 +136,8 @@ def rules() -> _Rules:
         frame_verbs=tuple((m, p) for m, p in verbs if m in data["frame_measures"]),
         nouns=tuple((m, re.compile(p)) for m, p in data["nouns"]),
         weak_nouns=tuple((m, re.compile(p)) for m, p in data["weak_nouns"]),
+        plan_word=re.compile(data["plan_words"]),
+        plan_heading=re.compile(data["plan_headings"]),
         default=data["default"],
     )
 
@@ -174,39 +213,85 @@ def _budget_measure(segment: str) -> str:
     return "revenue" if subjects and rules().budget_revenue.fullmatch(subjects[-1]) else "allocation"
 
 
-def _level(name: str) -> int | None:
-    for rank, pat in enumerate(rules().source_levels):
-        if pat.fullmatch(name):
+@dataclass(frozen=True)
+class OwnLevel:
+    """The government level an article speaks for: money named by a level above it was received."""
+
+    rank: int  # index of the level in the rules' source_levels (0: 中央)
+    own: re.Pattern  # the words naming the article's own money (县级; 市级 in a county-level city's text)
+    ambiguous: re.Pattern | None = None  # words whose level the locality leaves open (a 县级市 in a 地级市: 市级)
+
+
+def own_level(locality: Locality | None) -> OwnLevel | None:
+    """The level of the article's locality: a county-level unit's own money is 县级, a district's 区级 (its city's 市级
+    money came from above), a county-level city's 市级; a prefecture's 市级 (州, 盟, 地区), a province's 省级 (a
+    municipality's 市级). None without a locality: the levels a sentence names decide (:func:`_received_source`)."""
+    if locality is None:
+        return None
+    r = rules()
+    kind = next((k for pat, k in r.locality_kinds.get(locality.level, ()) if pat.search(locality.name)), locality.level)
+    spec = r.article_levels.get(kind)
+    if spec is None:
+        return None
+    prefecture, words = r.ambiguous_levels.get(kind, (None, None))
+    open_words = words if prefecture is not None and prefecture.search(locality.prefecture or "") else None
+    return OwnLevel(*spec, ambiguous=open_words)
+
+
+def _level(word: str) -> int | None:
+    """Rank of a level word (省级 -> 1); None for the text's own level (本级)."""
+    r = rules()
+    for rank, pat in enumerate(r.source_levels):
+        if pat.match(word) and not r.own_level_word.fullmatch(word):
             return rank
     return None
 
 
-def _received_source(window: str, base: int, text: str, sentence_start: int, end: int) -> MeasureCue | None:
-    """A fund named by its level (中央资金18889万元，省级资金…，区级资金…): all but the lowest level
-    named in the (whole) sentence of the amount ending at ``end`` sent the money down; 中央 always did. Not
-    when a verb governs the window. A by-source list under money passed on (现将…下达给你们，其中中央资金…)
-    is money received all the same: the verb frame decides the total's measure, not its sources'."""
+def _received_source(
+    window: str, base: int, text: str, sentence_start: int, end: int, own: OwnLevel | None
+) -> MeasureCue | None:
+    """A fund named by its levels (其中中央资金18889万元，省级资金…，区级资金…) is money received when every level it
+    names is above the article's own level (``own``); one naming the own level (市县资金 in a county's text, 本级资金)
+    or a lower one is not (a weak allocation cue: a part takes its total's measure). Without the article's level, or
+    for a level its locality leaves open, all but the lowest level named in the (whole) sentence of the amount ending
+    at ``end`` sent the money down, and 中央 always did. Not when a verb governs the window. A by-source list under
+    money passed on (现将…下达给你们，其中中央资金…) is money received all the same: the verb frame decides the
+    total's measure, not its sources'."""
     fund = _fund_at_end(window)
     if fund is None:
         return None
-    level, fund_start, fund_end = fund
+    levels, fund_start, fund_end = fund
     r = rules()
+    words = [m.group() for m in r.level_word.finditer(levels)]
+    cue = MeasureCue("transfer_in", "head", base + fund_start, base + fund_end)
+    if own is not None and own.ambiguous is not None and any(own.ambiguous.fullmatch(w) for w in words):
+        own = None  # a level the locality leaves open (福清市's 市级: its own, or 福州市's?): as with no locality
+    if own is not None:
+        above = [not own.own.fullmatch(w) and (rank := _level(w)) is not None and rank < own.rank for w in words]
+        if all(above):
+            return cue
+        # the article's own share (县级资金, 市本级资金) or its lower levels': not received, whatever an earlier
+        # item's cue says (其中中央补助资金X、县级资金Y); as a part it takes its total's measure, alone it is allocated
+        return MeasureCue("allocation", "noun", cue.cue_start, cue.cue_end)
     stop = _SENTENCE_END_RE.search(text, end)
     sentence = text[sentence_start : stop.start() if stop else len(text)]
-    rank = _level(level)
-    named = [_level(n) for n in r.source_named.findall(sentence)]
+    rank = _level(words[-1])
+    named = [_level(w) for n in r.source_named.findall(sentence) for w in r.level_word.findall(n)]
     lowest = max((n for n in named if n is not None), default=rank)
     if rank == 0 or (rank is not None and rank < lowest):
-        return MeasureCue("transfer_in", "head", base + fund_start, base + fund_end)
+        return cue
     return None
 
 
 @lru_cache(maxsize=8192)
 def _fund_at_end(window: str) -> tuple[str, int, int] | None:
-    """(level, start, end) of a fund named by its level ending ``window`` (中央资金), unless a verb governs it."""
-    r = rules()
-    m = r.source_at_end.search(window)
-    if not m or _nearest_in(window, "verbs"):
+    """(levels, start, end) of a fund named by its levels ending ``window`` (其中中央资金), unless a verb governs it
+    (the verb the levels gave it by, 市追加资金, governs nothing: the giver is named)."""
+    m = rules().source_at_end.search(window)
+    if not m:
+        return None
+    ungoverned = window[: m.start(2)] + window[m.end(2) :] if m.group(2) else window
+    if _nearest_in(ungoverned, "verbs"):
         return None
     return m.group(1), m.start(), m.end()
 
@@ -244,11 +329,28 @@ def measure_of(
     sentence_start: int | None = None,
     headings: tuple[str, ...] = (),
     to_lower_level: bool = False,
+    own: OwnLevel | None = None,
 ) -> MeasureCue:
     """Measure of the amount text[start:end]: :func:`_cue_of`, then who the money goes to
-    (``to_lower_level``: the text is a notice addressed to lower governments)."""
-    cue = _cue_of(text, start, end, windows, segment_start, sentence_start, headings)
+    (``to_lower_level``: the text is a notice addressed to lower governments; ``own``: the level the article speaks
+    for, :func:`own_level`)."""
+    cue = _cue_of(text, start, end, windows, segment_start, sentence_start, headings, own)
+    cue = _planned(cue, text, start, windows[0] if windows else segment_start, headings)
     return _passed_down(cue, text, to_lower_level)
+
+
+def _planned(cue: MeasureCue, text: str, start: int, clause_start: int, headings: tuple[str, ...]) -> MeasureCue:
+    """Spending a plan sets is a budget (README: allocation): a floor or target in the figure's clause (确保全年支出
+    不低于X, 力争全年投入X, 计划发放X), or the spending verb of a heading that plans it (资金使用方向建议)."""
+    if cue.measure != "expenditure" or cue.strength not in ("verb", "noun", "frame", "heading"):
+        return cue
+    r = rules()
+    if cue.strength == "heading":
+        heading = next((h for h in headings if _nearest_in(h, "frame_verbs")), "")
+        planned = r.plan_heading.search(heading) is not None
+    else:
+        planned = r.plan_word.search(text, clause_start, start) is not None
+    return MeasureCue("allocation", cue.strength, cue.cue_start, cue.cue_end) if planned else cue
 
 
 def _cue_of(
@@ -259,6 +361,7 @@ def _cue_of(
     segment_start: int,
     sentence_start: int | None,
     headings: tuple[str, ...],
+    own: OwnLevel | None = None,
 ) -> MeasureCue:
     """Cue deciding the measure of the amount text[start:end] (evidence order: module docstring).
 
@@ -277,7 +380,7 @@ def _cue_of(
     sentence_start = segment_start if sentence_start is None else sentence_start
     head_start = max(narrow, start - HEAD_REACH)
     head_window = text[head_start:start]
-    cue = _head(head_window, head_start) or _received_source(head_window, head_start, text, sentence_start, end)
+    cue = _head(head_window, head_start) or _received_source(head_window, head_start, text, sentence_start, end, own)
     if cue is not None:
         return cue
     # 收入完成X，比上年同期Y: a comparison base is money of the compared figure's kind
