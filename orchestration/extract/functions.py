@@ -42,8 +42,10 @@ NON_SPENDING_MEASURES = {
 OWN_PHRASE_ONLY_MEASURES = {"other": "an increment, carry-over or volume names its area itself or has none"}
 # no-code keywords below this priority are generic: the sentence may still name one area
 WEAK_EXCLUSION_PRIORITY = 60
+# a project's investment volume (总投资8.9亿元): classless, and so is only the figure it states
+_PROJECT_INVESTMENT_RE = re.compile(r"总投资|投资额|投资总额|完成投资|计划投资|累计投资")
 # in an investment sentence these mean project/fund investment volumes, not fiscal outlays
-_INVESTMENT_VOLUME_RE = re.compile(r"总投资|投资额|投资总额|完成投资|计划投资|累计投资|实缴|出资|子基金|直投|送审|基金")
+_INVESTMENT_VOLUME_RE = re.compile(rf"{_PROJECT_INVESTMENT_RE.pattern}|实缴|出资|子基金|直投|送审|基金")
 
 
 @dataclass(frozen=True)
@@ -212,22 +214,31 @@ class _Areas:
     specific: dict[str, _Keyword]  # code -> best keyword naming it (priority >= SPECIFIC_PRIORITY)
     generic: dict[str, _Keyword]  # code -> best generic keyword
     exclusion: _Keyword | None  # best no-code keyword of priority >= WEAK_EXCLUSION_PRIORITY
+    # the same among the words that are no investment volume (总投资, 投资额): what another figure than the
+    # investment of the same sentence sees
+    exclusion_beside_investment: _Keyword | None = None
+
+
+def _is_investment_volume(kw: _Keyword) -> bool:
+    return _PROJECT_INVESTMENT_RE.fullmatch(kw.keyword) is not None
 
 
 @functools.lru_cache(maxsize=4096)  # the sentence of several figures, the same purpose phrase again
 def _areas(text: str | None) -> _Areas:
     specific: dict[str, _Keyword] = {}
     generic: dict[str, _Keyword] = {}
-    exclusion = None
+    exclusion = beside_investment = None
     for kw in keyword_hits(text or ""):
         if kw.code is None:
             if kw.priority >= WEAK_EXCLUSION_PRIORITY and exclusion is None:
                 exclusion = kw
+            if kw.priority >= WEAK_EXCLUSION_PRIORITY and beside_investment is None and not _is_investment_volume(kw):
+                beside_investment = kw
         elif kw.priority >= SPECIFIC_PRIORITY:
             specific.setdefault(kw.code, kw)
         else:
             generic.setdefault(kw.code, kw)
-    return _Areas(specific, generic, exclusion)
+    return _Areas(specific, generic, exclusion, beside_investment)
 
 
 def _conflict(where: str, kws: list[_Keyword]) -> tuple[None, str]:
@@ -240,11 +251,16 @@ NARROWER_THAN_SENTENCE = ("clause", "segment")
 _WIDE_LEVELS = ("paragraph ", "title ")
 
 
-def _one_area(text: str, where: str) -> tuple[str | None, str, set[str]] | None:
-    """(code, evidence, codes in conflict) of one context level, or None when it names no area."""
+def _one_area(text: str, where: str, beside_investment: bool = False) -> tuple[str | None, str, set[str]] | None:
+    """(code, evidence, codes in conflict) of one context level, or None when it names no area.
+
+    ``beside_investment``: the figure is not the investment volume this level may state (总投资8.9亿元,
+    使用专项债券2.3亿元): that volume's words make only the investment figure classless, not its neighbours."""
     areas = _areas(text)
     if where in _WIDE_LEVELS:
         areas = _Areas(areas.specific, areas.generic, None)
+    elif beside_investment:
+        areas = _Areas(areas.specific, areas.generic, areas.exclusion_beside_investment)
     if len(areas.specific) > 1:
         return (*_conflict(where, list(areas.specific.values())), set(areas.specific))
     if areas.specific:
@@ -258,7 +274,11 @@ def _one_area(text: str, where: str) -> tuple[str | None, str, set[str]] | None:
 
 
 def _settle(
-    conflicting: set[str], evidence: str, near_generic: list[_Keyword], wider: list[tuple[str, str]]
+    conflicting: set[str],
+    evidence: str,
+    near_generic: list[_Keyword],
+    wider: list[tuple[str, str]],
+    beside_investment: bool = False,
 ) -> tuple[str | None, str]:
     """A level naming several areas: a generic word near the figure (phrase, clause, segment, sentence)
     or a wider level (paragraph, title) naming one area, that agrees with one of them, picks it; else empty."""
@@ -266,7 +286,7 @@ def _settle(
     if tie_break is not None:
         return tie_break.code, f"generic keyword {tie_break.keyword} -> {tie_break.code} picks one of: {evidence}"
     for where, text in wider:
-        verdict = _one_area(text, f"{where} ")
+        verdict = _one_area(text, f"{where} ", beside_investment and where != "clause")
         if verdict is not None and verdict[0] in conflicting and not verdict[2]:
             return verdict[0], f"{verdict[1]} picks one of: {evidence}"
     return None, evidence
@@ -338,13 +358,15 @@ def classify_program(
     for _, text in [*narrow, ("sentence", sentence)]:
         near_generic += [kw for kw in _areas(text).generic.values() if kw not in near_generic]
     levels = narrow + [("sentence", sentence)] + [level for level in context if level not in narrow]
+    # an investment volume (总投资, 投资额) outside the figure's clause is another figure's: not this one's verdict
+    beside_investment = measure != "investment"
     for k, (where, text) in enumerate(levels):
-        verdict = _one_area(text, f"{where} ")
+        verdict = _one_area(text, f"{where} ", beside_investment and where != "clause")
         if verdict is None:
             continue
         code, evidence, conflicting = verdict
         if conflicting:
-            return _settle(conflicting, evidence, near_generic, levels[k + 1 :])
+            return _settle(conflicting, evidence, near_generic, levels[k + 1 :], beside_investment)
         if best is not None and best.code is None:
             return code, f"{evidence} (program word {best.keyword} is generic)"
         return code, evidence
