@@ -317,3 +317,12 @@ def test_an_investment_volume_makes_only_its_own_figure_classless():
     clause = "企业完成设备投资额5000万元"
     code, evidence = classify_program(None, clause, "allocation", (("clause", clause),))
     assert code is None and "投资额" in evidence, evidence
+
+
+def test_budget_investment_is_money_of_many_areas_unless_its_phrase_names_one():
+    sentence = "安排500万元前期工作经费支持12个项目，获批中央预算内投资8,600万元"
+    context = (("clause", "获批中央预算内投资8,600万元"), ("segment", sentence))
+    code, evidence = classify_program("中央预算内投资", sentence, "transfer_in", context)
+    assert code is None and "预算内投资" in evidence, evidence
+    clause = "争取中央预算内投资3,000万元支持县人民医院建设"
+    assert classify_program(None, clause, "transfer_in", (("clause", clause),))[0] == "210"

@@ -20,8 +20,11 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from orchestration.extract.owners import mask_budget_words, owner_of_figure, owner_vocabulary
 
 DATA_DIR = Path(__file__).with_name("data")
 CLASSES_FILE = DATA_DIR / "function_classes.csv"
@@ -304,13 +307,105 @@ def _category_of_list(program: str) -> str:
     return program
 
 
+# (level, text) pairs where a figure's owner may be named, or a function building them when asked
+OwnerContext = tuple[tuple[str, str], ...] | Callable[[], tuple[tuple[str, str], ...]]
+# levels of the owner context that name a project (beside the figure's context) and a unit (its title, signature)
+_PROJECT_LEVELS = ("heading", "project name")
+_NAME_LEVELS = ("title", "signature")
+
+
 def classify_program(
     program_name: str | None,
     sentence: str,
     measure: str,
     context: tuple[tuple[str, str], ...] = (),
+    owner_context: OwnerContext = (),
 ) -> tuple[str | None, str]:
     """(类 code or None, evidence) for an amount with this purpose, sentence and measure.
+
+    The words of the figure and its context decide (:func:`_classify_by_words`); when a budget word
+    (一般公共预算, 年初预算, 支出总计) would leave a spending figure empty, whose budget it is decides
+    instead (:func:`_class_of_owner`). ``owner_context``: (level, text) pairs, narrowest first, where the
+    owner may be named: the figure's clause, sentence and paragraph up to the figure (what comes after it
+    tells its use), its section heading, the title, the signature, a form's ``项目名称`` line; or a function
+    returning them, called only for the few figures whose owner is asked.
+    """
+    code, evidence = _classify_by_words(program_name, sentence, measure, context)
+    measure = (measure or "").strip()
+    if code is not None or measure in OWNERLESS_MEASURES or not _decided_by_budget_word(evidence):
+        return code, evidence
+    return _class_of_owner(program_name, sentence, measure, context, owner_context, evidence)
+
+
+# measures whose figures keep today's verdict whoever owns the money: no spending, increments, scale
+OWNERLESS_MEASURES = {*NON_SPENDING_MEASURES, *OWN_PHRASE_ONLY_MEASURES, "investment"}
+# a keyword that left a figure without class, as its evidence names it (一般公共预算 -> none, 年初预算 -> None)
+_CLASSLESS_KEYWORD_RE = re.compile(r"(\S+) -> [Nn]one\b")
+
+
+def _decided_by_budget_word(evidence: str) -> bool:
+    budget_words = owner_vocabulary().budget_words
+    return evidence.startswith(NOT_ONE_AREA) and any(w in budget_words for w in _CLASSLESS_KEYWORD_RE.findall(evidence))
+
+
+def _class_of_owner(
+    program_name: str | None,
+    sentence: str,
+    measure: str,
+    context: tuple[tuple[str, str], ...],
+    owner_context: OwnerContext,
+    evidence: str,
+) -> tuple[str | None, str]:
+    """The class of the owner of a figure that budget words left empty (``evidence``: that verdict).
+
+    The narrowest level of ``owner_context`` naming an owner says whose budget it is. A government's
+    spans every class: the verdict stays. For a department or unit, and for one project, the budget words
+    are neutral: the figure's own purpose phrase without them, then (a project) the words of its context,
+    heading and 项目名称 without them, then the class of the department the owner level or a wider one
+    names (农业农村局 -> 213), then (a unit without a listed name) the one area its title and signature
+    name. Where none of these gives one class the figure stays empty, its evidence ``unmapped:`` (one
+    owner's spending of an unknown class).
+    """
+    owner_context = owner_context() if callable(owner_context) else owner_context
+    owner = owner_of_figure(owner_context)
+    if owner is None:
+        return None, evidence
+    where = f"{owner.kind} ({owner.word} in its {owner.level})"
+    if owner.kind == "government":
+        return None, f"{evidence}; owner: {where}"
+    masked_context = tuple((level, mask_budget_words(text)) for level, text in context)
+    own_code, own_evidence = _classify_by_words(mask_budget_words(program_name or ""), "", measure)
+    if own_code is not None:
+        return own_code, f"owner {where}, its budget words neutral: {own_evidence}"
+    if owner.kind == "project":
+        # the project's words: the figure's context, then the project's heading and the form's 项目名称 line
+        named = tuple((level, mask_budget_words(text)) for level, text in owner_context if level in _PROJECT_LEVELS)
+        code, words = _classify_by_words(
+            mask_budget_words(program_name or ""), mask_budget_words(sentence), measure, (*masked_context, *named)
+        )
+        if code is not None:
+            return code, f"owner {where}, its budget words neutral: {words}"
+    if owner.department_class is not None:
+        return owner.department_class, f"owner {where}: department {owner.department_name} -> {owner.department_class}"
+    if owner.department_name is not None:
+        return None, f"{UNMAPPED}owner {where}: departments of several classes ({owner.department_name})"
+    if owner.kind == "department":
+        name = mask_budget_words("".join(text for level, text in owner_context if level in _NAME_LEVELS))
+        named = _areas(name).specific
+        if len(named) == 1:
+            kw = next(iter(named.values()))
+            return kw.code, f"owner {where}: its name's keyword {kw.keyword} -> {kw.code}"
+    # one owner's spending whose class no word names: listed by the unmapped-spending check
+    return None, f"{UNMAPPED}owner {where} of unknown class; {evidence.removeprefix(NOT_ONE_AREA)}"
+
+
+def _classify_by_words(
+    program_name: str | None,
+    sentence: str,
+    measure: str,
+    context: tuple[tuple[str, str], ...] = (),
+) -> tuple[str | None, str]:
+    """(类 code or None, evidence) from the words of the figure's purpose phrase and context.
 
     Evidence ladder, strongest first (a weak hint never overrides a strong one):
 
