@@ -395,6 +395,9 @@ def _class_of_owner(
         if len(named) == 1:
             kw = next(iter(named.values()))
             return kw.code, f"owner {where}: its name's keyword {kw.keyword} -> {kw.code}"
+    if owner.kind == "department" and owner.government_word is not None:
+        # an unnamed unit of a government's text (我局 of a 财政局's summary) speaks of the government's budget
+        return None, f"{evidence}; owner: {where} in a government's text ({owner.government_word})"
     # one owner's spending whose class no word names: listed by the unmapped-spending check
     return None, f"{UNMAPPED}owner {where} of unknown class; {evidence.removeprefix(NOT_ONE_AREA)}"
 

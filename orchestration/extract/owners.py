@@ -86,6 +86,7 @@ class Owner:
     word: str  # the word that names it
     department_class: str | None  # the class of the nearest department named there or wider
     department_name: str | None
+    government_word: str | None = None  # a government word there or wider (财政局 in the title): a government's text
 
 
 def owner_of_figure(levels: tuple[tuple[str, str], ...]) -> Owner | None:
@@ -105,7 +106,16 @@ def owner_of_figure(levels: tuple[tuple[str, str], ...]) -> Owner | None:
             continue
         kind = next(role for role in ("government", "department", "project") if role in roles)
         name, code = _nearest_department(levels[k:])
-        return Owner(kind, where, roles[kind], code, name)
+        return Owner(kind, where, roles[kind], code, name, _first_government_word(levels[k:]))
+    return None
+
+
+def _first_government_word(levels: tuple[tuple[str, str], ...]) -> str | None:
+    vocabulary = owner_vocabulary()
+    for _, text in levels:
+        for m in vocabulary.marker_re.finditer(text or ""):
+            if vocabulary.markers[m.group(0)] == "government":
+                return m.group(0)
     return None
 
 
