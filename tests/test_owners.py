@@ -103,3 +103,16 @@ def test_a_governments_budget_keeps_its_verdict():
         assert code is None and evidence.startswith("not one area:") and "owner: government" in evidence, evidence
     # a named bureau's own budget inside the government's report is that bureau's
     assert codes["3,200万元"][0] == "210", codes["3,200万元"]
+
+
+def test_a_departments_running_costs_are_in_its_class_whatever_items_they_list():
+    text = (
+        "青峰县交通运输局2024年度部门决算说明\n"
+        "三、基本支出情况\n"
+        "人员经费416.80万元，主要包括基本工资、津贴补贴和住房公积金。\n"
+    )
+    code, evidence = _codes(text)["416.80万元"]
+    assert code == "214" and "running cost 人员经费" in evidence, evidence
+    # without an owner the items' words speak as before (住房公积金 -> 221)
+    code, _ = _codes("人员经费416.80万元，主要包括基本工资、津贴补贴和住房公积金。\n")["416.80万元"]
+    assert code == "221"

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.extract.owners import mask_budget_words, owner_of_figure, owner_vocabulary
+from orchestration.extract.owners import Owner, mask_budget_words, owner_of_figure, owner_vocabulary
 
 DATA_DIR = Path(__file__).with_name("data")
 CLASSES_FILE = DATA_DIR / "function_classes.csv"
@@ -332,9 +332,14 @@ def classify_program(
     """
     code, evidence = _classify_by_words(program_name, sentence, measure, context)
     measure = (measure or "").strip()
-    if code is not None or measure in OWNERLESS_MEASURES or not _decided_by_budget_word(evidence):
+    if measure in OWNERLESS_MEASURES:
         return code, evidence
-    return _class_of_owner(program_name, sentence, measure, context, owner_context, evidence)
+    if code is None and _decided_by_budget_word(evidence):
+        return _class_of_owner(program_name, sentence, measure, context, owner_context, (code, evidence))
+    running_cost = _running_cost_read_from_context(program_name, evidence)
+    if running_cost is not None:
+        return _class_of_running_cost(running_cost, owner_context, (code, evidence))
+    return code, evidence
 
 
 # measures whose figures keep today's verdict whoever owns the money: no spending, increments, scale
@@ -348,58 +353,86 @@ def _decided_by_budget_word(evidence: str) -> bool:
     return evidence.startswith(NOT_ONE_AREA) and any(w in budget_words for w in _CLASSLESS_KEYWORD_RE.findall(evidence))
 
 
+def _running_cost_read_from_context(program_name: str | None, evidence: str) -> str | None:
+    """The running-cost word (人员经费) of a figure's own phrase when its verdict came from its context."""
+    if _OWN_EVIDENCE_RE.match(evidence):
+        return None
+    return next((w for w in owner_vocabulary().running_costs if w in (program_name or "")), None)
+
+
+def _class_of_running_cost(
+    word: str, owner_context: OwnerContext, verdict: tuple[str | None, str]
+) -> tuple[str | None, str]:
+    """A department's running costs (人员经费) are in its class: the economic items their sentence lists
+    (社会保障缴费, 住房公积金, 办公费) name no area. Another owner, or none, keeps the verdict of the words."""
+    owner_context = owner_context() if callable(owner_context) else owner_context
+    owner = owner_of_figure(owner_context)
+    if owner is None or owner.kind != "department":
+        return verdict
+    return _class_of_named_owner(owner, owner_context, verdict, f" (running cost {word})")
+
+
 def _class_of_owner(
     program_name: str | None,
     sentence: str,
     measure: str,
     context: tuple[tuple[str, str], ...],
     owner_context: OwnerContext,
-    evidence: str,
+    verdict: tuple[str | None, str],
 ) -> tuple[str | None, str]:
-    """The class of the owner of a figure that budget words left empty (``evidence``: that verdict).
+    """The class of the owner of a figure that budget words left empty (``verdict``: that empty verdict).
 
     The narrowest level of ``owner_context`` naming an owner says whose budget it is. A government's
     spans every class: the verdict stays. For a department or unit, and for one project, the budget words
     are neutral: the figure's own purpose phrase without them, then (a project) the words of its context,
-    heading and 项目名称 without them, then the class of the department the owner level or a wider one
-    names (农业农村局 -> 213), then (a unit without a listed name) the one area its title and signature
-    name. Where none of these gives one class the figure stays empty, its evidence ``unmapped:`` (one
-    owner's spending of an unknown class).
+    heading and 项目名称 without them, then the owner's name (:func:`_class_of_named_owner`).
     """
     owner_context = owner_context() if callable(owner_context) else owner_context
     owner = owner_of_figure(owner_context)
     if owner is None:
-        return None, evidence
+        return verdict
     where = f"{owner.kind} ({owner.word} in its {owner.level})"
     if owner.kind == "government":
-        return None, f"{evidence}; owner: {where}"
-    masked_context = tuple((level, mask_budget_words(text)) for level, text in context)
+        return None, f"{verdict[1]}; owner: {where}"
     own_code, own_evidence = _classify_by_words(mask_budget_words(program_name or ""), "", measure)
     if own_code is not None:
         return own_code, f"owner {where}, its budget words neutral: {own_evidence}"
     if owner.kind == "project":
         # the project's words: the figure's context, then the project's heading and the form's 项目名称 line
+        masked = tuple((level, mask_budget_words(text)) for level, text in context)
         named = tuple((level, mask_budget_words(text)) for level, text in owner_context if level in _PROJECT_LEVELS)
         code, words = _classify_by_words(
-            mask_budget_words(program_name or ""), mask_budget_words(sentence), measure, (*masked_context, *named)
+            mask_budget_words(program_name or ""), mask_budget_words(sentence), measure, (*masked, *named)
         )
         if code is not None:
             return code, f"owner {where}, its budget words neutral: {words}"
+    return _class_of_named_owner(owner, owner_context, verdict)
+
+
+def _class_of_named_owner(
+    owner: Owner, owner_context: tuple[tuple[str, str], ...], verdict: tuple[str | None, str], why: str = ""
+) -> tuple[str | None, str]:
+    """The class a department's or project's name gives: the department named at the owner's level or a
+    wider one (农业农村局 -> 213), else (a unit without a listed name) the one area its title and signature
+    name. An unnamed unit of a government's text (我局 of a 财政局's summary) keeps the verdict of the words;
+    where nothing gives one class the figure is empty, ``unmapped:`` (one owner's spending of an unknown class).
+    """
+    where = f"{owner.kind} ({owner.word} in its {owner.level})"
     if owner.department_class is not None:
-        return owner.department_class, f"owner {where}: department {owner.department_name} -> {owner.department_class}"
+        code = owner.department_class
+        return code, f"owner {where}: department {owner.department_name} -> {code}{why}"
     if owner.department_name is not None:
-        return None, f"{UNMAPPED}owner {where}: departments of several classes ({owner.department_name})"
+        return None, f"{UNMAPPED}owner {where}: departments of several classes ({owner.department_name}){why}"
     if owner.kind == "department":
         name = mask_budget_words("".join(text for level, text in owner_context if level in _NAME_LEVELS))
         named = _areas(name).specific
         if len(named) == 1:
             kw = next(iter(named.values()))
-            return kw.code, f"owner {where}: its name's keyword {kw.keyword} -> {kw.code}"
-    if owner.kind == "department" and owner.government_word is not None:
-        # an unnamed unit of a government's text (我局 of a 财政局's summary) speaks of the government's budget
-        return None, f"{evidence}; owner: {where} in a government's text ({owner.government_word})"
+            return kw.code, f"owner {where}: its name's keyword {kw.keyword} -> {kw.code}{why}"
+        if owner.government_word is not None:
+            return verdict[0], f"{verdict[1]}; owner: {where} in a government's text ({owner.government_word})"
     # one owner's spending whose class no word names: listed by the unmapped-spending check
-    return None, f"{UNMAPPED}owner {where} of unknown class; {evidence.removeprefix(NOT_ONE_AREA)}"
+    return None, f"{UNMAPPED}owner {where} of unknown class{why}; {verdict[1].removeprefix(NOT_ONE_AREA)}"
 
 
 def _classify_by_words(

@@ -10,6 +10,9 @@ Data file (edit this, not the code): ``data/budget_owners.csv`` (word,role,funct
 
 * ``budget_word``: a no-code keyword of ``function_keywords.csv`` that is neutral when the owner is a
   department, unit or project (the loader checks that the keyword file lists it without a code);
+* ``running_cost``: a department's own running costs (人员经费, 公用经费, 基本支出): a figure so named is
+  in its department's class, whatever economic items its sentence lists (社会保障缴费, 住房公积金: the
+  loader checks that no keyword gives the word itself a class);
 * ``government``: says the budget is a government's (全县, 县本级, 预算执行情况): today's verdict stays;
 * ``department``: says the money is a department's or unit's; with a ``function_code`` the word is a
   department's name and gives its class (农业农村局 213), without one it only marks the owner's kind
@@ -27,12 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 OWNERS_FILE = Path(__file__).with_name("data") / "budget_owners.csv"
-ROLES = ("budget_word", "government", "department", "project")
+ROLES = ("budget_word", "running_cost", "government", "department", "project")
 
 
 @dataclass(frozen=True)
 class OwnerVocabulary:
     budget_words: frozenset[str]
+    running_costs: frozenset[str]
     department_classes: dict[str, str]  # a department's name -> its class
     markers: dict[str, str]  # word -> role (government, department, project), names included
     marker_re: re.Pattern  # every marker, longest first: 教育和体育局 is one name, not 体育局
@@ -45,7 +49,9 @@ def owner_vocabulary() -> OwnerVocabulary:
     from orchestration.extract.functions import FUNCTION_CLASSES, function_keyword_rows
 
     classless_keywords = {r["keyword"] for r in function_keyword_rows() if r["function_code"] is None}
+    class_keywords = {r["keyword"] for r in function_keyword_rows() if r["function_code"] is not None}
     budget_words: set[str] = set()
+    running_costs: set[str] = set()
     departments: dict[str, str] = {}
     markers: dict[str, str] = {}
     with OWNERS_FILE.open(encoding="utf-8", newline="") as fh:
@@ -62,6 +68,11 @@ def owner_vocabulary() -> OwnerVocabulary:
                     raise ValueError(f"{OWNERS_FILE.name}: budget word {word!r} is no classless keyword")
                 budget_words.add(word)
                 continue
+            if role == "running_cost":
+                if word in class_keywords:
+                    raise ValueError(f"{OWNERS_FILE.name}: running cost {word!r} is a keyword with a class")
+                running_costs.add(word)
+                continue
             markers[word] = role
             if code:
                 departments[word] = code
@@ -70,7 +81,12 @@ def owner_vocabulary() -> OwnerVocabulary:
         return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
     return OwnerVocabulary(
-        frozenset(budget_words), departments, markers, alternation(markers), alternation(budget_words)
+        frozenset(budget_words),
+        frozenset(running_costs),
+        departments,
+        markers,
+        alternation(markers),
+        alternation(budget_words),
     )
 
 
