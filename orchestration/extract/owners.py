@@ -2,7 +2,7 @@
 
 Budget words (一般公共预算, 年初预算, 支出总计, …) make a figure "not one area" because a government's
 budget spans every functional class. A department's final accounts or one project's self-evaluation
-use the same words for money of one owner, whose class is the figure's: 于都县农业农村局's
+use the same words for money of one owner, whose class is the figure's: a county 农业农村局's
 一般公共预算财政拨款支出 is 农林水 (213), 该项目年初预算 of a rural-road fund is 交通运输 (214).
 
 Data file (edit this, not the code): ``data/budget_owners.csv`` (word,role,function_code,note), read by
@@ -13,11 +13,11 @@ Data file (edit this, not the code): ``data/budget_owners.csv`` (word,role,funct
 * ``running_cost``: a department's own running costs (人员经费, 公用经费, 基本支出): a figure so named is
   in its department's class, whatever economic items its sentence lists (社会保障缴费, 住房公积金: the
   loader checks that no keyword gives the word itself a class);
-* ``government``: says the budget is a government's (全县, 县本级, 预算执行情况): today's verdict stays;
+* ``government``: says the budget is a government's (全县, 县本级, 预算执行情况; 财政局, which keeps it):
+  today's verdict stays;
 * ``department``: says the money is a department's or unit's; with a ``function_code`` the word is a
   department's name and gives its class (农业农村局 213), without one it only marks the owner's kind
-  (部门决算, 本单位); list only bureaus whose spending is one class (not 财政局, 发展和改革局,
-  人民政府办公室);
+  (部门决算, 本单位); list only bureaus whose spending is one class (not 发展和改革局, 人民政府办公室);
 * ``project``: says the money is one project's (该项目, 绩效自评): the project's words give its class.
 """
 
@@ -36,7 +36,7 @@ ROLES = ("budget_word", "running_cost", "government", "department", "project")
 @dataclass(frozen=True)
 class OwnerVocabulary:
     budget_words: frozenset[str]
-    running_costs: frozenset[str]
+    running_costs: tuple[str, ...]  # longest first, so that one phrase's word is always the same
     department_classes: dict[str, str]  # a department's name -> its class
     markers: dict[str, str]  # word -> role (government, department, project), names included
     marker_re: re.Pattern  # every marker, longest first: 教育和体育局 is one name, not 体育局
@@ -82,7 +82,7 @@ def owner_vocabulary() -> OwnerVocabulary:
 
     return OwnerVocabulary(
         frozenset(budget_words),
-        frozenset(running_costs),
+        tuple(sorted(running_costs, key=lambda w: (-len(w), w))),
         departments,
         markers,
         alternation(markers),
