@@ -300,3 +300,29 @@ def test_a_part_naming_only_its_source_takes_its_totals_class():
     assert part.function_evidence.startswith("total's class 205")
     # the total of two areas has no class to hand down: its source-named part stays empty
     assert by_text["5,400万元"].function_code is None and by_text["2,100万元"].function_code is None
+
+
+def test_an_investment_volume_makes_only_its_own_figure_classless():
+    # 总投资 is the project's scale: that figure has no class, the bond money used by the clinic project has one
+    text = "县中医院门诊楼项目总投资3.6亿元，今年使用专项债券资金1.2亿元。另安排学校改造资金800万元。"
+    codes = {a.amount_text: (a.function_code, a.function_evidence) for a in extract_document(text).amounts}
+    assert codes["3.6亿元"][0] is None and "investment volume" in codes["3.6亿元"][1], codes
+    assert codes["1.2亿元"][0] == "210", codes
+    # an award reckoned on the firms' equipment 投资额 is the award's own area (工业), named by the title
+    sentence = "本批奖补资金共计420万元，按企业设备投资额的6%核定"
+    context = (("clause", "本批奖补资金共计420万元"), ("segment", sentence), ("title", "工业企业技术改造奖补公示"))
+    code, evidence = classify_program("奖补资金", sentence, "allocation", context)
+    assert code == "215", evidence
+    # in the figure's own clause the volume word still speaks: 投资额 there says what the figure is
+    clause = "企业完成设备投资额5000万元"
+    code, evidence = classify_program(None, clause, "allocation", (("clause", clause),))
+    assert code is None and "投资额" in evidence, evidence
+
+
+def test_budget_investment_is_money_of_many_areas_unless_its_phrase_names_one():
+    sentence = "安排500万元前期工作经费支持12个项目，获批中央预算内投资8,600万元"
+    context = (("clause", "获批中央预算内投资8,600万元"), ("segment", sentence))
+    code, evidence = classify_program("中央预算内投资", sentence, "transfer_in", context)
+    assert code is None and "预算内投资" in evidence, evidence
+    clause = "争取中央预算内投资3,000万元支持县人民医院建设"
+    assert classify_program(None, clause, "transfer_in", (("clause", clause),))[0] == "210"

@@ -5,14 +5,17 @@ decide the bulletin's and each article's default year (:mod:`years`), then for e
 money spans (:mod:`amounts`), their measure (``measures.measure_of``), program
 (``programs.program_for_figure``), year, and the total/part structure (:mod:`totals`), which settles
 measures (``measures.settle_with_totals``); then the function code from the figure's evidence ladder
-(``functions.classify_program``: purpose, clause, segment, sentence, paragraph, title) and its
-total or parts (``functions.inherit_from_totals``); and the percentages (:mod:`percents`).
+(``functions.classify_program``: purpose, clause, segment, sentence, paragraph, title; for budget words,
+whose budget it is, :mod:`owners`) and its total or parts (``functions.inherit_from_totals``); and the
+percentages (:mod:`percents`).
 Money-like spans outside any body go to ``skipped``.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 
 from orchestration.extract import amounts as amounts_mod
 from orchestration.extract import beneficiaries as beneficiaries_mod
@@ -20,7 +23,7 @@ from orchestration.extract import percents as percents_mod
 from orchestration.extract import periods, programs, tables, years
 from orchestration.extract.articles import segment
 from orchestration.extract.body import ArticleBody, strip_newlines
-from orchestration.extract.functions import class_of_subject_code, classify_program, inherit_from_totals
+from orchestration.extract.functions import OwnerContext, class_of_subject_code, classify_program, inherit_from_totals
 from orchestration.extract.gazetteer import Gazetteer
 from orchestration.extract.localities import Recipient, locate_article, recipients_in, resolve_name
 from orchestration.extract.measures import (
@@ -58,10 +61,39 @@ def _locate(
 
 
 def _classify(
-    program: str | None, sentence: str, measure: str, context: tuple[tuple[str, str], ...] = ()
+    program: str | None,
+    sentence: str,
+    measure: str,
+    context: tuple[tuple[str, str], ...] = (),
+    owner_context: OwnerContext = (),
 ) -> tuple[str | None, str]:
-    code, evidence = classify_program(program, sentence, measure, context)
+    code, evidence = classify_program(program, sentence, measure, context, owner_context)
     return code or None, evidence
+
+
+SIGNATURE_MAX_LINES = 3  # an issuer's name and a date (and a department line) close a document
+SIGNATURE_LINE_MAX_LEN = 30
+
+
+def signature_of(text: str, start: int, end: int) -> str:
+    """The short closing lines of ``text[start:end]`` that end no sentence (某县农业农村局 / 2024年9月20日):
+    the issuer's signature, or ""."""
+    lines = [line.strip() for line in text[start:end].rstrip().split("\n")[-SIGNATURE_MAX_LINES:]]
+    closing: list[str] = []
+    for line in reversed(lines):
+        if not line or len(line) > SIGNATURE_LINE_MAX_LEN or line[-1] in "。！？；;：:":
+            break
+        closing.append(line)
+    return "\n".join(reversed(closing))
+
+
+_PROJECT_NAME_RE = re.compile(r"项目名称[：:]\s*[^\n|｜]{2,40}")
+
+
+def project_name_line(text: str) -> str:
+    """A self-evaluation form's ``项目名称：…`` line (the first), or "": where one project's name is given."""
+    m = _PROJECT_NAME_RE.search(text)
+    return m.group(0) if m else ""
 
 
 CUE_LOOKBACK = 400  # characters a year or period cue is looked for before a figure, within its sentence
@@ -120,7 +152,11 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         money.sort(key=lambda m: m.start)
         frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
         own = own_level(locality)  # the level the article speaks for: money named by a level above it was received
-        rows = _amounts(text, no, body, money, default_year, to_lower_level, frame, a.title, cells, own)
+        # who owns the article's money when its words do not say: the issuer, the project a form names
+        signature, project_name = signature_of(text, a.body_start, a.body_end), project_name_line(body_text)
+        rows = _amounts(
+            text, no, body, money, default_year, to_lower_level, frame, a.title, cells, own, signature, project_name
+        )
         _link_table_totals_to_prose(rows, cells)
         # the units the body names inside the article's own, found once for body and headline figures
         recipients = recipients_in(text, a.body_start, a.body_end, locality, default_year)
@@ -198,14 +234,18 @@ def _amounts(
     title: str = "",
     cells: dict[int, tables.TableCell] | None = None,
     own: OwnLevel | None = None,
+    signature: str = "",
+    project_name: str = "",
 ) -> list[Amount]:
     """The rows of the figures ``money`` of one body (``to_lower_level``: the text is a notice addressed to lower
     governments, :func:`measures.addressed_to_lower_level`; ``own``: the level the article speaks for,
-    :func:`measures.own_level`)."""
+    :func:`measures.own_level`; ``signature``: the document's closing lines; ``project_name``: its ``项目名称：…``
+    line)."""
     items: list[Item] = []
     rows: list[Amount] = []
     cues = []
     contexts: list[tuple[tuple[str, str], ...]] = []  # the figure's clause, segment, paragraph, title
+    owner_contexts: list[functools.partial] = []  # where the figure's owner may be named, built when asked
     prev_end = -1
     for m in money:
         sent, pi = body.sentence_at(m.start)
@@ -239,6 +279,11 @@ def _amounts(
                 ("segment", body.joined_text(seg)),
                 ("paragraph", body.paragraph_text(pi)),
                 ("title", title),
+            )
+        )
+        owner_contexts.append(
+            functools.partial(
+                _owner_context, text, cl, sent.start, m.end, earlier, (heading, title, signature, project_name)
             )
         )
         measure = cue.measure
@@ -290,7 +335,7 @@ def _amounts(
     settled = settle_with_totals([it.measure for it in items], cues, [it.parent for it in items])
     for row, measure in zip(rows, settled, strict=True):
         row.measure = measure
-    for row, context in zip(rows, contexts, strict=True):
+    for row, context, owner_context in zip(rows, contexts, owner_contexts, strict=True):
         cell = (cells or {}).get(row.char_start)
         coded = class_of_subject_code(cell.subject_code) if cell is not None else None
         if coded is not None:
@@ -301,9 +346,42 @@ def _amounts(
             cap = cell.caption
             row.function_code, row.function_evidence = _classify(cap or title, f"{cap}{title}", row.measure)
         else:
-            row.function_code, row.function_evidence = _classify(row.program_name, row.sentence, row.measure, context)
+            row.function_code, row.function_evidence = _classify(
+                row.program_name, row.sentence, row.measure, context, owner_context
+            )
     inherit_from_totals(rows)
     return rows
+
+
+OWNER_LOOKBACK = CUE_LOOKBACK  # characters an owner is looked for before a figure, within its paragraph
+
+
+def _owner_context(
+    text: str, clause: int, sentence: int, end: int, earlier: tuple[str, ...], named: tuple[str, str, str, str]
+) -> tuple[tuple[str, str], ...]:
+    """Where a figure's owner may be named, narrowest first (``functions.classify_program``'s ``owner_context``).
+
+    Whose money it is is said before the figure (全县完成…, 该项目年初预算…, 本部门支出总计…); after it the
+    sentence tells its use (主要用于全县…), not its owner. The sentence and paragraph are read back at most
+    OWNER_LOOKBACK characters, so that a bulletin scraped as one endless paragraph costs linear time.
+    ``named``: the figure's section heading, the title, the signature, the ``项目名称`` line.
+    """
+    before = strip_newlines(text[max(sentence, end - OWNER_LOOKBACK) : end])
+    paragraph = before
+    for earlier_sentence in reversed(earlier):
+        if len(paragraph) >= OWNER_LOOKBACK:
+            break
+        paragraph = earlier_sentence + paragraph
+    heading, title, signature, project_name = named
+    return (
+        ("clause", strip_newlines(text[clause:end])),
+        ("sentence", before),
+        ("paragraph", paragraph[-OWNER_LOOKBACK:]),
+        ("heading", heading),
+        ("title", title),
+        ("signature", signature),
+        ("project name", project_name),
+    )
 
 
 def _place_amounts(text: str, rows: list[Amount], article: Article, recipients: list[Recipient]) -> None:

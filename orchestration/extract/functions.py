@@ -20,8 +20,11 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from orchestration.extract.owners import Owner, mask_budget_words, owner_of_figure, owner_vocabulary
 
 DATA_DIR = Path(__file__).with_name("data")
 CLASSES_FILE = DATA_DIR / "function_classes.csv"
@@ -42,8 +45,10 @@ NON_SPENDING_MEASURES = {
 OWN_PHRASE_ONLY_MEASURES = {"other": "an increment, carry-over or volume names its area itself or has none"}
 # no-code keywords below this priority are generic: the sentence may still name one area
 WEAK_EXCLUSION_PRIORITY = 60
+# a project's investment volume (总投资8.9亿元): classless, and so is only the figure it states
+_PROJECT_INVESTMENT_RE = re.compile(r"总投资|投资额|投资总额|完成投资|计划投资|累计投资")
 # in an investment sentence these mean project/fund investment volumes, not fiscal outlays
-_INVESTMENT_VOLUME_RE = re.compile(r"总投资|投资额|投资总额|完成投资|计划投资|累计投资|实缴|出资|子基金|直投|送审|基金")
+_INVESTMENT_VOLUME_RE = re.compile(rf"{_PROJECT_INVESTMENT_RE.pattern}|实缴|出资|子基金|直投|送审|基金")
 
 
 @dataclass(frozen=True)
@@ -212,22 +217,31 @@ class _Areas:
     specific: dict[str, _Keyword]  # code -> best keyword naming it (priority >= SPECIFIC_PRIORITY)
     generic: dict[str, _Keyword]  # code -> best generic keyword
     exclusion: _Keyword | None  # best no-code keyword of priority >= WEAK_EXCLUSION_PRIORITY
+    # the same among the words that are no investment volume (总投资, 投资额): what another figure than the
+    # investment of the same sentence sees
+    exclusion_beside_investment: _Keyword | None = None
+
+
+def _is_investment_volume(kw: _Keyword) -> bool:
+    return _PROJECT_INVESTMENT_RE.fullmatch(kw.keyword) is not None
 
 
 @functools.lru_cache(maxsize=4096)  # the sentence of several figures, the same purpose phrase again
 def _areas(text: str | None) -> _Areas:
     specific: dict[str, _Keyword] = {}
     generic: dict[str, _Keyword] = {}
-    exclusion = None
+    exclusion = beside_investment = None
     for kw in keyword_hits(text or ""):
         if kw.code is None:
             if kw.priority >= WEAK_EXCLUSION_PRIORITY and exclusion is None:
                 exclusion = kw
+            if kw.priority >= WEAK_EXCLUSION_PRIORITY and beside_investment is None and not _is_investment_volume(kw):
+                beside_investment = kw
         elif kw.priority >= SPECIFIC_PRIORITY:
             specific.setdefault(kw.code, kw)
         else:
             generic.setdefault(kw.code, kw)
-    return _Areas(specific, generic, exclusion)
+    return _Areas(specific, generic, exclusion, beside_investment)
 
 
 def _conflict(where: str, kws: list[_Keyword]) -> tuple[None, str]:
@@ -240,11 +254,16 @@ NARROWER_THAN_SENTENCE = ("clause", "segment")
 _WIDE_LEVELS = ("paragraph ", "title ")
 
 
-def _one_area(text: str, where: str) -> tuple[str | None, str, set[str]] | None:
-    """(code, evidence, codes in conflict) of one context level, or None when it names no area."""
+def _one_area(text: str, where: str, beside_investment: bool = False) -> tuple[str | None, str, set[str]] | None:
+    """(code, evidence, codes in conflict) of one context level, or None when it names no area.
+
+    ``beside_investment``: the figure is not the investment volume this level may state (总投资8.9亿元,
+    使用专项债券2.3亿元): that volume's words make only the investment figure classless, not its neighbours."""
     areas = _areas(text)
     if where in _WIDE_LEVELS:
         areas = _Areas(areas.specific, areas.generic, None)
+    elif beside_investment:
+        areas = _Areas(areas.specific, areas.generic, areas.exclusion_beside_investment)
     if len(areas.specific) > 1:
         return (*_conflict(where, list(areas.specific.values())), set(areas.specific))
     if areas.specific:
@@ -258,7 +277,11 @@ def _one_area(text: str, where: str) -> tuple[str | None, str, set[str]] | None:
 
 
 def _settle(
-    conflicting: set[str], evidence: str, near_generic: list[_Keyword], wider: list[tuple[str, str]]
+    conflicting: set[str],
+    evidence: str,
+    near_generic: list[_Keyword],
+    wider: list[tuple[str, str]],
+    beside_investment: bool = False,
 ) -> tuple[str | None, str]:
     """A level naming several areas: a generic word near the figure (phrase, clause, segment, sentence)
     or a wider level (paragraph, title) naming one area, that agrees with one of them, picks it; else empty."""
@@ -266,7 +289,7 @@ def _settle(
     if tie_break is not None:
         return tie_break.code, f"generic keyword {tie_break.keyword} -> {tie_break.code} picks one of: {evidence}"
     for where, text in wider:
-        verdict = _one_area(text, f"{where} ")
+        verdict = _one_area(text, f"{where} ", beside_investment and where != "clause")
         if verdict is not None and verdict[0] in conflicting and not verdict[2]:
             return verdict[0], f"{verdict[1]} picks one of: {evidence}"
     return None, evidence
@@ -284,13 +307,141 @@ def _category_of_list(program: str) -> str:
     return program
 
 
+# (level, text) pairs where a figure's owner may be named, or a function building them when asked
+OwnerContext = tuple[tuple[str, str], ...] | Callable[[], tuple[tuple[str, str], ...]]
+# levels of the owner context that name a project (beside the figure's context) and a unit (its title, signature)
+_PROJECT_LEVELS = ("heading", "project name")
+_NAME_LEVELS = ("title", "signature")
+
+
 def classify_program(
     program_name: str | None,
     sentence: str,
     measure: str,
     context: tuple[tuple[str, str], ...] = (),
+    owner_context: OwnerContext = (),
 ) -> tuple[str | None, str]:
     """(类 code or None, evidence) for an amount with this purpose, sentence and measure.
+
+    The words of the figure and its context decide (:func:`_classify_by_words`); when a budget word
+    (一般公共预算, 年初预算, 支出总计) would leave a spending figure empty, whose budget it is decides
+    instead (:func:`_class_of_owner`). ``owner_context``: (level, text) pairs, narrowest first, where the
+    owner may be named: the figure's clause, sentence and paragraph up to the figure (what comes after it
+    tells its use), its section heading, the title, the signature, a form's ``项目名称`` line; or a function
+    returning them, called only for the few figures whose owner is asked.
+    """
+    code, evidence = _classify_by_words(program_name, sentence, measure, context)
+    measure = (measure or "").strip()
+    if measure in OWNERLESS_MEASURES:
+        return code, evidence
+    if code is None and _decided_by_budget_word(evidence):
+        return _class_of_owner(program_name, sentence, measure, context, owner_context, (code, evidence))
+    running_cost = _running_cost_read_from_context(program_name, evidence)
+    if running_cost is not None:
+        return _class_of_running_cost(running_cost, owner_context, (code, evidence))
+    return code, evidence
+
+
+# measures whose figures keep today's verdict whoever owns the money: no spending, increments, scale
+OWNERLESS_MEASURES = {*NON_SPENDING_MEASURES, *OWN_PHRASE_ONLY_MEASURES, "investment"}
+# a keyword that left a figure without class, as its evidence names it (一般公共预算 -> none, 年初预算 -> None)
+_CLASSLESS_KEYWORD_RE = re.compile(r"(\S+) -> [Nn]one\b")
+
+
+def _decided_by_budget_word(evidence: str) -> bool:
+    budget_words = owner_vocabulary().budget_words
+    return evidence.startswith(NOT_ONE_AREA) and any(w in budget_words for w in _CLASSLESS_KEYWORD_RE.findall(evidence))
+
+
+def _running_cost_read_from_context(program_name: str | None, evidence: str) -> str | None:
+    """The running-cost word (人员经费) of a figure's own phrase when its verdict came from its context."""
+    if _OWN_EVIDENCE_RE.match(evidence):
+        return None
+    return next((w for w in owner_vocabulary().running_costs if w in (program_name or "")), None)
+
+
+def _class_of_running_cost(
+    word: str, owner_context: OwnerContext, verdict: tuple[str | None, str]
+) -> tuple[str | None, str]:
+    """A department's running costs (人员经费) are in its class: the economic items their sentence lists
+    (社会保障缴费, 住房公积金, 办公费) name no area. Another owner, or none, keeps the verdict of the words."""
+    owner_context = owner_context() if callable(owner_context) else owner_context
+    owner = owner_of_figure(owner_context)
+    if owner is None or owner.kind != "department":
+        return verdict
+    return _class_of_named_owner(owner, owner_context, verdict, f" (running cost {word})")
+
+
+def _class_of_owner(
+    program_name: str | None,
+    sentence: str,
+    measure: str,
+    context: tuple[tuple[str, str], ...],
+    owner_context: OwnerContext,
+    verdict: tuple[str | None, str],
+) -> tuple[str | None, str]:
+    """The class of the owner of a figure that budget words left empty (``verdict``: that empty verdict).
+
+    The narrowest level of ``owner_context`` naming an owner says whose budget it is. A government's
+    spans every class: the verdict stays. For a department or unit, and for one project, the budget words
+    are neutral: the figure's own purpose phrase without them, then (a project) the words of its context,
+    heading and 项目名称 without them, then the owner's name (:func:`_class_of_named_owner`).
+    """
+    owner_context = owner_context() if callable(owner_context) else owner_context
+    owner = owner_of_figure(owner_context)
+    if owner is None:
+        return verdict
+    where = f"{owner.kind} ({owner.word} in its {owner.level})"
+    if owner.kind == "government":
+        return None, f"{verdict[1]}; owner: {where}"
+    own_code, own_evidence = _classify_by_words(mask_budget_words(program_name or ""), "", measure)
+    if own_code is not None:
+        return own_code, f"owner {where}, its budget words neutral: {own_evidence}"
+    if owner.kind == "project":
+        # the project's words: the figure's context, then the project's heading and the form's 项目名称 line
+        masked = tuple((level, mask_budget_words(text)) for level, text in context)
+        named = tuple((level, mask_budget_words(text)) for level, text in owner_context if level in _PROJECT_LEVELS)
+        code, words = _classify_by_words(
+            mask_budget_words(program_name or ""), mask_budget_words(sentence), measure, (*masked, *named)
+        )
+        if code is not None:
+            return code, f"owner {where}, its budget words neutral: {words}"
+    return _class_of_named_owner(owner, owner_context, verdict)
+
+
+def _class_of_named_owner(
+    owner: Owner, owner_context: tuple[tuple[str, str], ...], verdict: tuple[str | None, str], why: str = ""
+) -> tuple[str | None, str]:
+    """The class a department's or project's name gives: the department named at the owner's level or a
+    wider one (农业农村局 -> 213), else (a unit without a listed name) the one area its title and signature
+    name. An unnamed unit of a government's text (我局 of a 财政局's summary) keeps the verdict of the words;
+    where nothing gives one class the figure is empty, ``unmapped:`` (one owner's spending of an unknown class).
+    """
+    where = f"{owner.kind} ({owner.word} in its {owner.level})"
+    if owner.department_class is not None:
+        code = owner.department_class
+        return code, f"owner {where}: department {owner.department_name} -> {code}{why}"
+    if owner.department_name is not None:
+        return None, f"{UNMAPPED}owner {where}: departments of several classes ({owner.department_name}){why}"
+    if owner.kind == "department":
+        name = mask_budget_words("".join(text for level, text in owner_context if level in _NAME_LEVELS))
+        named = _areas(name).specific
+        if len(named) == 1:
+            kw = next(iter(named.values()))
+            return kw.code, f"owner {where}: its name's keyword {kw.keyword} -> {kw.code}{why}"
+        if owner.government_word is not None:
+            return verdict[0], f"{verdict[1]}; owner: {where} in a government's text ({owner.government_word})"
+    # one owner's spending whose class no word names: listed by the unmapped-spending check
+    return None, f"{UNMAPPED}owner {where} of unknown class{why}; {verdict[1].removeprefix(NOT_ONE_AREA)}"
+
+
+def _classify_by_words(
+    program_name: str | None,
+    sentence: str,
+    measure: str,
+    context: tuple[tuple[str, str], ...] = (),
+) -> tuple[str | None, str]:
+    """(类 code or None, evidence) from the words of the figure's purpose phrase and context.
 
     Evidence ladder, strongest first (a weak hint never overrides a strong one):
 
@@ -338,13 +489,15 @@ def classify_program(
     for _, text in [*narrow, ("sentence", sentence)]:
         near_generic += [kw for kw in _areas(text).generic.values() if kw not in near_generic]
     levels = narrow + [("sentence", sentence)] + [level for level in context if level not in narrow]
+    # an investment volume (总投资, 投资额) outside the figure's clause is another figure's: not this one's verdict
+    beside_investment = measure != "investment"
     for k, (where, text) in enumerate(levels):
-        verdict = _one_area(text, f"{where} ")
+        verdict = _one_area(text, f"{where} ", beside_investment and where != "clause")
         if verdict is None:
             continue
         code, evidence, conflicting = verdict
         if conflicting:
-            return _settle(conflicting, evidence, near_generic, levels[k + 1 :])
+            return _settle(conflicting, evidence, near_generic, levels[k + 1 :], beside_investment)
         if best is not None and best.code is None:
             return code, f"{evidence} (program word {best.keyword} is generic)"
         return code, evidence
