@@ -100,3 +100,14 @@ def test_a_standing_cap_has_no_year_unless_its_sentence_gives_one(text, year):
 def test_of_what_names_what_the_percentage_measures(text, of_what):
     (ratio,) = extract_document(text).ratios
     assert ratio.of_what == of_what
+
+
+def test_a_headline_percentage_is_found_and_read_like_the_body():
+    text = (
+        "某县前三季度一般公共预算收入同比增长4.6%\n来源：某县财政局\n"
+        "1-9月，全县一般公共预算收入完成8.2亿元，同比增长4.6%。"
+    )
+    ratios = extract_document(text).ratios
+    assert [r.char_start for r in ratios] == [text.index("4.6%"), text.rindex("4.6%")]
+    headline = ratios[0]
+    assert (headline.kind, headline.base, headline.period) == ("growth", "上年同期", "ytd_m09")
