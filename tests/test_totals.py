@@ -16,6 +16,21 @@ def test_parenthesised_breakdown():
     assert rows(text) == [("500万元", True, None), ("3万元", False, start), ("2万元", False, start)]
 
 
+def test_a_sum_after_its_parts_passes_over_an_increment_and_a_rate_denominator():
+    # 收入总计 = the revenue stated a sentence before + the three figures added to it; the revenue's own
+    # increment and the budget its rate is of stand between them and are no parts
+    text = (
+        "全县一般公共预算收入完成5,000万元，为调整预算4,800万元的104.2%，比上年增收200万元，增长4.2%。"
+        "其中：税收收入3,000万元；非税收入2,000万元。"
+        "加上上级补助收入9,000万元、债券转贷收入1,000万元、上年结转500万元，收入总计15,500万元。"
+    )
+    by_text = {a.amount_text: a for a in extract_document(text).amounts}
+    total = text.index("15,500万元")
+    assert [by_text[t].parent_char_start for t in ("5,000万元", "9,000万元", "1,000万元", "500万元")] == [total] * 4
+    assert by_text["15,500万元"].is_total
+    assert by_text["4,800万元"].parent_char_start is None and by_text["200万元"].parent_char_start is None
+
+
 def test_list_that_sums_to_the_preceding_total():
     text = (
         "安排各类文化专项资金5583万元。支持甲项目建设3719万元、乙体系建设902万元、文物保护659万元、"

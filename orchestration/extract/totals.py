@@ -304,7 +304,7 @@ def _claim_parts(items: list[Item], i: int, candidates: range, verdict: Callable
             items[j].role = "part"
 
 
-def _sums_after(items: list[Item]) -> None:
+def _sums_after(items: list[Item], text: str) -> None:
     """东台市120万元，大丰区80万元，射阳县100万元，合计300万元: the total follows its parts."""
     for i, a in enumerate(items):
         if a.is_total or a.table or i < 2 or a.measure == "per_capita" or not SUM_AFTER_RE.search(a.pre):
@@ -315,7 +315,9 @@ def _sums_after(items: list[Item]) -> None:
                 return "skip"  # a part of an earlier sub-total (税收收入 of 一般公共预算收入): the sub-total counts
             if b.paragraph < a.paragraph - 1 or b.parent is not None or b.yuan >= a.yuan or _subtracted(b):
                 return "stop"
-            return "stop" if INCREMENT_RE.search(b.pre) else "take"
+            # a sub-total's increment or prior-year base (比上年增收3,517万元) and a rate's denominator (为调整预算
+            # 84,000万元的102.8%) stand between the parts of 收入总计 and are none of them
+            return "skip" if INCREMENT_RE.search(b.pre) or _rate_denominator(b, text) else "take"
 
         _claim_parts(items, i, range(i - 1, -1, -1), verdict)
 
@@ -396,7 +398,7 @@ def find_totals(items: list[Item], text: str) -> None:
     """Set ``is_total`` / ``parent`` on the items of one article (in text order)."""
     _parallel_breakdowns(items, text)
     _explicit(items, text)
-    _sums_after(items)
+    _sums_after(items, text)
     _sums(items, text)
     _portions(items, text)
     _aggregates(items)
