@@ -31,6 +31,30 @@ def test_a_sum_after_its_parts_passes_over_an_increment_and_a_rate_denominator()
     assert by_text["4,800万元"].parent_char_start is None and by_text["200万元"].parent_char_start is None
 
 
+def test_a_sentence_opened_by_zhuyao_baokuo_lists_the_main_parts_of_the_sentence_before():
+    text = "全年统筹资金5亿元支持10项民生实事。主要包括：学校改造1.2亿元，道路提升2亿元，养老服务0.6亿元。"
+    total = text.index("5亿元")
+    assert rows(text) == [
+        ("5亿元", True, None),
+        ("1.2亿元", False, total),
+        ("2亿元", False, total),
+        ("0.6亿元", False, total),
+    ]
+
+
+def test_a_by_tax_breakdown_finds_its_total_past_a_sentence_on_something_else():
+    text = (
+        "1-6月，全县税收收入完成12亿元，同比增长5%。同期非税收入完成3亿元。\n"
+        "分税种看，增值税完成5亿元；企业所得税完成2亿元；契税完成1亿元。\n"
+        "分行业看，制造业税收4亿元。"
+    )
+    by_text = {a.amount_text: a for a in extract_document(text).amounts}
+    total = text.index("12亿元")
+    assert [by_text[t].parent_char_start for t in ("5亿元", "2亿元", "1亿元")] == [total] * 3
+    # the non-tax figure is no total, and the industry split (partial, a paragraph further) stays unlinked
+    assert not by_text["3亿元"].is_total and by_text["4亿元"].parent_char_start is None
+
+
 def test_list_that_sums_to_the_preceding_total():
     text = (
         "安排各类文化专项资金5583万元。支持甲项目建设3719万元、乙体系建设902万元、文物保护659万元、"

@@ -33,14 +33,15 @@ from orchestration.extract.tables import TableCell
 MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是|^\s*中[，,：:]")
 # a breakdown introduced like this may run over semicolons (其中：教育支出…，增长7.5%；社保…)
 LIST_MARKER_RE = re.compile(r"其中\s*[：:]|^\s*中[，,：:]")
-SENTENCE_START_MARKER_RE = re.compile(r"^\s*其中\s*[，,：:]?")
+# a sentence opened by 其中, or by 主要包括： (its total's main items, listed in the next sentence)
+SENTENCE_START_MARKER_RE = re.compile(r"^\s*(?:其中\s*[，,：:]?|(?:主要)?包括\s*[：:])")
 # a part's contents in words ending at a semicolon (人员经费X，主要包括基本工资、津贴补贴等；公用经费Y): the
 # semicolon closes the description, not the list of parts
 PART_DESCRIPTION_RE = re.compile(r"^[，,]\s*(?:主要)?(?:包括|包含|用于)[^；;。0-9０-９]*[；;]")
 # 分科目看，教育支出…；社保…: a sentence that breaks the previous one's figure down by class or kind
 # 按收入类别分：… / 按征收部门分：…: the same, naming the dimension; 支出中，…: the same, naming the kind
 BREAKDOWN_OPENER_RE = re.compile(
-    r"^\s*(?:(?:分(?:科目|类|项|项目|类别|领域)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别))看?|按[^，,：:。；]{1,6}分"
+    r"^\s*(?:(?:分(?:科目|类|项|项目|类别|领域|税种)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别|税种))看?|按[^，,：:。；]{1,6}分"
     r"|(?:支出|收入|投资)中)"
     r"\s*[，,：:]"
 )
@@ -112,18 +113,49 @@ def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
     ):
         standards_sentence = items[prev[-1]].sentence_start
         prev = [k for k in prev if items[k].sentence_start != standards_sentence]
-    if not prev:
+    # 其中 breaks down the sentence before it. 分税种看 may open the paragraph after its total's and may follow
+    # a sentence on something else (税收收入X…。同期非税收入Y…。\n分税种看，增值税Z…): its total is the lead
+    # figure of the nearest sentence before it that is larger than its first part.
+    sentences = sorted({items[k].sentence_start for k in prev}, reverse=True)
+    for sentence in sentences if breakdown else sentences[:1]:
+        in_sentence = [k for k in prev if items[k].sentence_start == sentence]
+        if b.paragraph - items[in_sentence[-1]].paragraph > (1 if breakdown else 0):
+            return None
+        lead = next(
+            (
+                k
+                for k in in_sentence
+                if items[k].parent is None
+                and not items[k].table
+                and not _comparative(items[k])
+                and not _rate_denominator(items[k], text)
+            ),
+            None,
+        )
+        if lead is not None and (not breakdown or items[lead].yuan > b.yuan):
+            return lead
+    return None
+
+
+def _breakdown_sentence(items: list[Item], i: int, text: str) -> int | None:
+    """The first figure of the later sentence that breaks items[i] down (其中… / 分税种看…), if any: the next
+    sentence (after comparison figures or a sentence of standards), else a 分…看 sentence of the same or the
+    next paragraph whose total is items[i]."""
+    a = items[i]
+    later = [k for k in range(i + 1, len(items)) if items[k].sentence_start != a.sentence_start]
+    nxt = next((k for k in later if items[k].measure not in RATE_MEASURES), None)
+    if nxt is None:
         return None
-    last_sentence = items[prev[-1]].sentence_start
-    # 分类看 may open the paragraph after its total's; 其中 stays in the total's paragraph
-    if b.paragraph - items[prev[-1]].paragraph > (1 if breakdown else 0):
-        return None
-    for k in prev:
-        a = items[k]
-        if a.sentence_start != last_sentence or a.parent is not None or a.table:
-            continue
-        if not _comparative(a) and not _rate_denominator(a, text):
-            return k
+    if _sentence_total(items, nxt, text) == i:
+        return nxt
+    for k in later:
+        b = items[k]
+        if b.paragraph > a.paragraph + 1:
+            break
+        first_of_sentence = items[k - 1].sentence_start != b.sentence_start
+        if first_of_sentence and BREAKDOWN_OPENER_RE.match(text[b.sentence_start : b.start]):
+            if _sentence_total(items, k, text) == i:
+                return k
     return None
 
 
@@ -216,17 +248,8 @@ def _explicit(items: list[Item], text: str) -> None:
         if first.sentence_start == a.sentence_start and _opens_breakdown(text[a.end : first.start]):
             listed = bool(LIST_MARKER_RE.search(text[a.end : first.start]))
         else:
-            # the breakdown may open the next sentence after comparison figures (or after a sentence of standards)
-            later = range(i + 1, len(items))
-            nxt = next(
-                (
-                    k
-                    for k in later
-                    if items[k].sentence_start != a.sentence_start and items[k].measure not in RATE_MEASURES
-                ),
-                None,
-            )
-            if nxt is None or _sentence_total(items, nxt, text) != i:
+            nxt = _breakdown_sentence(items, i, text)
+            if nxt is None:
                 continue
             start, first, listed = nxt, items[nxt], True
         parts: list[int] = []
