@@ -55,6 +55,23 @@ def test_a_by_tax_breakdown_finds_its_total_past_a_sentence_on_something_else():
     assert not by_text["3亿元"].is_total and by_text["4亿元"].parent_char_start is None
 
 
+def test_a_qizhong_part_goes_to_the_earlier_figure_it_names_and_a_per_unit_standard_is_no_part():
+    text = (
+        "今年县财政拨付森林保险保费补贴资金900万元，增长5%。全县森林保险提供风险保障30亿元。"
+        "其中，生态公益林每亩保费4元，财政补贴比例为90%；县级财政承担的保费补贴资金210万元。"
+    )
+    by_text = {a.amount_text: a for a in extract_document(text).amounts}
+    assert by_text["210万元"].parent_char_start == text.index("900万元")
+    assert by_text["900万元"].is_total and not by_text["30亿元"].is_total
+    assert by_text["4元"].parent_char_start is None
+
+
+def test_a_qizhong_part_naming_nothing_keeps_the_sentence_before():
+    text = "全县一般公共预算收入完成8亿元。其中：税收收入5亿元，非税收入3亿元。"
+    total = text.index("8亿元")
+    assert [p for _, _, p in rows(text)] == [None, total, total]
+
+
 def test_list_that_sums_to_the_preceding_total():
     text = (
         "安排各类文化专项资金5583万元。支持甲项目建设3719万元、乙体系建设902万元、文物保护659万元、"

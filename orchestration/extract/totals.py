@@ -45,6 +45,10 @@ BREAKDOWN_OPENER_RE = re.compile(
     r"|(?:支出|收入|投资)中)"
     r"\s*[，,：:]"
 )
+# a per-unit standard in words before its figure (水稻完全成本保险每亩保费40元): a standard, never a part
+PER_UNIT_RE = re.compile(
+    r"(?:每|人均|户均|生均)(?:亩|人|户|生|名|位|村|公里|千米|平方米|公顷)[^，,。；;、0-9０-９]{0,8}$"
+)
 # the figure is the denominator of the rate right after it (占年初预算36,800万元的74.4%)
 RATE_DENOMINATOR_AFTER_RE = re.compile(r"的\s*[0-9０-９][0-9０-９.．]*\s*[%％]")
 PORTION_RE = re.compile(
@@ -133,14 +137,52 @@ def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
             None,
         )
         if lead is not None and (not breakdown or items[lead].yuan > b.yuan):
-            return lead
+            return lead if breakdown else _named_owner(items, first, lead, text)
     return None
+
+
+def _named_owner(items: list[Item], first: int, lead: int, text: str) -> int:
+    """The total a 其中 sentence breaks down: the lead figure of the sentence before it, unless its first part
+    shares no words with that figure but names an earlier figure of the paragraph (保费补贴资金1,862万元。
+    …提供风险保障12.6亿元。其中，…县级财政承担的保费补贴资金465万元: the subsidy's share, not the insured sum's)."""
+    sentence = items[first].sentence_start
+    parts = [
+        j
+        for j in range(first, len(items))
+        if items[j].sentence_start == sentence
+        and items[j].measure not in RATE_MEASURES
+        and not PER_UNIT_RE.search(items[j].pre)
+    ]
+    if not parts:
+        return lead
+    part = items[parts[0]]
+    own = _descriptor(part)
+    if _common_run(own, _descriptor(items[lead])) >= 2:
+        return lead
+    runs = sorted(
+        (
+            (_common_run(own, _descriptor(items[k])), k)
+            for k in range(first)
+            if k != lead
+            and items[k].paragraph == part.paragraph
+            and items[k].parent is None
+            and not items[k].table
+            and items[k].yuan > part.yuan
+            and not _comparative(items[k])
+            and not _rate_denominator(items[k], text)
+        ),
+        reverse=True,
+    )
+    # a clear name: four characters or more, and no other figure naming as much
+    if runs and runs[0][0] >= 4 and (len(runs) == 1 or runs[1][0] < runs[0][0]):
+        return runs[0][1]
+    return lead
 
 
 def _breakdown_sentence(items: list[Item], i: int, text: str) -> int | None:
     """The first figure of the later sentence that breaks items[i] down (其中… / 分税种看…), if any: the next
-    sentence (after comparison figures or a sentence of standards), else a 分…看 sentence of the same or the
-    next paragraph whose total is items[i]."""
+    sentence (after comparison figures or a sentence of standards), else a 其中 or 分…看 sentence of the same
+    or the next paragraph whose total is items[i]."""
     a = items[i]
     later = [k for k in range(i + 1, len(items)) if items[k].sentence_start != a.sentence_start]
     nxt = next((k for k in later if items[k].measure not in RATE_MEASURES), None)
@@ -153,7 +195,8 @@ def _breakdown_sentence(items: list[Item], i: int, text: str) -> int | None:
         if b.paragraph > a.paragraph + 1:
             break
         first_of_sentence = items[k - 1].sentence_start != b.sentence_start
-        if first_of_sentence and BREAKDOWN_OPENER_RE.match(text[b.sentence_start : b.start]):
+        opening = text[b.sentence_start : b.start]
+        if first_of_sentence and (BREAKDOWN_OPENER_RE.match(opening) or SENTENCE_START_MARKER_RE.match(opening)):
             if _sentence_total(items, k, text) == i:
                 return k
     return None
@@ -259,7 +302,7 @@ def _explicit(items: list[Item], text: str) -> None:
             between = text[items[j - 1].end : b.start]
             if b.sentence_start != first.sentence_start or b.parent is not None or b.yuan >= a.yuan:
                 break
-            if b.measure in RATE_MEASURES or _rate_denominator(b, text):
+            if b.measure in RATE_MEASURES or PER_UNIT_RE.search(b.pre) or _rate_denominator(b, text):
                 continue  # 其中农村低保标准提高到每人每月580元: a standard, not a part of the money
             if parts and INCREMENT_RE.search(b.pre[-6:]):
                 break
