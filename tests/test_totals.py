@@ -294,3 +294,8 @@ def test_a_sentence_opened_by_zhichu_zhong_breaks_the_previous_figure_down():
     assert got["1,530万元"].is_total
     assert [got[x].parent_char_start for x in ("980万元", "310万元", "240万元")] == [spent] * 3
     assert got["20万元"].parent_char_start is None
+
+
+def test_the_money_a_review_covers_is_the_capacity_of_what_it_cuts():
+    text = "全年审核项目12个，涉及资金2,400万元，审减不合理支出96万元，审减率4%。"
+    assert rows(text) == [("2,400万元", True, None), ("96万元", False, None)]

@@ -57,6 +57,7 @@ PORTION_RE = re.compile(
 INCREMENT_RE = re.compile(r"增加|增长|减少|下降|增收|减收|短收|超收|比上年|比去年|同比|较上年|较去年")
 CAPACITY_RE = re.compile(
     r"总量|总额|总投资|送审|规模|出资|实缴|预算|计划|概算|总计|合计|总规模|审核金额|申报|获批|争取|下达|筹集|筹措|到位"
+    r"|涉及资金"  # the money a review or an evaluation covers (涉及资金2.36亿元，核减…)
 )
 AGGREGATE_RE = re.compile(
     r"(?:民生|农林水|教育|科学技术|科技|文化旅游体育与传媒|社会保障和就业|社保和就业|卫生健康|医疗卫生|节能环保|"
