@@ -299,3 +299,22 @@ def test_a_sentence_opened_by_zhichu_zhong_breaks_the_previous_figure_down():
 def test_the_money_a_review_covers_is_the_capacity_of_what_it_cuts():
     text = "全年审核项目12个，涉及资金2,400万元，审减不合理支出96万元，审减率4%。"
     assert rows(text) == [("2,400万元", True, None), ("96万元", False, None)]
+
+
+def test_numbered_sections_after_as_follows_are_the_parts_of_the_announced_total():
+    text = (
+        "现下达补助资金共计1,500万元，具体如下：\n"
+        "一、义务教育补助资金1,000万元。其中：中央资金600万元，省级资金400万元。\n"
+        "二、学前教育补助资金500万元，按每生每年300元安排。\n"
+        "三、请及时拨付。\n"
+    )
+    by_text = {a.amount_text: a for a in extract_document(text).amounts}
+    total = text.index("1,500万元")
+    assert by_text["1,500万元"].is_total
+    assert by_text["1,000万元"].parent_char_start == total and by_text["500万元"].parent_char_start == total
+    assert by_text["600万元"].parent_char_start == text.index("1,000万元")
+
+
+def test_sections_that_do_not_sum_to_the_announced_figure_are_no_parts():
+    text = "共安排资金1,500万元，具体如下：\n一、教育资金1,000万元。\n二、卫生资金300万元。\n"
+    assert [p for _, _, p in rows(text)] == [None, None, None]

@@ -403,6 +403,29 @@ def _sums(items: list[Item], text: str) -> None:
         _claim_parts(items, i, range(i + 1, len(items)), verdict)
 
 
+# 共计38,652.8万元，具体如下：\n一、…31,275.6万元。…\n二、…7,377.2万元。…: numbered sections, each led by a part
+AS_FOLLOWS_RE = re.compile(r"[，,]?\s*(?:具体|分别|详细)?(?:安排|分配|情况)?如下\s*[：:]\s*\n")
+SECTION_NUMBER_RE = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.、．])")
+
+
+def _sums_over_sections(items: list[Item], text: str) -> None:
+    """A figure announcing a list (共计X万元，具体如下：) followed by numbered sections whose lead figures sum
+    exactly to it: those lead figures are its parts (the sections' other figures are theirs, not its)."""
+    for i, a in enumerate(items):
+        if a.is_total or a.parent is not None or a.table or not AS_FOLLOWS_RE.match(text, a.end):
+            continue
+
+        def verdict(j: int, b: Item, i: int = i) -> str:
+            line = text.rfind("\n", 0, b.start) + 1
+            if j > i + 1 and text.rfind("\n", 0, items[j - 1].start) + 1 == line:
+                return "skip"  # a later figure of a section already counted
+            if b.table or not SECTION_NUMBER_RE.match(text, line):
+                return "stop"
+            return "take"
+
+        _claim_parts(items, i, range(i + 1, len(items)), verdict)
+
+
 # the kind of fund a portion names (债券资金已支出…): its capacity is the figure that names the same kind
 FUND_KIND_RE = re.compile(r"债券|直达资金|衔接资金|专项资金|转移支付|涉农资金")
 
@@ -467,6 +490,7 @@ def find_totals(items: list[Item], text: str) -> None:
     _explicit(items, text)
     _sums_after(items, text)
     _sums(items, text)
+    _sums_over_sections(items, text)
     _portions(items, text)
     _aggregates(items)
 
