@@ -88,6 +88,16 @@ def test_a_target_is_a_plan_figure():
     assert amount.period == "plan"
 
 
+def test_a_figure_that_must_be_reached_and_an_adjusted_budget_are_plan_figures():
+    from orchestration.extract.document import extract_document
+
+    doc = extract_document(
+        "1-11月，全县税收收入完成28亿元，为调整预算31亿元的90.3%。下一步，确保全年税收收入完成32亿元以上。"
+    )
+    assert {a.amount_text: a.period for a in doc.amounts} == {"28亿元": "ytd_m11", "31亿元": "plan", "32亿元": "plan"}
+    assert doc.ratios[0].period == "ytd_m11"  # the rate is of the adjusted budget, not in its period
+
+
 def test_a_stated_target_is_a_plan_figure_and_what_was_reached_is_not():
     from orchestration.extract.document import extract_document
 

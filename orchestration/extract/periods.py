@@ -61,13 +61,13 @@ CUES: tuple[tuple[re.Pattern, str], ...] = (
     ),
     (
         re.compile(
-            r"年初预算|预算(?:增加|追加|新增)?安排|预算数|计划投入|计划安排|计划完成|预计(?:安排|完成|实现|投入|收入|支出)|"
+            r"年初预算|调整预算|预算(?:增加|追加|新增)?安排|预算数|计划投入|计划安排|计划完成|预计(?:安排|完成|实现|投入|收入|支出)|"
             r"拟安排|预算草案|年度预算"
         ),
         "plan",
     ),
-    # 力争完成全年…收入X万元: a target, whatever period words follow it in the clause
-    (re.compile(r"力争[^，。；,]*$"), "plan"),
+    # 力争完成全年…收入X万元, 确保全年…完成33亿元以上: a target, whatever period words follow it in the clause
+    (re.compile(r"(?:力争|确保)[^，。；,]*$"), "plan"),
     # 4月，全县收入累计完成… / 4月份累计拨付…: a month whose clause counts cumulatively is January up to it (a
     # month alone, 4月份当月, is no such cue)
     (re.compile(rf"(?<![0-9０-９\-—–~～至到]){_MONTH}月份?[，,]?[^，。；,0-9０-９年]{{0,12}}?累计"), "month"),
@@ -95,7 +95,7 @@ _GATES: tuple[tuple[str, ...], ...] = (
     ("以来", "截", "年初至今"),
     ("年",),
     ("预", "计划", "拟安排"),
-    ("力争",),
+    ("力争", "确保"),
     ("累计",),
     ("目标",),
 )
