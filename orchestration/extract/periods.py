@@ -140,6 +140,22 @@ def last_cue(s: str, percent: bool = False) -> str | None:
     return best[2] if best else None
 
 
+# A section that plans the year ahead (二、2024年预算草案, 五、2024年工作打算, 四、下半年工作安排): its figures are
+# plans, though their sentences name the year (2024年全县一般公共预算收入安排90,500万元) or 全年
+_PLAN_SECTION_RE = re.compile(r"预算草案|预算\s*[（(]草案[)）]|预算安排|工作打算|工作计划|工作安排|工作思路|下一步")
+_SECTION_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}(?=年)")
+_PAST_YEAR_RE = re.compile(r"(?<![比较])(?:上年|去年|上一年)")
+
+
+def _plans_ahead(section: str, prefix: str) -> bool:
+    """The figure after ``prefix`` (its sentence so far) is a plan of the section headed ``section``: the
+    heading plans, and the sentence names no other year than the heading's (nor 上年/去年, unless as a base)."""
+    if not section or not _PLAN_SECTION_RE.search(section) or _PAST_YEAR_RE.search(prefix):
+        return False
+    own_years = set(_SECTION_YEAR_RE.findall(prefix))
+    return own_years <= set(_SECTION_YEAR_RE.findall(section))
+
+
 def period_of(
     text: str,
     sentence_start: int,
@@ -148,11 +164,16 @@ def period_of(
     article_frame: str | None,
     measure: str | None = None,
     percent: bool = False,
+    section: str = "",
 ) -> str:
-    """Period of the figure at ``pos`` (``paragraph_sentences``: the earlier sentences of its paragraph, as texts)."""
+    """Period of the figure at ``pos`` (``paragraph_sentences``: the earlier sentences of its paragraph, as texts;
+    ``section``: the heading of its section, if any)."""
     if measure in RATE_MEASURES:
         return "full_year"
-    own = last_cue(mask_titles(text[sentence_start:pos]), percent)
+    prefix = text[sentence_start:pos]
+    own = last_cue(mask_titles(prefix), percent)
+    if own in (None, "full_year") and _plans_ahead(section, prefix):
+        return "plan"
     if own:
         return own
     for sentence in reversed(paragraph_sentences):
