@@ -46,6 +46,9 @@ def test_lower_bound_qualifier_in_description():
         ("网上商城高效运行，交易额1.2亿元，资金节约率9.2%。", None),
         ("送审金额21.59亿元，核减0.65亿元，核减率为3.01%。", "送审金额"),
         ("送审金额9.3亿元，审减金额1.1亿元，审减率11.8%。", "送审金额"),
+        # a review's cut is of the money its sentence names, and of nothing when it names none
+        ("评估项目8个，涉及资金3,000万元，核减资金150万元，核减率5%。", "涉及资金"),
+        ("全年项目评审审减率为6.5%。", None),
         # a budget's execution rate is over the budget; a proportion is of the amount it names
         ("该项目全年实际支出612.5万元，预算执行率96.3%。", "预算"),
         ("对符合条件的项目按照实际完成投资额的6%给予补助。", "实际完成投资额"),

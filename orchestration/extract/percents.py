@@ -157,6 +157,8 @@ _MONEY_RATE_RE = re.compile(r"进度|支出率|执行率|拨付率|到位率|节
 # the budget's execution (spent over budgeted); a review's cut (审减 over the amount submitted)
 _BUDGET_EXECUTION_RATE_RE = re.compile(r"预算(?:执行|完成)率")
 _REVIEW_CUT_RATE_RE = re.compile(r"[核审]减率")
+# what a review's cut is of, as its sentence names it (送审金额X, 涉及资金X): never a word the text does not use
+_REVIEWED_MONEY_RE = re.compile(r"送审金额|送审|涉及资金|审核金额|评审金额|申报金额")
 # a money rate whose clause names the money (力争直达资金支出进度达到95%): that money is the denominator
 _NAMED_MONEY_RATE_RE = re.compile(
     r"(?P<b>[\u4e00-\u9fff]{0,10}?(?:资金|经费|债券))的?(?:支出|拨付|执行|到位|使用)(?:进度|率)"
@@ -198,7 +200,8 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
         if proportion:
             return proportion.group("b")
         if _REVIEW_CUT_RATE_RE.search(before[-12:]):
-            return "送审金额"
+            reviewed = _REVIEWED_MONEY_RE.findall(sentence_before)
+            return ("送审金额" if reviewed[-1] == "送审" else reviewed[-1]) if reviewed else None
         named = _NAMED_MONEY_RATE_RE.search(before)
         money = _AIM_RE.sub("", named.group("b")) if named else ""
         if money:
