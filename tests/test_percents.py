@@ -21,6 +21,9 @@ from orchestration.extract.document import extract_document
         # a proportion of a named amount
         ("对符合条件的项目按照实际完成投资额的6%给予补助。", "rate"),
         ("按应发工资总额的12%计提住房公积金。", "rate"),
+        # a cut of spending, with or without 比例
+        ("明年全县一般性支出压减5%以上。", "rate"),
+        ("对绩效差的项目压减资金300万元，压减比例为15%。", "rate"),
     ],
 )
 def test_percent_kind(text, kind):
@@ -49,6 +52,10 @@ def test_lower_bound_qualifier_in_description():
         # a review's cut is of the money its sentence names, and of nothing when it names none
         ("评估项目8个，涉及资金3,000万元，核减资金150万元，核减率5%。", "涉及资金"),
         ("全年项目评审审减率为6.5%。", None),
+        # a cut is of the spending named before or after its verb, never of the word 比例
+        ("明年全县一般性支出压减5%以上。", "一般性支出"),
+        ("继续压缩公用经费10%。", "公用经费"),
+        ("对绩效差的项目压减资金300万元，压减比例为15%。", None),
         # a budget's execution rate is over the budget; a proportion is of the amount it names
         ("该项目全年实际支出612.5万元，预算执行率96.3%。", "预算"),
         ("对符合条件的项目按照实际完成投资额的6%给予补助。", "实际完成投资额"),

@@ -76,10 +76,21 @@ def find_percents(text: str, start: int, end: int) -> list[PercentSpan]:
     return out
 
 
+# a cut of spending (一般性支出压减5%以上, 压减比例为20%): a rate, of the spending named before or after the verb
+_CUT_RE = re.compile(r"(?:压减|压缩|削减)(?:[\u4e00-\u9fff]{2,12}?)?(?:比例|幅度)?(?:为|达到|达|是)?\s*$")
+_CUT_BASE_RE = re.compile(
+    r"(?:(?P<before>[\u4e00-\u9fff]{2,12}?)(?:压减|压缩|削减)|(?:压减|压缩|削减)(?!比例|幅度)(?P<after>[\u4e00-\u9fff]{2,12}?))"
+    r"(?:比例|幅度)?(?:为|达到|达|是)?\s*$"
+)
+_CUT_BASE_FILLER_RE = re.compile(r"^(?:全年|今年|明年|全[县区市州旗]|继续|进一步|力争|确保|将|再)+")
+
+
 def classify(before: str, after: str) -> str:
     """Kind of a percentage from the clause before it and the few characters after it."""
     if _GROWTH_RE.search(before):
         return "growth"
+    if _CUT_RE.search(before):
+        return "rate"
     if _RATE_WORD_RE.search(before[-12:]) or _OF_PLAN_RE.search(before) or _PROPORTION_RE.search(before):
         return "rate"
     if _SHARE_RE.search(before):
@@ -199,6 +210,11 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
         proportion = _PROPORTION_RE.search(before)
         if proportion:
             return proportion.group("b")
+        cut = _CUT_BASE_RE.search(before) if _CUT_RE.search(before) else None
+        if cut:
+            spending = _CUT_BASE_FILLER_RE.sub("", cut.group("before") or cut.group("after") or "")
+            if len(spending) >= 2:
+                return spending
         if _REVIEW_CUT_RATE_RE.search(before[-12:]):
             reviewed = _REVIEWED_MONEY_RE.findall(sentence_before)
             return ("送审金额" if reviewed[-1] == "送审" else reviewed[-1]) if reviewed else None
