@@ -199,6 +199,10 @@ def test_household_count_without_amount_in_sentence():
         ("州级财政安排资金318万元，保障全州160名护林员的补助发放。", "160名", "护林员"),
         # 获得 ends the noun after the count, so firms counted by 家 are recipients
         ("推广政采贷，帮助27家中小企业获得银行贷款6,400万元。", "27家", "中小企业"),
+        # the insured are counted by the activity that makes them beneficiaries, not by the verb after them
+        ("医保财政补助标准为每人每年670元，按全县参保人数31.2万人测算。", "31.2万人", "参保"),
+        # premiums paid for people by the government: a benefit, though the sentence names no noun after it
+        ("对低保对象按每人每年100元代缴养老保险费，共代缴6,200人。", "6,200人", None),
     ],
 )
 def test_beneficiary_subjects(text, count, subject):
