@@ -21,6 +21,9 @@ from orchestration.extract.document import extract_document
         # a proportion of a named amount
         ("对符合条件的项目按照实际完成投资额的6%给予补助。", "rate"),
         ("按应发工资总额的12%计提住房公积金。", "rate"),
+        # a part moved or paid over is a share of its whole
+        ("国有资本经营预算收入900万元，按规定将30%即270万元调入一般公共预算。", "share"),
+        ("县属企业当年利润的25%上缴财政。", "share"),
         # a cut of spending, with or without 比例
         ("明年全县一般性支出压减5%以上。", "rate"),
         ("对绩效差的项目压减资金300万元，压减比例为15%。", "rate"),

@@ -27,7 +27,8 @@ _RATE_WORD_RE = re.compile(r"率|进度")
 _PLAN_AMOUNT = f"(?:{STATED_AMOUNT})?"
 _OF_PLAN_RE = re.compile(rf"(?:预算|计划|任务)数?{_PLAN_AMOUNT}的$")
 _GROWTH_AFTER_RE = re.compile(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)")
-_SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占)")
+# …的比例, 用于…; a part moved or paid over (将30%即738万元调入一般公共预算, 按…30%上缴): a share of its whole
+_SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占|调入|调出|上缴|上交)")
 # a proportion of a named amount (按照企业设备投资额的8%给予奖补): a rate whose denominator is that amount
 _PROPORTION_RE = re.compile(r"按(?:照)?(?P<b>[^，。；,按的0-9０-９]{2,16})的$")
 _ABOVE_RE = re.compile(r"\s?以上")
