@@ -121,9 +121,10 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         _place_amounts(text, headline, out.articles[-1], recipients)
         out.amounts.extend(headline)
         out.amounts.extend(rows)
-        # a headline's percentage (…税收收入同比增长6.2%) is read like the headline's figures
-        head = ArticleBody(text, a.title_start, a.body_start)
-        out.ratios.extend(_ratios(text, no, head, a.title_start, a.body_start, default_year, frame, headline))
+        if percents_mod.has_percent_sign(text, a.title_start, a.body_start):
+            # a headline's percentage (…税收收入同比增长6.2%) is read like the headline's figures
+            head = ArticleBody(text, a.title_start, a.body_start)
+            out.ratios.extend(_ratios(text, no, head, a.title_start, a.body_start, default_year, frame, headline))
         out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year, frame, rows))
         out.beneficiaries.extend(_beneficiaries(text, no, body, a.body_start, a.body_end, default_year, rows))
     return out

@@ -64,9 +64,13 @@ class PercentSpan:
 _PERCENT_SIGNS = ("%", "％", "百分之")
 
 
+def has_percent_sign(text: str, start: int, end: int) -> bool:
+    return any(text.find(sign, start, end) >= 0 for sign in _PERCENT_SIGNS)
+
+
 def find_percents(text: str, start: int, end: int) -> list[PercentSpan]:
     out = []
-    if not any(text.find(sign, start, end) >= 0 for sign in _PERCENT_SIGNS):
+    if not has_percent_sign(text, start, end):
         return out
     for m in PERCENT_RE.finditer(text, start, end):
         try:

@@ -180,26 +180,43 @@ def _named_owner(items: list[Item], first: int, lead: int, text: str) -> int:
     return lead
 
 
-def _breakdown_sentence(items: list[Item], i: int, text: str) -> int | None:
+def _opening_sentences(items: list[Item], text: str) -> list[int]:
+    """The first figures of the sentences opened by 其中 or a breakdown opener (分税种看, 主要包括：…)."""
+    out = []
+    for k in range(1, len(items)):
+        b = items[k]
+        if items[k - 1].sentence_start == b.sentence_start:
+            continue
+        opening = text[b.sentence_start : b.start]
+        if BREAKDOWN_OPENER_RE.match(opening) or SENTENCE_START_MARKER_RE.match(opening):
+            out.append(k)
+    return out
+
+
+def _breakdown_sentence(items: list[Item], i: int, text: str, openings: list[int]) -> int | None:
     """The first figure of the later sentence that breaks items[i] down (其中… / 分税种看…), if any: the next
-    sentence (after comparison figures or a sentence of standards), else a 其中 or 分…看 sentence of the same
-    or the next paragraph whose total is items[i]."""
+    sentence (after comparison figures or a sentence of standards), else an opening sentence (``openings``,
+    from _opening_sentences) of the same or the next paragraph whose total is items[i]."""
     a = items[i]
-    later = [k for k in range(i + 1, len(items)) if items[k].sentence_start != a.sentence_start]
-    nxt = next((k for k in later if items[k].measure not in RATE_MEASURES), None)
+    nxt = next(
+        (
+            k
+            for k in range(i + 1, len(items))
+            if items[k].sentence_start != a.sentence_start and items[k].measure not in RATE_MEASURES
+        ),
+        None,
+    )
     if nxt is None:
         return None
     if _sentence_total(items, nxt, text) == i:
         return nxt
-    for k in later:
-        b = items[k]
-        if b.paragraph > a.paragraph + 1:
+    for k in openings:
+        if k <= nxt:
+            continue
+        if items[k].paragraph > a.paragraph + 1:
             break
-        first_of_sentence = items[k - 1].sentence_start != b.sentence_start
-        opening = text[b.sentence_start : b.start]
-        if first_of_sentence and (BREAKDOWN_OPENER_RE.match(opening) or SENTENCE_START_MARKER_RE.match(opening)):
-            if _sentence_total(items, k, text) == i:
-                return k
+        if _sentence_total(items, k, text) == i:
+            return k
     return None
 
 
@@ -273,6 +290,7 @@ def _parallel_breakdowns(items: list[Item], text: str) -> None:
 
 
 def _explicit(items: list[Item], text: str) -> None:
+    openings = _opening_sentences(items, text)
     for i in range(len(items)):
         a = items[i]
         start = i + 1
@@ -292,7 +310,7 @@ def _explicit(items: list[Item], text: str) -> None:
         if first.sentence_start == a.sentence_start and _opens_breakdown(text[a.end : first.start]):
             listed = bool(LIST_MARKER_RE.search(text[a.end : first.start]))
         else:
-            nxt = _breakdown_sentence(items, i, text)
+            nxt = _breakdown_sentence(items, i, text, openings)
             if nxt is None:
                 continue
             start, first, listed = nxt, items[nxt], True
