@@ -61,13 +61,18 @@ class _Words:
     after: re.Pattern
     unit_subjects: re.Pattern
     not_unit_after: re.Pattern
+    provided_after: re.Pattern
 
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     d = json.loads(_DATA.read_text(encoding="utf-8"))
     return _Words(
-        re.compile(d["cues"]), re.compile(d["after"]), re.compile(d["unit_subjects"]), re.compile(d["not_unit_after"])
+        re.compile(d["cues"]),
+        re.compile(d["after"]),
+        re.compile(d["unit_subjects"]),
+        re.compile(d["not_unit_after"]),
+        re.compile(d["provided_after"]),
     )
 
 
@@ -94,7 +99,9 @@ def find_counts(text: str, start: int, end: int) -> list[CountSpan]:
         cl = clause_start(text, start, m.start())
         clause = text[cl : m.start()]
         cues = list(w.cues.finditer(clause))
-        cue_after = bool(w.after.match(after))
+        # 为1.9万户农户提供风险保障: the people something is provided for, named after the count
+        provided_for = clause.endswith("为") and bool(w.provided_after.match(text[m.end("unit") : m.end("unit") + 8]))
+        cue_after = bool(w.after.match(after)) or provided_for
         if not cues and not cue_after:
             continue
         subject = ""
