@@ -38,6 +38,14 @@ def test_headline_news_item():
     assert arts[0].body_start == text.index("近日")
 
 
+def test_a_bracketed_editors_note_under_the_headline_is_front_matter():
+    text = "某县2023年国有资本经营预算执行情况\n（摘自县财政局向县人大常委会的报告）\n全年收入800万元。"
+    assert segment(text)[0].body_start == text.index("全年")
+    # an enumerated first line of the body is no note
+    text = "某县2023年财政工作总结\n（一）收入情况。全年一般公共预算收入5亿元。"
+    assert segment(text)[0].body_start == text.index("（一）")
+
+
 def test_parse_author():
     assert parse_author("江苏省东台市财政局 | 吴安萍") == ("江苏省东台市财政局", "吴安萍")
     assert parse_author("湖南省常德市武陵区财政局 | 张友华 肖维毅") == ("湖南省常德市武陵区财政局", "张友华 肖维毅")

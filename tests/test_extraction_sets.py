@@ -8,10 +8,16 @@
   extractor at commit 93ea122), then general rules were changed because of its misses.
 - heldout3 (6 texts, 7 provinces, other styles: a department's final accounts, a recipient list, a project
   plan, a 绩效自评) the same: its README keeps the first measurement (gold at commit 477a416).
+- heldout4 (6 texts, 8 provinces: a budget report with next year's draft, a 基金/国资 execution section, a
+  财政所 summary, an insurance subsidy notice, tax news, a three-article column) the same: its README keeps
+  the first measurement (gold at commit 31cd1e4), then general rules were changed for its misses other than
+  function and measure, whose floors stay at the first measurement (the lead raises them after merging the
+  helpers who own those rules and never saw this set).
 
 All are now regression guards, not estimates: each floor is the level reached, never below the
 issue's targets (amount F1 >= 0.97, every attribute >= 0.85), except where heldout3 shows a gap no
-general rule closed yet (its measure, period and beneficiary floors, each commented). Do not
+general rule closed yet (its measure, period and beneficiary floors, each commented) and
+heldout4's function and measure (first measurement) and beneficiary floors (each commented). Do not
 edit the gold to match the extractor.
 """
 
@@ -141,6 +147,34 @@ FLOORS = {
         "beneficiary_unit.value": 1.0,
         "beneficiary_subject.value": 2 / 3,
         "beneficiary_amount.value": 1.0,
+    },
+    "heldout4": {
+        "amounts.f1": 1.0,  # measured 1.000 (107/107), first measured the same
+        "table_cells.recall": 1.0,  # measured 1.000 (30/30): two years side by side, a column unit, % columns
+        "table_cells.precision": 1.0,
+        "locality.value": 1.0,  # measured 1.000 (107/107): a township's office, a municipality's district
+        "year.value": 1.0,  # measured 1.000 (107/107): a report's two years, a prior-year base
+        # function and measure at the first measurement: other helpers' rules, not yet tuned on this set
+        "function.value": 24 / 29,  # first measured 0.828 (24/29); now 25/29
+        "measure.value": 88 / 107,  # first measured 0.822 (88/107); now 100/107 (linked parts inherit)
+        "measure_group.value": 93 / 107,  # first measured 0.869 (93/107); now 101/107
+        "is_total.value": 1.0,  # first measured 0.925 (99/107)
+        "parent.value": 1.0,  # first measured 0.785 (84/107)
+        "period.value": 106 / 107,  # first measured 0.953 (102/107); left: a threshold's period (its measure)
+        "percents.f1": 1.0,  # first measured 0.988: a headline's percentage
+        "percent_kind.value": 40 / 41,  # first measured 0.925 (37/40); left: 按…的1.5%安排 (rate or share)
+        "percent_year.value": 1.0,
+        "percent_period.value": 1.0,  # first measured 0.925 (37/40)
+        "percent_base.value": 39 / 41,  # first measured 0.900 (36/40); left: two implied wholes
+        "articles.f1": 1.0,  # first measured 0.875: a （摘自…） line read as the body
+        "article_locality.value": 1.0,  # measured 1.000 (8/8)
+        "article_code_in_year.value": 1.0,
+        # first measured 0.615 (tp=4, fp=1, fn=4); measured 0.875 (tp=7, fp=1, fn=1); left: 14个村, 学校126所
+        "beneficiaries.f1": 0.874,
+        "beneficiary_value.value": 1.0,
+        "beneficiary_unit.value": 1.0,
+        "beneficiary_subject.value": 6 / 7,  # first measured 1.000 (4/4)
+        "beneficiary_amount.value": 4 / 7,  # first measured 0.750 (3/4); the gold links two counts to standards
     },
 }
 

@@ -21,6 +21,12 @@ from orchestration.extract.document import extract_document
         # a proportion of a named amount
         ("对符合条件的项目按照实际完成投资额的6%给予补助。", "rate"),
         ("按应发工资总额的12%计提住房公积金。", "rate"),
+        # a part moved or paid over is a share of its whole
+        ("国有资本经营预算收入900万元，按规定将30%即270万元调入一般公共预算。", "share"),
+        ("县属企业当年利润的25%上缴财政。", "share"),
+        # a cut of spending, with or without 比例
+        ("明年全县一般性支出压减5%以上。", "rate"),
+        ("对绩效差的项目压减资金300万元，压减比例为15%。", "rate"),
     ],
 )
 def test_percent_kind(text, kind):
@@ -46,6 +52,13 @@ def test_lower_bound_qualifier_in_description():
         ("网上商城高效运行，交易额1.2亿元，资金节约率9.2%。", None),
         ("送审金额21.59亿元，核减0.65亿元，核减率为3.01%。", "送审金额"),
         ("送审金额9.3亿元，审减金额1.1亿元，审减率11.8%。", "送审金额"),
+        # a review's cut is of the money its sentence names, and of nothing when it names none
+        ("评估项目8个，涉及资金3,000万元，核减资金150万元，核减率5%。", "涉及资金"),
+        ("全年项目评审审减率为6.5%。", None),
+        # a cut is of the spending named before or after its verb, never of the word 比例
+        ("明年全县一般性支出压减5%以上。", "一般性支出"),
+        ("继续压缩公用经费10%。", "公用经费"),
+        ("对绩效差的项目压减资金300万元，压减比例为15%。", None),
         # a budget's execution rate is over the budget; a proportion is of the amount it names
         ("该项目全年实际支出612.5万元，预算执行率96.3%。", "预算"),
         ("对符合条件的项目按照实际完成投资额的6%给予补助。", "实际完成投资额"),
@@ -100,3 +113,14 @@ def test_a_standing_cap_has_no_year_unless_its_sentence_gives_one(text, year):
 def test_of_what_names_what_the_percentage_measures(text, of_what):
     (ratio,) = extract_document(text).ratios
     assert ratio.of_what == of_what
+
+
+def test_a_headline_percentage_is_found_and_read_like_the_body():
+    text = (
+        "某县前三季度一般公共预算收入同比增长4.6%\n来源：某县财政局\n"
+        "1-9月，全县一般公共预算收入完成8.2亿元，同比增长4.6%。"
+    )
+    ratios = extract_document(text).ratios
+    assert [r.char_start for r in ratios] == [text.index("4.6%"), text.rindex("4.6%")]
+    headline = ratios[0]
+    assert (headline.kind, headline.base, headline.period) == ("growth", "上年同期", "ytd_m09")

@@ -16,6 +16,62 @@ def test_parenthesised_breakdown():
     assert rows(text) == [("500万元", True, None), ("3万元", False, start), ("2万元", False, start)]
 
 
+def test_a_sum_after_its_parts_passes_over_an_increment_and_a_rate_denominator():
+    # 收入总计 = the revenue stated a sentence before + the three figures added to it; the revenue's own
+    # increment and the budget its rate is of stand between them and are no parts
+    text = (
+        "全县一般公共预算收入完成5,000万元，为调整预算4,800万元的104.2%，比上年增收200万元，增长4.2%。"
+        "其中：税收收入3,000万元；非税收入2,000万元。"
+        "加上上级补助收入9,000万元、债券转贷收入1,000万元、上年结转500万元，收入总计15,500万元。"
+    )
+    by_text = {a.amount_text: a for a in extract_document(text).amounts}
+    total = text.index("15,500万元")
+    assert [by_text[t].parent_char_start for t in ("5,000万元", "9,000万元", "1,000万元", "500万元")] == [total] * 4
+    assert by_text["15,500万元"].is_total
+    assert by_text["4,800万元"].parent_char_start is None and by_text["200万元"].parent_char_start is None
+
+
+def test_a_sentence_opened_by_zhuyao_baokuo_lists_the_main_parts_of_the_sentence_before():
+    text = "全年统筹资金5亿元支持10项民生实事。主要包括：学校改造1.2亿元，道路提升2亿元，养老服务0.6亿元。"
+    total = text.index("5亿元")
+    assert rows(text) == [
+        ("5亿元", True, None),
+        ("1.2亿元", False, total),
+        ("2亿元", False, total),
+        ("0.6亿元", False, total),
+    ]
+
+
+def test_a_by_tax_breakdown_finds_its_total_past_a_sentence_on_something_else():
+    text = (
+        "1-6月，全县税收收入完成12亿元，同比增长5%。同期非税收入完成3亿元。\n"
+        "分税种看，增值税完成5亿元；企业所得税完成2亿元；契税完成1亿元。\n"
+        "分行业看，制造业税收4亿元。"
+    )
+    by_text = {a.amount_text: a for a in extract_document(text).amounts}
+    total = text.index("12亿元")
+    assert [by_text[t].parent_char_start for t in ("5亿元", "2亿元", "1亿元")] == [total] * 3
+    # the non-tax figure is no total, and the industry split (partial, a paragraph further) stays unlinked
+    assert not by_text["3亿元"].is_total and by_text["4亿元"].parent_char_start is None
+
+
+def test_a_qizhong_part_goes_to_the_earlier_figure_it_names_and_a_per_unit_standard_is_no_part():
+    text = (
+        "今年县财政拨付森林保险保费补贴资金900万元，增长5%。全县森林保险提供风险保障30亿元。"
+        "其中，生态公益林每亩保费4元，财政补贴比例为90%；县级财政承担的保费补贴资金210万元。"
+    )
+    by_text = {a.amount_text: a for a in extract_document(text).amounts}
+    assert by_text["210万元"].parent_char_start == text.index("900万元")
+    assert by_text["900万元"].is_total and not by_text["30亿元"].is_total
+    assert by_text["4元"].parent_char_start is None
+
+
+def test_a_qizhong_part_naming_nothing_keeps_the_sentence_before():
+    text = "全县一般公共预算收入完成8亿元。其中：税收收入5亿元，非税收入3亿元。"
+    total = text.index("8亿元")
+    assert [p for _, _, p in rows(text)] == [None, total, total]
+
+
 def test_list_that_sums_to_the_preceding_total():
     text = (
         "安排各类文化专项资金5583万元。支持甲项目建设3719万元、乙体系建设902万元、文物保护659万元、"
@@ -238,3 +294,27 @@ def test_a_sentence_opened_by_zhichu_zhong_breaks_the_previous_figure_down():
     assert got["1,530万元"].is_total
     assert [got[x].parent_char_start for x in ("980万元", "310万元", "240万元")] == [spent] * 3
     assert got["20万元"].parent_char_start is None
+
+
+def test_the_money_a_review_covers_is_the_capacity_of_what_it_cuts():
+    text = "全年审核项目12个，涉及资金2,400万元，审减不合理支出96万元，审减率4%。"
+    assert rows(text) == [("2,400万元", True, None), ("96万元", False, None)]
+
+
+def test_numbered_sections_after_as_follows_are_the_parts_of_the_announced_total():
+    text = (
+        "现下达补助资金共计1,500万元，具体如下：\n"
+        "一、义务教育补助资金1,000万元。其中：中央资金600万元，省级资金400万元。\n"
+        "二、学前教育补助资金500万元，按每生每年300元安排。\n"
+        "三、请及时拨付。\n"
+    )
+    by_text = {a.amount_text: a for a in extract_document(text).amounts}
+    total = text.index("1,500万元")
+    assert by_text["1,500万元"].is_total
+    assert by_text["1,000万元"].parent_char_start == total and by_text["500万元"].parent_char_start == total
+    assert by_text["600万元"].parent_char_start == text.index("1,000万元")
+
+
+def test_sections_that_do_not_sum_to_the_announced_figure_are_no_parts():
+    text = "共安排资金1,500万元，具体如下：\n一、教育资金1,000万元。\n二、卫生资金300万元。\n"
+    assert [p for _, _, p in rows(text)] == [None, None, None]

@@ -185,6 +185,10 @@ def test_beneficiaries_and_links():
     assert got["1.43万人次"].amount_char_start == start["1226万元"]
 
 
+def test_a_figure_after_wei_is_no_beneficiary_count_unless_something_is_provided_for_it():
+    assert extract_document("全县户籍人口为52万人，常住人口为47万人。").beneficiaries == []
+
+
 def test_household_count_without_amount_in_sentence():
     ex = extract_document("预计带动脱贫户和监测对象26731户增收。")
     (b,) = ex.beneficiaries
@@ -200,6 +204,12 @@ def test_household_count_without_amount_in_sentence():
         ("州级财政安排资金318万元，保障全州160名护林员的补助发放。", "160名", "护林员"),
         # 获得 ends the noun after the count, so firms counted by 家 are recipients
         ("推广政采贷，帮助27家中小企业获得银行贷款6,400万元。", "27家", "中小企业"),
+        # the insured are counted by the activity that makes them beneficiaries, not by the verb after them
+        ("医保财政补助标准为每人每年670元，按全县参保人数31.2万人测算。", "31.2万人", "参保"),
+        # premiums paid for people by the government: a benefit, though the sentence names no noun after it
+        ("对低保对象按每人每年100元代缴养老保险费，共代缴6,200人。", "6,200人", None),
+        # the people something is provided for (为…提供), named after the count
+        ("全县政策性农业保险为2.4万户农户提供风险保障9.8亿元。", "2.4万户", "农户"),
     ],
 )
 def test_beneficiary_subjects(text, count, subject):

@@ -88,6 +88,30 @@ def test_a_target_is_a_plan_figure():
     assert amount.period == "plan"
 
 
+def test_a_figure_that_must_be_reached_and_an_adjusted_budget_are_plan_figures():
+    from orchestration.extract.document import extract_document
+
+    doc = extract_document(
+        "1-11月，全县税收收入完成28亿元，为调整预算31亿元的90.3%。下一步，确保全年税收收入完成32亿元以上。"
+    )
+    assert {a.amount_text: a.period for a in doc.amounts} == {"28亿元": "ytd_m11", "31亿元": "plan", "32亿元": "plan"}
+    assert doc.ratios[0].period == "ytd_m11"  # the rate is of the adjusted budget, not in its period
+
+
+def test_the_figures_of_a_section_planning_the_year_are_plans_unless_they_name_another_year():
+    from orchestration.extract.document import extract_document
+
+    text = (
+        "一、2023年执行情况\n全年一般公共预算收入完成9亿元，增长3%。\n"
+        "二、2024年预算草案\n2024年一般公共预算收入安排9.4亿元，增长4.4%；2023年执行数为9亿元。\n"
+        "三、2024年工作打算\n全年压减一般性支出5%以上；上年压减资金800万元。"
+    )
+    doc = extract_document(text)
+    periods = [(a.amount_text, a.period) for a in doc.amounts]
+    assert periods == [("9亿元", "full_year"), ("9.4亿元", "plan"), ("9亿元", "full_year"), ("800万元", "full_year")]
+    assert [(r.percent_text, r.period) for r in doc.ratios] == [("3%", "full_year"), ("4.4%", "plan"), ("5%", "plan")]
+
+
 def test_a_stated_target_is_a_plan_figure_and_what_was_reached_is_not():
     from orchestration.extract.document import extract_document
 

@@ -144,9 +144,10 @@ def segment(text: str) -> list[ArticleSpan]:
 
 
 # Front matter between a headline and its body: source/date lines, a dash subtitle (——2016年1月12日在…
-# 会议上), a document number (沂财农〔2024〕15号), an author line with a position (郫县财政局局长  张建国)
-# or a date (通渭县财政局　2024年7月5日).
+# 会议上), a bracketed editor's note (（摘自县财政局向县人大常委会所作的报告）), a document number
+# (沂财农〔2024〕15号), an author line with a position (郫县财政局局长  张建国) or a date (通渭县财政局　2024年7月5日).
 META_RE = re.compile(r"^(?:来源|发布时间|发布日期|日期|时间|作者|供稿|编辑|责任编辑|浏览次数|点击数)\s*[:：]")
+EDITOR_NOTE_RE = re.compile(r"^[（(](?:摘自|摘编自|选自|转自|来源|根据|节选|摘要|有删节|略有删节)[^（）()]{0,40}[）)]$")
 SOURCE_RE = re.compile(r"来源\s*[:：]\s*(?P<org>[\u4e00-\u9fff]{2,30}?(?:局|厅|部|办|委|中心|政府))")
 SUBTITLE_RE = re.compile(r"^[—─－\-]{1,2}\s*\S")
 DOC_NO_RE = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[【(（][0-9]{4}[〕\]】)）][0-9]+号$")
@@ -163,7 +164,12 @@ def _front_matter(line: str) -> tuple[str | None, str | None] | None:
     if META_RE.match(line) or (DATE_RE.search(line) and "来源" in line):
         m = SOURCE_RE.search(line)
         return (m.group("org") if m else None), None
-    if SUBTITLE_RE.match(line) or DOC_NO_RE.match(line) or re.fullmatch(r"[0-9０-９年月日.\-/ ]+", line):
+    if (
+        SUBTITLE_RE.match(line)
+        or EDITOR_NOTE_RE.match(line)
+        or DOC_NO_RE.match(line)
+        or re.fullmatch(r"[0-9０-９年月日.\-/ ]+", line)
+    ):
         return None, None
     if SENTENCE_PUNCT_RE.search(line) or "，" in line:
         return None

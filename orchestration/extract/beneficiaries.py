@@ -32,7 +32,9 @@ _FILLER_RE = re.compile(
     r"^(?:全[县区市省镇乡旗州盟]|本[县区市州旗]|共|累计|共计|合计|各类|了|全部|约|近|超|达|达到|为|的|"
     r"今年|当年|全年|去年|上年|(?:19|20)[0-9]{2}年)+"
 )
-_TRAIL_RE = re.compile(r"(?:共|累计|共计|合计|约|近|超过|超|达到|达|为|了|的|等)+$")
+_TRAIL_RE = re.compile(r"(?:共|累计|共计|合计|约|近|超过|超|达到|达|为|了|的|等|人数)+$")
+# cues that name the activity of the people counted, their subject when no noun follows the cue
+_ACTIVITY_CUES = ("培训", "就业", "参保")
 _NOUN_AFTER_RE = re.compile(
     r"^[\u4e00-\u9fff]{1,10}?(?=[，,。；;、：:）)]|的|开展|发展|实施|建设|饮水|生活|就业|增收|参加|享受|受益|获得|领取|发放|拨付|兑现|$)"
 )
@@ -59,13 +61,18 @@ class _Words:
     after: re.Pattern
     unit_subjects: re.Pattern
     not_unit_after: re.Pattern
+    provided_after: re.Pattern
 
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     d = json.loads(_DATA.read_text(encoding="utf-8"))
     return _Words(
-        re.compile(d["cues"]), re.compile(d["after"]), re.compile(d["unit_subjects"]), re.compile(d["not_unit_after"])
+        re.compile(d["cues"]),
+        re.compile(d["after"]),
+        re.compile(d["unit_subjects"]),
+        re.compile(d["not_unit_after"]),
+        re.compile(d["provided_after"]),
     )
 
 
@@ -92,12 +99,16 @@ def find_counts(text: str, start: int, end: int) -> list[CountSpan]:
         cl = clause_start(text, start, m.start())
         clause = text[cl : m.start()]
         cues = list(w.cues.finditer(clause))
-        cue_after = bool(w.after.match(after))
+        # 为1.9万户农户提供风险保障: the people something is provided for, named after the count
+        provided_for = clause.endswith("为") and bool(w.provided_after.match(text[m.end("unit") : m.end("unit") + 8]))
+        cue_after = bool(w.after.match(after)) or provided_for
         if not cues and not cue_after:
             continue
         subject = ""
         if cues:
             subject = _clean(clause[cues[-1].end() :])
+            if not subject and cues[-1].group(0) in _ACTIVITY_CUES:
+                subject = cues[-1].group(0)  # 培训1,200人次, 参保人数46.68万人: the activity names who is counted
         if not subject:
             n = _NOUN_AFTER_RE.match(text[m.end() : m.end() + 12])
             if n and not cue_after:
@@ -106,10 +117,8 @@ def find_counts(text: str, start: int, end: int) -> list[CountSpan]:
             people = _PEOPLE_AFTER_RE.match(text[m.end() : m.end() + 12])
             subject = _clean(people.group(0) if people else clause)
         if not subject and cues:
-            subject = cues[-1].group(0) if cues[-1].group(0) in ("培训", "就业") else ""
-            if not subject:
-                head = _clean(clause[: cues[-1].start()])
-                subject = head[-8:] if head else ""
+            head = _clean(clause[: cues[-1].start()])
+            subject = head[-8:] if head else ""
         if unit in ("个", "家", "所", "座") and not w.unit_subjects.search(subject or ""):
             continue
         try:

@@ -167,6 +167,10 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         _place_amounts(text, headline, out.articles[-1], recipients)
         out.amounts.extend(headline)
         out.amounts.extend(rows)
+        if percents_mod.has_percent_sign(text, a.title_start, a.body_start):
+            # a headline's percentage (…税收收入同比增长6.2%) is read like the headline's figures
+            head = ArticleBody(text, a.title_start, a.body_start)
+            out.ratios.extend(_ratios(text, no, head, a.title_start, a.body_start, default_year, frame, headline))
         out.ratios.extend(_ratios(text, no, body, a.body_start, a.body_end, default_year, frame, rows))
         out.beneficiaries.extend(_beneficiaries(text, no, body, a.body_start, a.body_end, default_year, rows))
     return out
@@ -299,7 +303,7 @@ def _amounts(
             elif cue.strength == "none":
                 measure = measure_in(cell.column_header) or measure_in(cell.caption) or measure_in(title) or measure
         row = Amount(no, m.start, m.end, m.text, m.yuan, sentence, sentence_start, year, program, None, measure)
-        row.period = periods.period_of(text, cue_start, m.start, earlier, frame, measure)
+        row.period = periods.period_of(text, cue_start, m.start, earlier, frame, measure, section=heading)
         if cell is not None and measure not in periods.RATE_MEASURES:
             # a table cell's period is stated by its column header (预算数, 1-6月执行数), else its caption, else
             # the article's frame: the lines above it in the table (other columns' headers) say nothing of it
@@ -445,7 +449,9 @@ def _ratios(
         year = years.amount_year(text, sent.start, p.start, p.end, body.default_year(p.start, default_year), earlier)
         if percents_mod.is_standing_cap(before, after) and not years.year_in_sentence(text, sent.start, p.start):
             year = None  # a limit holds across years unless its sentence dates it
-        period = periods.period_of(text, sent.start, p.start, earlier, frame, percent=True)
+        period = periods.period_of(
+            text, sent.start, p.start, earlier, frame, percent=True, section=body.heading_before(p.start)
+        )
         in_sentence = [a for a in amounts or [] if sent.start <= a.char_start < p.start]
         base = percents_mod.base_of(kind, before, strip_newlines(text[sent.start : p.start]), period, in_sentence)
         subject = None

@@ -27,7 +27,8 @@ _RATE_WORD_RE = re.compile(r"率|进度")
 _PLAN_AMOUNT = f"(?:{STATED_AMOUNT})?"
 _OF_PLAN_RE = re.compile(rf"(?:预算|计划|任务)数?{_PLAN_AMOUNT}的$")
 _GROWTH_AFTER_RE = re.compile(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)")
-_SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占)")
+# …的比例, 用于…; a part moved or paid over (将30%即738万元调入一般公共预算, 按…30%上缴): a share of its whole
+_SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占|调入|调出|上缴|上交)")
 # a proportion of a named amount (按照企业设备投资额的8%给予奖补): a rate whose denominator is that amount
 _PROPORTION_RE = re.compile(r"按(?:照)?(?P<b>[^，。；,按的0-9０-９]{2,16})的$")
 _ABOVE_RE = re.compile(r"\s?以上")
@@ -63,9 +64,13 @@ class PercentSpan:
 _PERCENT_SIGNS = ("%", "％", "百分之")
 
 
+def has_percent_sign(text: str, start: int, end: int) -> bool:
+    return any(text.find(sign, start, end) >= 0 for sign in _PERCENT_SIGNS)
+
+
 def find_percents(text: str, start: int, end: int) -> list[PercentSpan]:
     out = []
-    if not any(text.find(sign, start, end) >= 0 for sign in _PERCENT_SIGNS):
+    if not has_percent_sign(text, start, end):
         return out
     for m in PERCENT_RE.finditer(text, start, end):
         try:
@@ -76,10 +81,21 @@ def find_percents(text: str, start: int, end: int) -> list[PercentSpan]:
     return out
 
 
+# a cut of spending (一般性支出压减5%以上, 压减比例为20%): a rate, of the spending named before or after the verb
+_CUT_RE = re.compile(r"(?:压减|压缩|削减)(?:[\u4e00-\u9fff]{2,12}?)?(?:比例|幅度)?(?:为|达到|达|是)?\s*$")
+_CUT_BASE_RE = re.compile(
+    r"(?:(?P<before>[\u4e00-\u9fff]{2,12}?)(?:压减|压缩|削减)|(?:压减|压缩|削减)(?!比例|幅度)(?P<after>[\u4e00-\u9fff]{2,12}?))"
+    r"(?:比例|幅度)?(?:为|达到|达|是)?\s*$"
+)
+_CUT_BASE_FILLER_RE = re.compile(r"^(?:全年|今年|明年|全[县区市州旗]|继续|进一步|力争|确保|将|再)+")
+
+
 def classify(before: str, after: str) -> str:
     """Kind of a percentage from the clause before it and the few characters after it."""
     if _GROWTH_RE.search(before):
         return "growth"
+    if _CUT_RE.search(before):
+        return "rate"
     if _RATE_WORD_RE.search(before[-12:]) or _OF_PLAN_RE.search(before) or _PROPORTION_RE.search(before):
         return "rate"
     if _SHARE_RE.search(before):
@@ -157,6 +173,8 @@ _MONEY_RATE_RE = re.compile(r"进度|支出率|执行率|拨付率|到位率|节
 # the budget's execution (spent over budgeted); a review's cut (审减 over the amount submitted)
 _BUDGET_EXECUTION_RATE_RE = re.compile(r"预算(?:执行|完成)率")
 _REVIEW_CUT_RATE_RE = re.compile(r"[核审]减率")
+# what a review's cut is of, as its sentence names it (送审金额X, 涉及资金X): never a word the text does not use
+_REVIEWED_MONEY_RE = re.compile(r"送审金额|送审|涉及资金|审核金额|评审金额|申报金额")
 # a money rate whose clause names the money (力争直达资金支出进度达到95%): that money is the denominator
 _NAMED_MONEY_RATE_RE = re.compile(
     r"(?P<b>[\u4e00-\u9fff]{0,10}?(?:资金|经费|债券))的?(?:支出|拨付|执行|到位|使用)(?:进度|率)"
@@ -197,8 +215,14 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
         proportion = _PROPORTION_RE.search(before)
         if proportion:
             return proportion.group("b")
+        cut = _CUT_BASE_RE.search(before) if _CUT_RE.search(before) else None
+        if cut:
+            spending = _CUT_BASE_FILLER_RE.sub("", cut.group("before") or cut.group("after") or "")
+            if len(spending) >= 2:
+                return spending
         if _REVIEW_CUT_RATE_RE.search(before[-12:]):
-            return "送审金额"
+            reviewed = _REVIEWED_MONEY_RE.findall(sentence_before)
+            return ("送审金额" if reviewed[-1] == "送审" else reviewed[-1]) if reviewed else None
         named = _NAMED_MONEY_RATE_RE.search(before)
         money = _AIM_RE.sub("", named.group("b")) if named else ""
         if money:

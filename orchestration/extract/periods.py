@@ -61,13 +61,13 @@ CUES: tuple[tuple[re.Pattern, str], ...] = (
     ),
     (
         re.compile(
-            r"年初预算|预算(?:增加|追加|新增)?安排|预算数|计划投入|计划安排|计划完成|预计(?:安排|完成|实现|投入|收入|支出)|"
+            r"年初预算|调整预算|预算(?:增加|追加|新增)?安排|预算数|计划投入|计划安排|计划完成|预计(?:安排|完成|实现|投入|收入|支出)|"
             r"拟安排|预算草案|年度预算"
         ),
         "plan",
     ),
-    # 力争完成全年…收入X万元: a target, whatever period words follow it in the clause
-    (re.compile(r"力争[^，。；,]*$"), "plan"),
+    # 力争完成全年…收入X万元, 确保全年…完成33亿元以上: a target, whatever period words follow it in the clause
+    (re.compile(r"(?:力争|确保)[^，。；,]*$"), "plan"),
     # 4月，全县收入累计完成… / 4月份累计拨付…: a month whose clause counts cumulatively is January up to it (a
     # month alone, 4月份当月, is no such cue)
     (re.compile(rf"(?<![0-9０-９\-—–~～至到]){_MONTH}月份?[，,]?[^，。；,0-9０-９年]{{0,12}}?累计"), "month"),
@@ -95,7 +95,7 @@ _GATES: tuple[tuple[str, ...], ...] = (
     ("以来", "截", "年初至今"),
     ("年",),
     ("预", "计划", "拟安排"),
-    ("力争",),
+    ("力争", "确保"),
     ("累计",),
     ("目标",),
 )
@@ -140,6 +140,22 @@ def last_cue(s: str, percent: bool = False) -> str | None:
     return best[2] if best else None
 
 
+# A section that plans the year ahead (二、2024年预算草案, 五、2024年工作打算, 四、下半年工作安排): its figures are
+# plans, though their sentences name the year (2024年全县一般公共预算收入安排90,500万元) or 全年
+_PLAN_SECTION_RE = re.compile(r"预算草案|预算\s*[（(]草案[)）]|预算安排|工作打算|工作计划|工作安排|工作思路|下一步")
+_SECTION_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}(?=年)")
+_PAST_YEAR_RE = re.compile(r"(?<![比较])(?:上年|去年|上一年)")
+
+
+def _plans_ahead(section: str, prefix: str) -> bool:
+    """The figure after ``prefix`` (its sentence so far) is a plan of the section headed ``section``: the
+    heading plans, and the sentence names no other year than the heading's (nor 上年/去年, unless as a base)."""
+    if not section or not _PLAN_SECTION_RE.search(section) or _PAST_YEAR_RE.search(prefix):
+        return False
+    own_years = set(_SECTION_YEAR_RE.findall(prefix))
+    return own_years <= set(_SECTION_YEAR_RE.findall(section))
+
+
 def period_of(
     text: str,
     sentence_start: int,
@@ -148,11 +164,16 @@ def period_of(
     article_frame: str | None,
     measure: str | None = None,
     percent: bool = False,
+    section: str = "",
 ) -> str:
-    """Period of the figure at ``pos`` (``paragraph_sentences``: the earlier sentences of its paragraph, as texts)."""
+    """Period of the figure at ``pos`` (``paragraph_sentences``: the earlier sentences of its paragraph, as texts;
+    ``section``: the heading of its section, if any)."""
     if measure in RATE_MEASURES:
         return "full_year"
-    own = last_cue(mask_titles(text[sentence_start:pos]), percent)
+    prefix = text[sentence_start:pos]
+    own = last_cue(mask_titles(prefix), percent)
+    if own in (None, "full_year") and _plans_ahead(section, prefix):
+        return "plan"
     if own:
         return own
     for sentence in reversed(paragraph_sentences):

@@ -33,16 +33,21 @@ from orchestration.extract.tables import TableCell
 MARKER_RE = re.compile(r"其中|包括|包含|[（(]含|分别为|分别是|^\s*中[，,：:]")
 # a breakdown introduced like this may run over semicolons (其中：教育支出…，增长7.5%；社保…)
 LIST_MARKER_RE = re.compile(r"其中\s*[：:]|^\s*中[，,：:]")
-SENTENCE_START_MARKER_RE = re.compile(r"^\s*其中\s*[，,：:]?")
+# a sentence opened by 其中, or by 主要包括： (its total's main items, listed in the next sentence)
+SENTENCE_START_MARKER_RE = re.compile(r"^\s*(?:其中\s*[，,：:]?|(?:主要)?包括\s*[：:])")
 # a part's contents in words ending at a semicolon (人员经费X，主要包括基本工资、津贴补贴等；公用经费Y): the
 # semicolon closes the description, not the list of parts
 PART_DESCRIPTION_RE = re.compile(r"^[，,]\s*(?:主要)?(?:包括|包含|用于)[^；;。0-9０-９]*[；;]")
 # 分科目看，教育支出…；社保…: a sentence that breaks the previous one's figure down by class or kind
 # 按收入类别分：… / 按征收部门分：…: the same, naming the dimension; 支出中，…: the same, naming the kind
 BREAKDOWN_OPENER_RE = re.compile(
-    r"^\s*(?:(?:分(?:科目|类|项|项目|类别|领域)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别))看?|按[^，,：:。；]{1,6}分"
+    r"^\s*(?:(?:分(?:科目|类|项|项目|类别|领域|税种)|从(?:支出|收入)(?:结构|构成)|按(?:科目|类别|税种))看?|按[^，,：:。；]{1,6}分"
     r"|(?:支出|收入|投资)中)"
     r"\s*[，,：:]"
+)
+# a per-unit standard in words before its figure (水稻完全成本保险每亩保费40元): a standard, never a part
+PER_UNIT_RE = re.compile(
+    r"(?:每|人均|户均|生均)(?:亩|人|户|生|名|位|村|公里|千米|平方米|公顷)[^，,。；;、0-9０-９]{0,8}$"
 )
 # the figure is the denominator of the rate right after it (占年初预算36,800万元的74.4%)
 RATE_DENOMINATOR_AFTER_RE = re.compile(r"的\s*[0-9０-９][0-9０-９.．]*\s*[%％]")
@@ -52,6 +57,7 @@ PORTION_RE = re.compile(
 INCREMENT_RE = re.compile(r"增加|增长|减少|下降|增收|减收|短收|超收|比上年|比去年|同比|较上年|较去年")
 CAPACITY_RE = re.compile(
     r"总量|总额|总投资|送审|规模|出资|实缴|预算|计划|概算|总计|合计|总规模|审核金额|申报|获批|争取|下达|筹集|筹措|到位"
+    r"|涉及资金"  # the money a review or an evaluation covers (涉及资金2.36亿元，核减…)
 )
 AGGREGATE_RE = re.compile(
     r"(?:民生|农林水|教育|科学技术|科技|文化旅游体育与传媒|社会保障和就业|社保和就业|卫生健康|医疗卫生|节能环保|"
@@ -112,17 +118,104 @@ def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
     ):
         standards_sentence = items[prev[-1]].sentence_start
         prev = [k for k in prev if items[k].sentence_start != standards_sentence]
-    if not prev:
-        return None
-    last_sentence = items[prev[-1]].sentence_start
-    # 分类看 may open the paragraph after its total's; 其中 stays in the total's paragraph
-    if b.paragraph - items[prev[-1]].paragraph > (1 if breakdown else 0):
-        return None
-    for k in prev:
-        a = items[k]
-        if a.sentence_start != last_sentence or a.parent is not None or a.table:
+    # 其中 breaks down the sentence before it. 分税种看 may open the paragraph after its total's and may follow
+    # a sentence on something else (税收收入X…。同期非税收入Y…。\n分税种看，增值税Z…): its total is the lead
+    # figure of the nearest sentence before it that is larger than its first part.
+    sentences = sorted({items[k].sentence_start for k in prev}, reverse=True)
+    for sentence in sentences if breakdown else sentences[:1]:
+        in_sentence = [k for k in prev if items[k].sentence_start == sentence]
+        if b.paragraph - items[in_sentence[-1]].paragraph > (1 if breakdown else 0):
+            return None
+        lead = next(
+            (
+                k
+                for k in in_sentence
+                if items[k].parent is None
+                and not items[k].table
+                and not _comparative(items[k])
+                and not _rate_denominator(items[k], text)
+            ),
+            None,
+        )
+        if lead is not None and (not breakdown or items[lead].yuan > b.yuan):
+            return lead if breakdown else _named_owner(items, first, lead, text)
+    return None
+
+
+def _named_owner(items: list[Item], first: int, lead: int, text: str) -> int:
+    """The total a 其中 sentence breaks down: the lead figure of the sentence before it, unless its first part
+    shares no words with that figure but names an earlier figure of the paragraph (保费补贴资金1,862万元。
+    …提供风险保障12.6亿元。其中，…县级财政承担的保费补贴资金465万元: the subsidy's share, not the insured sum's)."""
+    sentence = items[first].sentence_start
+    parts = [
+        j
+        for j in range(first, len(items))
+        if items[j].sentence_start == sentence
+        and items[j].measure not in RATE_MEASURES
+        and not PER_UNIT_RE.search(items[j].pre)
+    ]
+    if not parts:
+        return lead
+    part = items[parts[0]]
+    own = _descriptor(part)
+    if _common_run(own, _descriptor(items[lead])) >= 2:
+        return lead
+    runs = sorted(
+        (
+            (_common_run(own, _descriptor(items[k])), k)
+            for k in range(first)
+            if k != lead
+            and items[k].paragraph == part.paragraph
+            and items[k].parent is None
+            and not items[k].table
+            and items[k].yuan > part.yuan
+            and not _comparative(items[k])
+            and not _rate_denominator(items[k], text)
+        ),
+        reverse=True,
+    )
+    # a clear name: four characters or more, and no other figure naming as much
+    if runs and runs[0][0] >= 4 and (len(runs) == 1 or runs[1][0] < runs[0][0]):
+        return runs[0][1]
+    return lead
+
+
+def _opening_sentences(items: list[Item], text: str) -> list[int]:
+    """The first figures of the sentences opened by 其中 or a breakdown opener (分税种看, 主要包括：…)."""
+    out = []
+    for k in range(1, len(items)):
+        b = items[k]
+        if items[k - 1].sentence_start == b.sentence_start:
             continue
-        if not _comparative(a) and not _rate_denominator(a, text):
+        opening = text[b.sentence_start : b.start]
+        if BREAKDOWN_OPENER_RE.match(opening) or SENTENCE_START_MARKER_RE.match(opening):
+            out.append(k)
+    return out
+
+
+def _breakdown_sentence(items: list[Item], i: int, text: str, openings: list[int]) -> int | None:
+    """The first figure of the later sentence that breaks items[i] down (其中… / 分税种看…), if any: the next
+    sentence (after comparison figures or a sentence of standards), else an opening sentence (``openings``,
+    from _opening_sentences) of the same or the next paragraph whose total is items[i]."""
+    a = items[i]
+    nxt = next(
+        (
+            k
+            for k in range(i + 1, len(items))
+            if items[k].sentence_start != a.sentence_start and items[k].measure not in RATE_MEASURES
+        ),
+        None,
+    )
+    if nxt is None:
+        return None
+    if _sentence_total(items, nxt, text) == i:
+        return nxt
+    for k in openings:
+        if k <= nxt:
+            continue
+        if items[k].paragraph > a.paragraph + 1:
+            break
+        if _sentence_total(items, k, text) == i:
             return k
     return None
 
@@ -197,6 +290,7 @@ def _parallel_breakdowns(items: list[Item], text: str) -> None:
 
 
 def _explicit(items: list[Item], text: str) -> None:
+    openings = _opening_sentences(items, text)
     for i in range(len(items)):
         a = items[i]
         start = i + 1
@@ -216,17 +310,8 @@ def _explicit(items: list[Item], text: str) -> None:
         if first.sentence_start == a.sentence_start and _opens_breakdown(text[a.end : first.start]):
             listed = bool(LIST_MARKER_RE.search(text[a.end : first.start]))
         else:
-            # the breakdown may open the next sentence after comparison figures (or after a sentence of standards)
-            later = range(i + 1, len(items))
-            nxt = next(
-                (
-                    k
-                    for k in later
-                    if items[k].sentence_start != a.sentence_start and items[k].measure not in RATE_MEASURES
-                ),
-                None,
-            )
-            if nxt is None or _sentence_total(items, nxt, text) != i:
+            nxt = _breakdown_sentence(items, i, text, openings)
+            if nxt is None:
                 continue
             start, first, listed = nxt, items[nxt], True
         parts: list[int] = []
@@ -236,7 +321,7 @@ def _explicit(items: list[Item], text: str) -> None:
             between = text[items[j - 1].end : b.start]
             if b.sentence_start != first.sentence_start or b.parent is not None or b.yuan >= a.yuan:
                 break
-            if b.measure in RATE_MEASURES or _rate_denominator(b, text):
+            if b.measure in RATE_MEASURES or PER_UNIT_RE.search(b.pre) or _rate_denominator(b, text):
                 continue  # 其中农村低保标准提高到每人每月580元: a standard, not a part of the money
             if parts and INCREMENT_RE.search(b.pre[-6:]):
                 break
@@ -304,7 +389,7 @@ def _claim_parts(items: list[Item], i: int, candidates: range, verdict: Callable
             items[j].role = "part"
 
 
-def _sums_after(items: list[Item]) -> None:
+def _sums_after(items: list[Item], text: str) -> None:
     """东台市120万元，大丰区80万元，射阳县100万元，合计300万元: the total follows its parts."""
     for i, a in enumerate(items):
         if a.is_total or a.table or i < 2 or a.measure == "per_capita" or not SUM_AFTER_RE.search(a.pre):
@@ -315,7 +400,9 @@ def _sums_after(items: list[Item]) -> None:
                 return "skip"  # a part of an earlier sub-total (税收收入 of 一般公共预算收入): the sub-total counts
             if b.paragraph < a.paragraph - 1 or b.parent is not None or b.yuan >= a.yuan or _subtracted(b):
                 return "stop"
-            return "stop" if INCREMENT_RE.search(b.pre) else "take"
+            # a sub-total's increment or prior-year base (比上年增收3,517万元) and a rate's denominator (为调整预算
+            # 84,000万元的102.8%) stand between the parts of 收入总计 and are none of them
+            return "skip" if INCREMENT_RE.search(b.pre) or _rate_denominator(b, text) else "take"
 
         _claim_parts(items, i, range(i - 1, -1, -1), verdict)
 
@@ -330,6 +417,29 @@ def _sums(items: list[Item], text: str) -> None:
             stop = b.paragraph > a.paragraph + 1 or b.parent is not None or b.yuan >= a.yuan or _comparative(b)
             stop = stop or _subtracted(b)
             return "stop" if stop else "take"
+
+        _claim_parts(items, i, range(i + 1, len(items)), verdict)
+
+
+# 共计38,652.8万元，具体如下：\n一、…31,275.6万元。…\n二、…7,377.2万元。…: numbered sections, each led by a part
+AS_FOLLOWS_RE = re.compile(r"[，,]?\s*(?:具体|分别|详细)?(?:安排|分配|情况)?如下\s*[：:]\s*\n")
+SECTION_NUMBER_RE = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.、．])")
+
+
+def _sums_over_sections(items: list[Item], text: str) -> None:
+    """A figure announcing a list (共计X万元，具体如下：) followed by numbered sections whose lead figures sum
+    exactly to it: those lead figures are its parts (the sections' other figures are theirs, not its)."""
+    for i, a in enumerate(items):
+        if a.is_total or a.parent is not None or a.table or not AS_FOLLOWS_RE.match(text, a.end):
+            continue
+
+        def verdict(j: int, b: Item, i: int = i) -> str:
+            line = text.rfind("\n", 0, b.start) + 1
+            if j > i + 1 and text.rfind("\n", 0, items[j - 1].start) + 1 == line:
+                return "skip"  # a later figure of a section already counted
+            if b.table or not SECTION_NUMBER_RE.match(text, line):
+                return "stop"
+            return "take"
 
         _claim_parts(items, i, range(i + 1, len(items)), verdict)
 
@@ -396,8 +506,9 @@ def find_totals(items: list[Item], text: str) -> None:
     """Set ``is_total`` / ``parent`` on the items of one article (in text order)."""
     _parallel_breakdowns(items, text)
     _explicit(items, text)
-    _sums_after(items)
+    _sums_after(items, text)
     _sums(items, text)
+    _sums_over_sections(items, text)
     _portions(items, text)
     _aggregates(items)
 
