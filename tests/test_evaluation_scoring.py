@@ -4,7 +4,9 @@ table cells apart, attributes only where the gold gives a value, unknowable fiel
 import csv
 from pathlib import Path
 
-from orchestration.extraction.evaluation import evaluate, measure_group
+import pytest
+
+from orchestration.extraction.evaluation import NoGoldError, evaluate, main, measure_group
 
 TEXT = "本县财政局下达农村道路养护资金860万元，其中县级资金300万元。\n"
 AMOUNT_COLUMNS = [
@@ -113,3 +115,13 @@ def test_annotated_article_boundaries_are_scored(tmp_path):
     report = evaluate(gold)
     assert report.articles_not_annotated == 0
     assert (report.articles.fp, report.articles.fn) == (1, 1)
+
+
+def test_a_folder_without_gold_is_an_error_naming_the_gold_below_it(tmp_path, capsys):
+    # scoring a folder that holds no gold would print 1.000 over nothing, which reads as a pass
+    (tmp_path / "gold").mkdir()
+    _gold(tmp_path / "gold", [_row("860万元", 8_600_000)])
+    with pytest.raises(NoGoldError, match="gold found in"):
+        evaluate(tmp_path)
+    assert main(["--gold", str(tmp_path)]) == 2
+    assert "no gold in" in capsys.readouterr().err

@@ -374,8 +374,24 @@ def _score_amount(
             )
 
 
+GOLD_FILES = ("articles.csv", "amounts.csv", "percents.csv", "beneficiaries.csv")
+
+
+class NoGoldError(FileNotFoundError):
+    """The folder given as gold holds none of the gold files: scoring it would print 1.000 over nothing."""
+
+
+def _check_gold_dir(gold_dir: Path) -> None:
+    if any((gold_dir / name).is_file() for name in GOLD_FILES):
+        return
+    nested = sorted(str(d) for d in gold_dir.glob("*/") if d.is_dir() and any((d / n).is_file() for n in GOLD_FILES))
+    hint = f"; gold found in {', '.join(nested)}" if nested else ""
+    raise NoGoldError(f"no gold in {gold_dir} (none of {', '.join(GOLD_FILES)}){hint}")
+
+
 def evaluate(gold_dir: Path | str, texts_dir: Path | str | None = None, *, warm: bool = True) -> Report:
     gold_dir = Path(gold_dir)
+    _check_gold_dir(gold_dir)
     if texts_dir is None:
         texts_dir = gold_dir / "texts" if (gold_dir / "texts").is_dir() else Path("seeds")
     texts_dir = Path(texts_dir)
@@ -588,7 +604,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", required=True, type=Path)
     ap.add_argument("--texts", type=Path, default=None)
     args = ap.parse_args(argv)
-    report = evaluate(args.gold, args.texts)
+    try:
+        report = evaluate(args.gold, args.texts)
+    except NoGoldError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print("\n".join(report.lines()))
     return 0
 
