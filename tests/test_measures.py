@@ -452,3 +452,20 @@ def test_a_verb_right_after_a_figure_with_no_cue_before_it_decides():
     text = "全乡9个村的村级组织运转经费共计150万元，已全部足额拨付到村"
     rows = {a.amount_text: a.measure for a in extract_document(text).amounts}
     assert rows == {"150万元": "expenditure"}
+
+
+def test_money_passed_to_a_named_lower_government_after_the_figure_is_allocated():
+    text = "市财政局将省级农机购置补贴资金860万元拨付至丰县。"
+    assert {a.amount_text: a.measure for a in extract_document(text).amounts} == {"860万元": "allocation"}
+    text = "市财政下达衔接资金3,600万元，已拨付至甲县1,200万元、乙县2,400万元。"
+    rows = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert rows["1,200万元"] == rows["2,400万元"] == "allocation"
+    # a unit whose name only starts like a government's is no lower government
+    assert measure("县财政拨付至县人民医院设备购置资金46万元", "46万元") == "expenditure"
+
+
+def test_a_departments_appropriation_is_received_and_its_spending_parts_are_spent():
+    assert measure("2023年县卫生健康局一般公共预算当年拨款4,520万元", "4,520万元") == "transfer_in"
+    text = "2023年本部门一般公共预算当年拨款收入1,180万元，其中基本支出832.1万元，项目支出347.9万元。"
+    rows = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert rows == {"1,180万元": "transfer_in", "832.1万元": "expenditure", "347.9万元": "expenditure"}

@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orchestration.extract.amounts import per_unit_suffix
-from orchestration.extract.records import Locality
+from orchestration.extract.records import INCOME_MEASURES, Locality
 from orchestration.extract.text_units import short_text_cache
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
@@ -59,6 +59,7 @@ class MeasureCue:
     strength: str  # head | tier | verb | budget | noun | frame | heading | none
     cue_start: int | None  # offset of the cue word in the text (None when no cue)
     cue_end: int | None
+    names_spending: bool = False  # the cue is a noun naming spending (基本支出, 项目支出), not a fund's word
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,8 @@ def _in_window(window: str, base: int, segment: str = "") -> MeasureCue | None:
     if cue is None:
         return None
     measure, strength, start, end = cue
-    return MeasureCue(measure or _budget_measure(segment or window), strength, base + start, base + end)
+    spending_noun = strength == "noun" and measure == "expenditure"
+    return MeasureCue(measure or _budget_measure(segment or window), strength, base + start, base + end, spending_noun)
 
 
 @lru_cache(maxsize=8192)
@@ -461,7 +463,8 @@ def settle_with_totals(measures: list[str], cues: list[MeasureCue], parents: lis
     """Measures after the total/part structure is known (``parents[i]``: index of i's total or None).
 
     * a part with no strong cue of its own takes its total's measure (a 下达 total's items), except a
-      fund's share of a project's total investment, which is allocated (README: project scale);
+      fund's share of a project's total investment, which is allocated (README: project scale), and a part
+      named as spending (其中基本支出X) of money received or collected (当年拨款收入): its use, not income;
     * a total with no strong cue (以上两笔资金共计…) takes the measure its parts share when each part
       has a strong cue of its own (下达我区…): the sum is of money of that kind.
     """
@@ -470,6 +473,8 @@ def settle_with_totals(measures: list[str], cues: list[MeasureCue], parents: lis
         if parent is None or cues[i].strength not in INHERITABLE_STRENGTHS or out[i] == out[parent]:
             continue
         if out[parent] == "investment" and cues[i].measure == "allocation":
+            continue
+        if cues[i].names_spending and out[parent] in INCOME_MEASURES:
             continue
         out[i] = out[parent]
     parts: dict[int, list[int]] = {}
