@@ -469,3 +469,9 @@ def test_a_departments_appropriation_is_received_and_its_spending_parts_are_spen
     text = "2023年本部门一般公共预算当年拨款收入1,180万元，其中基本支出832.1万元，项目支出347.9万元。"
     rows = {a.amount_text: a.measure for a in extract_document(text).amounts}
     assert rows == {"1,180万元": "transfer_in", "832.1万元": "expenditure", "347.9万元": "expenditure"}
+
+
+def test_a_standard_per_several_kinds_of_unit_and_a_head_with_its_budget_figure():
+    assert measure("补助标准：每个村、社区3万元，合计96万元", "3万元") == "per_capita"
+    assert measure("国有资本经营预算调出资金预算数为1,200万元", "1,200万元") == "other"
+    assert measure("上级补助收入执行数为3.6亿元", "3.6亿元") == "transfer_in"
