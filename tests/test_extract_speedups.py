@@ -261,7 +261,9 @@ def _plain_in_window(window, base, segment=""):
         measure = "revenue" if subjects and r.budget_revenue.fullmatch(subjects[-1]) else "allocation"
         return measures.MeasureCue(measure, "budget", base + hits[-1].start(), base + hits[-1].end())
     hit = measures._nearest(window, r.nouns)
-    return measures.MeasureCue(hit[0], "noun", base + hit[1], base + hit[2]) if hit else None
+    if not hit:
+        return None
+    return measures.MeasureCue(hit[0], "noun", base + hit[1], base + hit[2], names_spending=hit[0] == "expenditure")
 
 
 def _figure_windows():

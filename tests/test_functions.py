@@ -326,3 +326,38 @@ def test_budget_investment_is_money_of_many_areas_unless_its_phrase_names_one():
     assert code is None and "预算内投资" in evidence, evidence
     clause = "争取中央预算内投资3,000万元支持县人民医院建设"
     assert classify_program(None, clause, "transfer_in", (("clause", clause),))[0] == "210"
+
+
+@pytest.mark.parametrize(
+    ("program", "code"),
+    [
+        ("北方农村清洁取暖煤改气补助", "211"),
+        ("社区老年助餐点运营补贴", "208"),
+        ("农村户厕改造奖补", "213"),
+        ("农村危旧房改造补助", "221"),
+    ],
+)
+def test_vocabulary_of_livelihood_project_lists(program, code):
+    got, evidence = classify_program(program, "", "allocation")
+    assert got == code, evidence
+
+
+def test_items_of_a_list_of_several_areas_take_their_own_words():
+    text = "区财政统筹资金4.2亿元办好实事，主要包括：村道硬化1.3亿元，煤改电补贴6,100万元，老年助餐补贴900万元。"
+    rows = {a.amount_text: a for a in extract_document(text).amounts}
+    assert {t: rows[t].function_code for t in ("1.3亿元", "6,100万元", "900万元")} == {
+        "1.3亿元": "214",
+        "6,100万元": "211",
+        "900万元": "208",
+    }
+    assert {rows[t].measure for t in ("1.3亿元", "6,100万元", "900万元")} == {"allocation"}
+
+
+def test_a_class_name_before_the_figure_is_not_overridden_by_the_uses_after_it():
+    text = "市本级预备费按本级支出的2%安排4,800万元，用于当年预算执行中的自然灾害救灾等难以预见的开支。"
+    rows = {a.amount_text: a for a in extract_document(text).amounts}
+    assert rows["4,800万元"].function_code == "227", rows["4,800万元"].function_evidence
+    # a class name of an earlier clause does not reach the figure
+    text = "全年一般公共服务支出增长5%，另安排3,000万元用于自然灾害救灾。"
+    rows = {a.amount_text: a for a in extract_document(text).amounts}
+    assert rows["3,000万元"].function_code == "224", rows["3,000万元"].function_evidence

@@ -420,3 +420,58 @@ def test_money_passed_down_to_lower_governments_is_allocated():
 )
 def test_money_a_locality_obtains_from_above_is_received(text, figure):
     assert measure(text, figure) == "transfer_in"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # a tax's name is revenue; a subsidy of it, or its increment, is not
+        ("分税种看，个人所得税完成2.4亿元，房产税完成0.8亿元", "0.8亿元", "revenue"),
+        ("地方税收中，城镇土地使用税5,100万元，耕地占用税3,300万元", "3,300万元", "revenue"),
+        ("向购房群众发放契税补贴560万元", "560万元", "expenditure"),
+        ("受政策影响，印花税、资源税分别减收120万元、340万元", "340万元", "other"),
+        # a figure bounding a class of payers or a plan from both sides
+        ("全市年缴税额500万元以上的纳税人共有96户", "500万元", "threshold"),
+        ("明年力争将三公经费控制在80万元以内", "80万元", "threshold"),
+        ("全年为企业拨付资金500万元以上", "500万元", "expenditure"),
+        # a per-unit standard with a noun between 每亩 and the figure
+        ("玉米种植保险每亩保费24元，由三级财政补贴", "24元", "per_capita"),
+        # money passed down by the county, in a township's own text
+        ("从来源看，县财政下达我乡各类转移支付资金860万元", "860万元", "transfer_in"),
+        # a share a government bears is its spending
+        ("市级财政承担的医疗保险参保补助资金320万元", "320万元", "expenditure"),
+    ],
+)
+def test_measure_cues_of_taxes_thresholds_and_shares(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_a_verb_right_after_a_figure_with_no_cue_before_it_decides():
+    text = "按规定调出45%，其余2,300万元安排用于县属企业资本金注入"
+    assert measure(text, "2,300万元") == "allocation"
+    text = "全乡9个村的村级组织运转经费共计150万元，已全部足额拨付到村"
+    rows = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert rows == {"150万元": "expenditure"}
+
+
+def test_money_passed_to_a_named_lower_government_after_the_figure_is_allocated():
+    text = "市财政局将省级农机购置补贴资金860万元拨付至丰县。"
+    assert {a.amount_text: a.measure for a in extract_document(text).amounts} == {"860万元": "allocation"}
+    text = "市财政下达衔接资金3,600万元，已拨付至甲县1,200万元、乙县2,400万元。"
+    rows = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert rows["1,200万元"] == rows["2,400万元"] == "allocation"
+    # a unit whose name only starts like a government's is no lower government
+    assert measure("县财政拨付至县人民医院设备购置资金46万元", "46万元") == "expenditure"
+
+
+def test_a_departments_appropriation_is_received_and_its_spending_parts_are_spent():
+    assert measure("2023年县卫生健康局一般公共预算当年拨款4,520万元", "4,520万元") == "transfer_in"
+    text = "2023年本部门一般公共预算当年拨款收入1,180万元，其中基本支出832.1万元，项目支出347.9万元。"
+    rows = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert rows == {"1,180万元": "transfer_in", "832.1万元": "expenditure", "347.9万元": "expenditure"}
+
+
+def test_a_standard_per_several_kinds_of_unit_and_a_head_with_its_budget_figure():
+    assert measure("补助标准：每个村、社区3万元，合计96万元", "3万元") == "per_capita"
+    assert measure("国有资本经营预算调出资金预算数为1,200万元", "1,200万元") == "other"
+    assert measure("上级补助收入执行数为3.6亿元", "3.6亿元") == "transfer_in"

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.extract.owners import Owner, mask_budget_words, owner_of_figure, owner_vocabulary
+from orchestration.extract.records import SPENDING_MEASURES
 
 DATA_DIR = Path(__file__).with_name("data")
 CLASSES_FILE = DATA_DIR / "function_classes.csv"
@@ -447,7 +448,9 @@ def _classify_by_words(
 
     1. the measure: None for amounts that are not the spending of one functional area
        (procurement, saving, threshold, per_capita, financing, revenue) and investment volumes;
-    2. the purpose phrase (program name): its best specific keyword (class, 款/项 name, area word),
+    2. a class name (预备费) before a spending figure in its clause when the purpose phrase follows the figure
+       (预备费…安排X万元，用于…救灾: its uses do not make it another class's money);
+       the purpose phrase (program name): its best specific keyword (class, 款/项 name, area word),
        or a no-code keyword (民生支出, 一般公共预算支出); two class names -> empty; a figure of measure
        ``other`` (increment, carry-over, volume managed) has no further evidence;
     3. the context levels, narrowest first (``context``: (level name, text) pairs: the figure's clause,
@@ -467,6 +470,9 @@ def _classify_by_words(
         return None, f"{NOT_ONE_AREA}measure {measure}: {NON_SPENDING_MEASURES[measure]}"
     program = _category_of_list(program_name or "")
     sentence = sentence or ""
+    named = _class_named_before_figure(program, context)
+    if named is not None and measure in SPENDING_MEASURES:
+        return named
     areas = _areas(program)
     best = best_keyword(program)
     if measure == "investment":
@@ -510,6 +516,28 @@ def _classify_by_words(
     if generic and (len(generic) == 1 or generic[0].priority > generic[1].priority):
         return _verdict(generic[0], "sentence generic ")
     return None, f"{UNMAPPED}no keyword matched"
+
+
+# the figure in its clause (the clause starts after the previous figure, so its first amount is this one)
+_FIGURE_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千)?元")
+# class names (预备费, 教育支出) and nothing weaker: what a budget line before its figure says it is
+CLASS_NAME_ONLY = 100
+
+
+def _class_named_before_figure(program: str, context: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
+    """(class, evidence) when the figure's clause names one class by its class name before the figure and the
+    purpose phrase came after it: 县级预备费按…1.5%安排6,230万元，用于…自然灾害救灾等难以预见的开支 is 预备费
+    (227); the uses listed after a budget line's figure do not make it another class's money. Not an earlier
+    clause's name (一般公共服务支出增长5%，安排X用于救灾 is no 201)."""
+    clause = dict(context).get("clause", "")
+    figure = _FIGURE_RE.search(clause)
+    if figure is None or not program or program in clause[: figure.start()]:
+        return None
+    names = {kw.code: kw for kw in keyword_hits(clause[: figure.start()]) if kw.code and kw.priority >= CLASS_NAME_ONLY}
+    if len(names) != 1:
+        return None
+    kw = next(iter(names.values()))
+    return kw.code, f"keyword {kw.keyword} -> {kw.code} before the figure (its uses follow it)"
 
 
 SUBJECT_CODE_LEVELS = {3: "类", 5: "款", 7: "项"}  # 支出功能分类: digits of a code -> its level

@@ -3,7 +3,8 @@
 The cue words live in ``data/measure_keywords.json``. Evidence is taken from the strongest kind
 first, and from the narrowest context first:
 
-1. a per-unit suffix (``元/人``) or a threshold (限额标准提高到…) in the amount's segment;
+1. a per-unit suffix (``元/人``) or a threshold (限额标准提高到…) in the amount's segment, or around the
+   amount (年纳税额X以上的企业, 控制在X以内);
 2. the *head*: the kind of money named right before the amount in its own clause (收入总计,
    上级补助收入, 调入资金, an increment 增加/减收, …), then a fund named by its government level
    (中央资金, 省级资金) in a by-source list: money received when that level is above the article's own
@@ -15,13 +16,15 @@ first, and from the narrowest context first:
    (per-capita, transfer, saving, loan, asset, revenue, procurement) anywhere in the window decides,
    else the governing *verb* nearest before the amount, else a budget word (年初预算, 调整预算:
    allocation, or revenue when the segment budgets revenue), else a *noun* that names a measure (支出);
-4. the *verb frame*: the allocation or spending verb that governs the sentence's list before the
+4. a spending or allocation verb right after the amount (其余X万元安排用于…, 共计X万元，已全部拨付), then the
+   *verb frame*: the allocation or spending verb that governs the sentence's list before the
    amount (下达各县的资金，包含A…；B…: every item is allocated);
 5. the allocation or spending verb of the nearest section heading, then of the title (资金安排项目情况);
 6. a weak noun (资金, 补助) in the windows.
 
 Amounts with no cue at all get the default (``other``) with strength "none", so that a part of a
-total can take the total's measure instead (as can parts whose measure came from step 4–6).
+total can take the total's measure instead (as can parts whose measure came from the verb frame, a heading
+or a weak noun: not a verb right after the amount).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orchestration.extract.amounts import per_unit_suffix
-from orchestration.extract.records import Locality
+from orchestration.extract.records import INCOME_MEASURES, Locality
 from orchestration.extract.text_units import short_text_cache
 
 _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
@@ -56,6 +59,7 @@ class MeasureCue:
     strength: str  # head | tier | verb | budget | noun | frame | heading | none
     cue_start: int | None  # offset of the cue word in the text (None when no cue)
     cue_end: int | None
+    names_spending: bool = False  # the cue is a noun naming spending (基本支出, 项目支出), not a fund's word
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class _Rules:
     tiers: tuple[tuple[str, re.Pattern], ...]
     any_tier: re.Pattern  # all tier cues in one pattern: most windows hold none, one search says so
     threshold: re.Pattern
+    threshold_frames: tuple[tuple[re.Pattern, re.Pattern], ...]  # (before, after) around a figure (控制在X以内)
+    verb_after: re.Pattern  # a spending or allocation verb right after the figure (X万元安排用于)
     verbs: tuple[tuple[str, re.Pattern], ...]
     frame_verbs: tuple[tuple[str, re.Pattern], ...]
     nouns: tuple[tuple[str, re.Pattern], ...]
@@ -132,6 +138,10 @@ def rules() -> _Rules:
         tiers=tuple((m, re.compile(p)) for m, p in data["tiers"]),
         any_tier=re.compile("|".join(f"(?:{p})" for _, p in data["tiers"])),
         threshold=re.compile(data["threshold"]),
+        threshold_frames=tuple((re.compile(f"(?:{b})"), re.compile(a)) for b, a in data["threshold_frames"]),
+        verb_after=re.compile(
+            f"{data['verbs_after']}(?:{'|'.join(p for m, p in data['verbs'] if m in data['frame_measures'])})"
+        ),
         verbs=verbs,
         frame_verbs=tuple((m, p) for m, p in verbs if m in data["frame_measures"]),
         nouns=tuple((m, re.compile(p)) for m, p in data["nouns"]),
@@ -189,7 +199,8 @@ def _in_window(window: str, base: int, segment: str = "") -> MeasureCue | None:
     if cue is None:
         return None
     measure, strength, start, end = cue
-    return MeasureCue(measure or _budget_measure(segment or window), strength, base + start, base + end)
+    spending_noun = strength == "noun" and measure == "expenditure"
+    return MeasureCue(measure or _budget_measure(segment or window), strength, base + start, base + end, spending_noun)
 
 
 @lru_cache(maxsize=8192)
@@ -376,6 +387,9 @@ def _cue_of(
     if th:
         m = th[-1]
         return MeasureCue("threshold", "tier", segment_start + m.start(), segment_start + m.end())
+    framed = _threshold_frame(text, segment_start, start, end)
+    if framed is not None:
+        return framed
     narrow = windows[0] if windows else segment_start
     sentence_start = segment_start if sentence_start is None else sentence_start
     head_start = max(narrow, start - HEAD_REACH)
@@ -396,6 +410,9 @@ def _cue_of(
             continue  # 总投资X，其中财政资金Y; 每人200元…，共代缴Z: the cue names only the earlier figure
         if cue is not None:
             return cue
+    after = _verb_after(text, end)
+    if after is not None:
+        return after
     hit = _nearest_in(text[sentence_start:start], "frame_verbs")
     if hit:
         return MeasureCue(hit[0], "frame", sentence_start + hit[1], sentence_start + hit[2])
@@ -408,6 +425,29 @@ def _cue_of(
         if hit:
             return MeasureCue(hit[0], "noun", lo + hit[1], lo + hit[2])
     return MeasureCue(rules().default, "none", None, None)
+
+
+def _threshold_frame(text: str, segment_start: int, start: int, end: int) -> MeasureCue | None:
+    """A figure that bounds a set or a plan from both sides: 年纳税额X以上的企业 (a class of payers), 控制在X以内."""
+    after = text[end : end + 16]
+    for before, bound in rules().threshold_frames:
+        m = bound.match(after)
+        if m and before.search(text, segment_start, start):
+            return MeasureCue("threshold", "tier", end + m.start(), end + m.end())
+    return None
+
+
+def _verb_after(text: str, end: int) -> MeasureCue | None:
+    """A spending or allocation verb right after a figure no cue before governs (其余X万元安排用于…,
+    经费共计X万元，已全部足额拨付): the figure is what that verb does with the money. Only fillers (已全部,
+    足额) and one comma may stand between."""
+    m = rules().verb_after.match(text, end, min(len(text), end + 24))
+    if m is None:
+        return None
+    verb = _nearest_in(m.group(0), "frame_verbs")
+    if verb is None:
+        return None
+    return MeasureCue(verb[0], "verb", end + verb[1], end + verb[2])
 
 
 def measure_in(window: str) -> str | None:
@@ -423,7 +463,8 @@ def settle_with_totals(measures: list[str], cues: list[MeasureCue], parents: lis
     """Measures after the total/part structure is known (``parents[i]``: index of i's total or None).
 
     * a part with no strong cue of its own takes its total's measure (a 下达 total's items), except a
-      fund's share of a project's total investment, which is allocated (README: project scale);
+      fund's share of a project's total investment, which is allocated (README: project scale), and a part
+      named as spending (其中基本支出X) of money received or collected (当年拨款收入): its use, not income;
     * a total with no strong cue (以上两笔资金共计…) takes the measure its parts share when each part
       has a strong cue of its own (下达我区…): the sum is of money of that kind.
     """
@@ -432,6 +473,8 @@ def settle_with_totals(measures: list[str], cues: list[MeasureCue], parents: lis
         if parent is None or cues[i].strength not in INHERITABLE_STRENGTHS or out[i] == out[parent]:
             continue
         if out[parent] == "investment" and cues[i].measure == "allocation":
+            continue
+        if cues[i].names_spending and out[parent] in INCOME_MEASURES:
             continue
         out[i] = out[parent]
     parts: dict[int, list[int]] = {}
