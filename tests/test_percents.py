@@ -58,6 +58,9 @@ def test_lower_bound_qualifier_in_description():
         # a cut is of the spending named before or after its verb, never of the word 比例
         ("明年全县一般性支出压减5%以上。", "一般性支出"),
         ("继续压缩公用经费10%。", "公用经费"),
+        # ...and the year it applies to is no part of the spending
+        ("下一步，部门会议费在2025年预算中再压减6%。", "部门会议费"),
+        ("对绩效评价较差单位的2025年专项经费压减12%。", "专项经费"),
         ("对绩效差的项目压减资金300万元，压减比例为15%。", None),
         # a budget's execution rate is over the budget; a proportion is of the amount it names
         ("该项目全年实际支出612.5万元，预算执行率96.3%。", "预算"),

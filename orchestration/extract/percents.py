@@ -88,6 +88,11 @@ _CUT_BASE_RE = re.compile(
     r"(?:比例|幅度)?(?:为|达到|达|是)?\s*$"
 )
 _CUT_BASE_FILLER_RE = re.compile(r"^(?:全年|今年|明年|全[县区市州旗]|继续|进一步|力争|确保|将|再)+")
+_CUT_BASE_TRAIL_RE = re.compile(r"(?:继续|进一步|将|再|均|也)+$")
+# the year a cut applies to is no part of the spending cut: an adverbial (…支出在2024年预算中再压减) goes, and a
+# bare year (单位的2024年项目预算压减) ends the words before it
+_CUT_IN_YEAR_RE = re.compile(r"在(?:19|20)[0-9]{2}年度?[\u4e00-\u9fff]{0,6}?中")
+_CUT_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}年度?")
 
 
 def classify(before: str, after: str) -> str:
@@ -215,9 +220,12 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
         proportion = _PROPORTION_RE.search(before)
         if proportion:
             return proportion.group("b")
-        cut = _CUT_BASE_RE.search(before) if _CUT_RE.search(before) else None
+        cut = None
+        if _CUT_RE.search(before):
+            cut = _CUT_BASE_RE.search(_CUT_YEAR_RE.sub("，", _CUT_IN_YEAR_RE.sub("", before)))
         if cut:
             spending = _CUT_BASE_FILLER_RE.sub("", cut.group("before") or cut.group("after") or "")
+            spending = _CUT_BASE_TRAIL_RE.sub("", spending)
             if len(spending) >= 2:
                 return spending
         if _REVIEW_CUT_RATE_RE.search(before[-12:]):
