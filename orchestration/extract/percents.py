@@ -23,9 +23,10 @@ from orchestration.extract.numbers import (
 from orchestration.extract.records import WHOLE_YEAR_PERIODS
 
 _RATE_WORD_RE = re.compile(r"率|进度")
-# the plan a rate is of, with its amount when the text states it (占年初预算10,065万元的43.2%)
+# the plan or ceiling a rate is of, with its amount when the text states it (占年初预算10,065万元的43.2%,
+# 为债务限额的97.0%)
 _PLAN_AMOUNT = f"(?:{STATED_AMOUNT})?"
-_OF_PLAN_RE = re.compile(rf"(?:预算|计划|任务)数?{_PLAN_AMOUNT}的$")
+_OF_PLAN_RE = re.compile(rf"(?:预算|计划|任务|限额)数?{_PLAN_AMOUNT}的$")
 _GROWTH_AFTER_RE = re.compile(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)")
 # …的比例, 用于…; a part moved or paid over (将30%即738万元调入一般公共预算, 按…30%上缴): a share of its whole
 _SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占|调入|调出|上缴|上交)")
@@ -164,7 +165,9 @@ _SHARE_BASE_RE = re.compile(
     r"占(?:同期|当年|全年|全[县区市])?(?P<b>[^，。；,占的()（）0-9０-９]{2,24}?)"
     r"(?=的|(?:最高|最低)?(?:比重|比例)|[0-9０-９(（]|(?:均)?(?:为|达到|达|是|控制在|不超过|不低于)?$)"
 )
-_RATE_BASE_RE = re.compile(rf"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务)(?:数)?{_PLAN_AMOUNT}的$")
+_RATE_BASE_RE = re.compile(
+    rf"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务|(?:债务|政府债务)?限额)(?:数)?{_PLAN_AMOUNT}的$"
+)
 # A standing limit (支出红线, 控制在10%以内): a rule, not a figure of the year around it.
 _CAP_BEFORE_RE = re.compile(r"(?:控制在|不超过|不得超过|不高于|上限为?|红线为?)$")
 _CAP_AFTER_RE = re.compile(r"(?:的)?(?:支出)?(?:红线|上限)")
