@@ -232,6 +232,9 @@ def test_household_count_without_amount_in_sentence():
         ("对低保对象按每人每年100元代缴养老保险费，共代缴6,200人。", "6,200人", None),
         # the people something is provided for (为…提供), named after the count
         ("全县政策性农业保险为2.4万户农户提供风险保障9.8亿元。", "2.4万户", "农户"),
+        # units money is passed down to (向…下达/分配), named before the verb
+        ("镇财政向18个行政村下达村级运转经费126万元。", "18个", "行政村"),
+        ("市财政局向6个社区分配文明创建奖补资金90万元。", "6个", "社区"),
     ],
 )
 def test_beneficiary_subjects(text, count, subject):
