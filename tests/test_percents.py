@@ -71,6 +71,7 @@ def test_lower_bound_qualifier_in_description():
         # a money rate whose own clause names the money, with no amount in the sentence
         ("力争年底前直达资金支出进度达到95%以上。", "直达资金"),
         ("全县衔接资金支出进度为87.5%。", "衔接资金"),
+        ("确保年底前衔接资金支付进度达到90%以上。", "衔接资金"),
         # A share's whole stops before the words that cap it.
         ("PPP项目各年财政支出占一般公共预算最高比例均控制在10%以内。", "一般公共预算"),
         # ...and before 的比重 and what follows it, a figure the whole is given with, or a bracket.

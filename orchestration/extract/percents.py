@@ -185,7 +185,7 @@ _REVIEW_CUT_RATE_RE = re.compile(r"[核审]减率")
 _REVIEWED_MONEY_RE = re.compile(r"送审金额|送审|涉及资金|审核金额|评审金额|申报金额")
 # a money rate whose clause names the money (力争直达资金支出进度达到95%): that money is the denominator
 _NAMED_MONEY_RATE_RE = re.compile(
-    r"(?P<b>[\u4e00-\u9fff]{0,10}?(?:资金|经费|债券))的?(?:支出|拨付|执行|到位|使用)(?:进度|率)"
+    r"(?P<b>[\u4e00-\u9fff]{0,10}?(?:资金|经费|债券))的?(?:支出|拨付|支付|执行|到位|使用)(?:进度|率)"
 )
 _AIM_RE = re.compile(r"^(?:力争|确保|争取|年底前|年内|到年底|全年|今年|全[县区市州旗]|截至[^，,]{0,8})+")
 _MONEY_NOUN_RE = re.compile(r"资金|经费|预算|金额|收入|支出|款|基金")
