@@ -12,11 +12,15 @@
   财政所 summary, an insurance subsidy notice, tax news, a three-article column) the same: its README keeps
   the first measurement (gold at commit 31cd1e4), then general rules were changed for its misses (function
   and measure by the helper owning those rules, from the misses its README lists).
+- heldout5 (6 texts, 8 provinces: a district's 街道 money, a 国库集中支付/采购 summary, a debt note, a 财政监督
+  result, a prefecture's allocation to four counties, a three-article column) the same as heldout4 (gold at
+  commit 232aafb; function and measure floors at the first measurement until their rules are changed).
 
 All are now regression guards, not estimates: each floor is the level reached, never below the
 issue's targets (amount F1 >= 0.97, every attribute >= 0.85), except where heldout3 shows a gap no
 general rule closed yet (its measure, period and beneficiary floors, each commented) and
-heldout4's beneficiary floors (commented). Do not edit the gold to match the extractor.
+heldout4's beneficiary floors and heldout5's function, measure and beneficiary floors (each commented). Do not
+edit the gold to match the extractor.
 """
 
 import subprocess
@@ -173,6 +177,35 @@ FLOORS = {
         "beneficiary_unit.value": 1.0,
         "beneficiary_subject.value": 6 / 7,  # first measured 1.000 (4/4)
         "beneficiary_amount.value": 4 / 7,  # first measured 0.750 (3/4); the gold links two counts to standards
+    },
+    "heldout5": {
+        "amounts.f1": 1.0,  # measured 1.000 (103/103), first measured the same
+        "table_cells.recall": 1.0,  # measured 1.000 (20/20): 街道 rows, county rows with the counties' codes
+        "table_cells.precision": 1.0,
+        "locality.value": 1.0,  # measured 1.000 (103/103): a prefecture's money passed to four named counties
+        "year.value": 1.0,  # first measured 0.990 (102/103): 比上年下达的11,930万元
+        # function and measure at the first measurement: other helpers' rules, not yet tuned on this set
+        "function.value": 29 / 33,  # first measured 0.879 (29/33)
+        "measure.value": 78 / 103,  # first measured 0.757 (78/103): debt ceilings, supervision figures
+        "measure_group.value": 82 / 103,  # first measured 0.796 (82/103)
+        "is_total.value": 102 / 103,  # first measured 0.971 (100/103); left: p05's total, parts a section later
+        "parent.value": 96 / 103,  # first measured 0.883 (91/103); left: p05's recipients, p04's review
+        "period.value": 102 / 103,  # first measured 0.971 (100/103); left: principal falling due next year
+        "percents.f1": 1.0,  # measured 1.000 (31/31), first measured the same
+        "percent_kind.value": 1.0,  # first measured 0.968 (30/31): 为债务限额的97.0%
+        "percent_year.value": 1.0,
+        "percent_period.value": 1.0,  # first measured 0.935 (29/31): 下一步，… cuts of next year's budget
+        "percent_base.value": 30 / 31,  # first measured 0.871 (27/31); left: 整改率93.1% (an implied base)
+        "articles.f1": 1.0,  # measured 1.000, first measured the same
+        "article_locality.value": 1.0,  # measured 1.000 (8/8): a prefecture, a 县级市, a 区
+        "article_code_in_year.value": 1.0,
+        # first measured 0.667 (tp=2, fn=2); measured 0.857 (tp=3, fn=1); left: 312名乡村医生 (乡 after the
+        # unit is read as the start of another word)
+        "beneficiaries.f1": 0.857,
+        "beneficiary_value.value": 1.0,
+        "beneficiary_unit.value": 1.0,
+        "beneficiary_subject.value": 1.0,
+        "beneficiary_amount.value": 1.0,
     },
 }
 

@@ -18,6 +18,8 @@ from orchestration.extract.document import extract_document
         ("一般公共预算收入增长８．２％。", "growth"),
         # completion of a budget whose amount is stated, with a thousands separator
         ("1-10月，税收收入累计完成27,365万元，占年初预算36,800万元的74.4%。", "rate"),
+        # a balance against its ceiling
+        ("年末全县专项债务余额为8.2亿元，为专项债务限额的91.5%。", "rate"),
         # a proportion of a named amount
         ("对符合条件的项目按照实际完成投资额的6%给予补助。", "rate"),
         ("按应发工资总额的12%计提住房公积金。", "rate"),
@@ -57,7 +59,11 @@ def test_lower_bound_qualifier_in_description():
         ("全年项目评审审减率为6.5%。", None),
         # a cut is of the spending named before or after its verb, never of the word 比例
         ("明年全县一般性支出压减5%以上。", "一般性支出"),
+        ("年末全县政府债务余额31.6亿元，为政府债务限额的93.2%。", "政府债务限额"),
         ("继续压缩公用经费10%。", "公用经费"),
+        # ...and the year it applies to is no part of the spending
+        ("下一步，部门会议费在2025年预算中再压减6%。", "部门会议费"),
+        ("对绩效评价较差单位的2025年专项经费压减12%。", "专项经费"),
         ("对绩效差的项目压减资金300万元，压减比例为15%。", None),
         # a budget's execution rate is over the budget; a proportion is of the amount it names
         ("该项目全年实际支出612.5万元，预算执行率96.3%。", "预算"),
@@ -65,6 +71,7 @@ def test_lower_bound_qualifier_in_description():
         # a money rate whose own clause names the money, with no amount in the sentence
         ("力争年底前直达资金支出进度达到95%以上。", "直达资金"),
         ("全县衔接资金支出进度为87.5%。", "衔接资金"),
+        ("确保年底前衔接资金支付进度达到90%以上。", "衔接资金"),
         # A share's whole stops before the words that cap it.
         ("PPP项目各年财政支出占一般公共预算最高比例均控制在10%以内。", "一般公共预算"),
         # ...and before 的比重 and what follows it, a figure the whole is given with, or a bracket.

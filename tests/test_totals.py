@@ -318,3 +318,29 @@ def test_numbered_sections_after_as_follows_are_the_parts_of_the_announced_total
 def test_sections_that_do_not_sum_to_the_announced_figure_are_no_parts():
     text = "共安排资金1,500万元，具体如下：\n一、教育资金1,000万元。\n二、卫生资金300万元。\n"
     assert [p for _, _, p in rows(text)] == [None, None, None]
+
+
+def test_a_parts_own_bracketed_breakdown_is_not_the_lists():
+    # the bracket splits the first part; the list of the sentence's total goes on after it
+    text = (
+        "全年支出保障经费3,000万元。其中，人员经费2,000万元（含绩效奖励400万元、社保缴费300万元），公用经费1,000万元。"
+    )
+    total, staff = text.index("3,000"), text.index("2,000")
+    assert rows(text) == [
+        ("3,000万元", True, None),
+        ("2,000万元", True, total),
+        ("400万元", False, staff),
+        ("300万元", False, staff),
+        ("1,000万元", False, total),
+    ]
+
+
+def test_a_parts_own_percentage_before_a_semicolon_does_not_end_the_list():
+    text = "项目总投资5,000万元，其中省级资金3,000万元，占总投资的60%；市级资金1,200万元，县级资金800万元。"
+    total = text.index("5,000")
+    assert rows(text) == [
+        ("5,000万元", True, None),
+        ("3,000万元", False, total),
+        ("1,200万元", False, total),
+        ("800万元", False, total),
+    ]

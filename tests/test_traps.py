@@ -122,6 +122,28 @@ def test_a_month_counted_cumulatively_and_a_plan_word_with_its_amount_before_a_r
     assert {got[f].period for f in ("186.2亿元", "64.5亿元", "250.7亿元")} == {"full_year"}
 
 
+def test_a_plan_word_naming_where_paid_money_came_from_is_no_plan():
+    text = "2023年全县偿还债务本金5,200万元（其中预算安排偿还1,800万元），支付利息2,460万元。"
+    got = amounts(text)
+    assert {got[f].period for f in ("5,200万元", "1,800万元", "2,460万元")} == {"full_year"}
+    assert last_cue("年初预算安排") == "plan"
+
+
+def test_a_sentence_turning_to_what_comes_next_plans():
+    text = (
+        "2023年，县财政拨付村级运转经费640万元。"
+        "下一步，县财政将把绩效结果与2024年预算挂钩，低效项目预算再压减8%，新增安排村级经费50万元。"
+        "今后，去年结余的资金30万元一并统筹。"
+    )
+    doc = extract_document(text)
+    got = {a.amount_text: a for a in doc.amounts}
+    assert got["640万元"].period == "full_year"
+    assert got["50万元"].period == "plan"
+    assert got["30万元"].period != "plan"  # the sentence names last year
+    (ratio,) = doc.ratios
+    assert ratio.period == "plan"
+
+
 def test_relative_year_from_the_date_line():
     text = (
         "县财政下达资金\n来源：某县财政局　发布时间：2023-04-12\n\n"
@@ -210,6 +232,9 @@ def test_household_count_without_amount_in_sentence():
         ("对低保对象按每人每年100元代缴养老保险费，共代缴6,200人。", "6,200人", None),
         # the people something is provided for (为…提供), named after the count
         ("全县政策性农业保险为2.4万户农户提供风险保障9.8亿元。", "2.4万户", "农户"),
+        # units money is passed down to (向…下达/分配), named before the verb
+        ("镇财政向18个行政村下达村级运转经费126万元。", "18个", "行政村"),
+        ("市财政局向6个社区分配文明创建奖补资金90万元。", "6个", "社区"),
     ],
 )
 def test_beneficiary_subjects(text, count, subject):

@@ -36,7 +36,7 @@ _TRAIL_RE = re.compile(r"(?:共|累计|共计|合计|约|近|超过|超|达到|�
 # cues that name the activity of the people counted, their subject when no noun follows the cue
 _ACTIVITY_CUES = ("培训", "就业", "参保")
 _NOUN_AFTER_RE = re.compile(
-    r"^[\u4e00-\u9fff]{1,10}?(?=[，,。；;、：:）)]|的|开展|发展|实施|建设|饮水|生活|就业|增收|参加|享受|受益|获得|领取|发放|拨付|兑现|$)"
+    r"^[\u4e00-\u9fff]{1,10}?(?=[，,。；;、：:）)]|的|开展|发展|实施|建设|饮水|生活|就业|增收|参加|享受|受益|获得|领取|发放|拨付|兑现|下达|分配|$)"
 )
 # a noun naming people right after the count (1,105名脱贫人口公益性岗位补贴): its subject, also when the
 # noun opens with a word that is a cue after a count elsewhere (8.7万人脱贫)

@@ -23,9 +23,10 @@ from orchestration.extract.numbers import (
 from orchestration.extract.records import WHOLE_YEAR_PERIODS
 
 _RATE_WORD_RE = re.compile(r"率|进度")
-# the plan a rate is of, with its amount when the text states it (占年初预算10,065万元的43.2%)
+# the plan or ceiling a rate is of, with its amount when the text states it (占年初预算10,065万元的43.2%,
+# 为债务限额的97.0%)
 _PLAN_AMOUNT = f"(?:{STATED_AMOUNT})?"
-_OF_PLAN_RE = re.compile(rf"(?:预算|计划|任务)数?{_PLAN_AMOUNT}的$")
+_OF_PLAN_RE = re.compile(rf"(?:预算|计划|任务|限额)数?{_PLAN_AMOUNT}的$")
 _GROWTH_AFTER_RE = re.compile(r"[^，。；]{0,4}(?:的)?(?:增长|增幅)")
 # …的比例, 用于…; a part moved or paid over (将30%即738万元调入一般公共预算, 按…30%上缴): a share of its whole
 _SHARE_AFTER_RE = re.compile(r"[^，。；]{0,8}(?:红线|比例|比重|以内|上限|用于|占|调入|调出|上缴|上交)")
@@ -88,6 +89,11 @@ _CUT_BASE_RE = re.compile(
     r"(?:比例|幅度)?(?:为|达到|达|是)?\s*$"
 )
 _CUT_BASE_FILLER_RE = re.compile(r"^(?:全年|今年|明年|全[县区市州旗]|继续|进一步|力争|确保|将|再)+")
+_CUT_BASE_TRAIL_RE = re.compile(r"(?:继续|进一步|将|再|均|也)+$")
+# the year a cut applies to is no part of the spending cut: an adverbial (…支出在2024年预算中再压减) goes, and a
+# bare year (单位的2024年项目预算压减) ends the words before it
+_CUT_IN_YEAR_RE = re.compile(r"在(?:19|20)[0-9]{2}年度?[\u4e00-\u9fff]{0,6}?中")
+_CUT_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}年度?")
 
 
 def classify(before: str, after: str) -> str:
@@ -159,7 +165,9 @@ _SHARE_BASE_RE = re.compile(
     r"占(?:同期|当年|全年|全[县区市])?(?P<b>[^，。；,占的()（）0-9０-９]{2,24}?)"
     r"(?=的|(?:最高|最低)?(?:比重|比例)|[0-9０-９(（]|(?:均)?(?:为|达到|达|是|控制在|不超过|不低于)?$)"
 )
-_RATE_BASE_RE = re.compile(rf"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务)(?:数)?{_PLAN_AMOUNT}的$")
+_RATE_BASE_RE = re.compile(
+    rf"(?P<b>(?:年初|调整|年度|全年)?预算|计划|目标任务|任务|(?:债务|政府债务)?限额)(?:数)?{_PLAN_AMOUNT}的$"
+)
 # A standing limit (支出红线, 控制在10%以内): a rule, not a figure of the year around it.
 _CAP_BEFORE_RE = re.compile(r"(?:控制在|不超过|不得超过|不高于|上限为?|红线为?)$")
 _CAP_AFTER_RE = re.compile(r"(?:的)?(?:支出)?(?:红线|上限)")
@@ -177,7 +185,7 @@ _REVIEW_CUT_RATE_RE = re.compile(r"[核审]减率")
 _REVIEWED_MONEY_RE = re.compile(r"送审金额|送审|涉及资金|审核金额|评审金额|申报金额")
 # a money rate whose clause names the money (力争直达资金支出进度达到95%): that money is the denominator
 _NAMED_MONEY_RATE_RE = re.compile(
-    r"(?P<b>[\u4e00-\u9fff]{0,10}?(?:资金|经费|债券))的?(?:支出|拨付|执行|到位|使用)(?:进度|率)"
+    r"(?P<b>[\u4e00-\u9fff]{0,10}?(?:资金|经费|债券))的?(?:支出|拨付|支付|执行|到位|使用)(?:进度|率)"
 )
 _AIM_RE = re.compile(r"^(?:力争|确保|争取|年底前|年内|到年底|全年|今年|全[县区市州旗]|截至[^，,]{0,8})+")
 _MONEY_NOUN_RE = re.compile(r"资金|经费|预算|金额|收入|支出|款|基金")
@@ -215,9 +223,12 @@ def base_of(kind: str, before: str, sentence_before: str, period: str, amounts: 
         proportion = _PROPORTION_RE.search(before)
         if proportion:
             return proportion.group("b")
-        cut = _CUT_BASE_RE.search(before) if _CUT_RE.search(before) else None
+        cut = None
+        if _CUT_RE.search(before):
+            cut = _CUT_BASE_RE.search(_CUT_YEAR_RE.sub("，", _CUT_IN_YEAR_RE.sub("", before)))
         if cut:
             spending = _CUT_BASE_FILLER_RE.sub("", cut.group("before") or cut.group("after") or "")
+            spending = _CUT_BASE_TRAIL_RE.sub("", spending)
             if len(spending) >= 2:
                 return spending
         if _REVIEW_CUT_RATE_RE.search(before[-12:]):

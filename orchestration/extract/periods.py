@@ -101,6 +101,8 @@ _GATES: tuple[tuple[str, ...], ...] = (
 )
 # what follows a plan word that is the denominator of a rate: 的, or its amount and 的 (年初预算数52,000万元的)
 _RATE_DENOMINATOR_RE = re.compile(f"数?(?:{STATED_AMOUNT})?的")
+# a payment after a plan word (预算安排偿还, 预算安排支付): the plan names where paid money came from
+_PAID_FROM_RE = re.compile(r"(?:偿还|归还|支付|兑付)")
 _GATED_CUES = tuple((pat, kind, frozenset(gate)) for (pat, kind), gate in zip(CUES, _GATES, strict=True))
 _GATE_WORDS = frozenset(word for gate in _GATES for word in gate)
 
@@ -132,6 +134,8 @@ def last_cue(s: str, percent: bool = False) -> str | None:
                 continue  # 完成年初预算的54.2%, 占年初预算50,100万元的76.9%: the denominator of a rate
             if kind == "plan" and m.start() > 0 and s[m.start() - 1] in "比较":
                 continue  # 比年初预算减少137.6万元: the comparison base, not the figure's period
+            if kind == "plan" and _PAID_FROM_RE.match(s, m.end()):
+                continue  # 财政预算安排偿还3,270万元: where money paid came from, not a plan
             if kind == "full_year" and m.start() > 0 and s[m.start() - 1] in "比较":
                 continue  # 较上年增长 / 比2023年决算数增长: the comparison base, not the figure's period
             key = (m.end(), -m.start())
@@ -145,6 +149,8 @@ def last_cue(s: str, percent: bool = False) -> str | None:
 _PLAN_SECTION_RE = re.compile(r"预算草案|预算\s*[（(]草案[)）]|预算安排|工作打算|工作计划|工作安排|工作思路|下一步")
 _SECTION_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}(?=年)")
 _PAST_YEAR_RE = re.compile(r"(?<![比较])(?:上年|去年|上一年)")
+# a sentence that opens by turning to what comes next (下一步，…将…): a plan, like a section that does
+_OPENS_PLAN_RE = re.compile(r"\s*(?:下一步|下步|今后)[，,]")
 
 
 def _plans_ahead(section: str, prefix: str) -> bool:
@@ -154,6 +160,10 @@ def _plans_ahead(section: str, prefix: str) -> bool:
         return False
     own_years = set(_SECTION_YEAR_RE.findall(prefix))
     return own_years <= set(_SECTION_YEAR_RE.findall(section))
+
+
+def _opens_plan(prefix: str) -> bool:
+    return bool(_OPENS_PLAN_RE.match(prefix)) and not _PAST_YEAR_RE.search(prefix)
 
 
 def period_of(
@@ -172,7 +182,7 @@ def period_of(
         return "full_year"
     prefix = text[sentence_start:pos]
     own = last_cue(mask_titles(prefix), percent)
-    if own in (None, "full_year") and _plans_ahead(section, prefix):
+    if own in (None, "full_year") and (_plans_ahead(section, prefix) or _opens_plan(prefix)):
         return "plan"
     if own:
         return own

@@ -38,6 +38,11 @@ SENTENCE_START_MARKER_RE = re.compile(r"^\s*(?:其中\s*[，,：:]?|(?:主要)?�
 # a part's contents in words ending at a semicolon (人员经费X，主要包括基本工资、津贴补贴等；公用经费Y): the
 # semicolon closes the description, not the list of parts
 PART_DESCRIPTION_RE = re.compile(r"^[，,]\s*(?:主要)?(?:包括|包含|用于)[^；;。0-9０-９]*[；;]")
+# a part's own percentage ending at a semicolon (中央资金5,916万元，占总投资的60%；自治区资金…): the semicolon closes
+# what is said of that part, not the list of parts
+PART_PERCENT_RE = re.compile(
+    r"^[，,][^，,；;。0-9０-９]{0,16}[0-9０-９][0-9０-９.．]*\s*[%％][；;][^，,；;。0-9０-９]*$"
+)
 # 分科目看，教育支出…；社保…: a sentence that breaks the previous one's figure down by class or kind
 # 按收入类别分：… / 按征收部门分：…: the same, naming the dimension; 支出中，…: the same, naming the kind
 BREAKDOWN_OPENER_RE = re.compile(
@@ -289,6 +294,11 @@ def _parallel_breakdowns(items: list[Item], text: str) -> None:
             items[j].role = "part"
 
 
+def _in_bracket(gap: str) -> bool:
+    """A bracket opened in ``gap`` (the text since the last part) is still open: what follows is inside it."""
+    return gap.count("（") + gap.count("(") > gap.count("）") + gap.count(")")
+
+
 def _explicit(items: list[Item], text: str) -> None:
     openings = _opening_sentences(items, text)
     for i in range(len(items)):
@@ -321,11 +331,19 @@ def _explicit(items: list[Item], text: str) -> None:
             between = text[items[j - 1].end : b.start]
             if b.sentence_start != first.sentence_start or b.parent is not None or b.yuan >= a.yuan:
                 break
+            if parts and _in_bracket(text[items[parts[-1]].end : b.start]):
+                continue  # 偿还本金38,650万元（再融资债券偿还35,380万元…）: a part's own breakdown, not the list's
             if b.measure in RATE_MEASURES or PER_UNIT_RE.search(b.pre) or _rate_denominator(b, text):
                 continue  # 其中农村低保标准提高到每人每月580元: a standard, not a part of the money
             if parts and INCREMENT_RE.search(b.pre[-6:]):
                 break
-            if parts and ("；" in between or ";" in between) and not listed and not PART_DESCRIPTION_RE.search(between):
+            if (
+                parts
+                and ("；" in between or ";" in between)
+                and not listed
+                and not PART_DESCRIPTION_RE.search(between)
+                and not PART_PERCENT_RE.match(between)
+            ):
                 break
             if total + b.yuan > a.yuan:
                 break

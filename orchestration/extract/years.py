@@ -103,7 +103,11 @@ HEAD_LINES = 8  # a date line sits within the first lines under the headline
 HEAD_LINE_MAX = 80  # …and is short (an org name, a date, a source, a counter)
 TAIL_LINES = 4  # a signature date sits within the last lines
 REPLACED_AFTER_RE = re.compile(r"^[，,]?[^，。；,]{0,8}?(?:提高|提升|上调|调整|增加|增至|提至|上涨|降低|下调)")
-PRIOR_BASE_RE = re.compile(r"(?:比|较|与|同)?(?:上年|去年|上年同期|去年同期|上一年)(?:同期)?(?:的|为|是)?\s*$")
+# 比上年同期98765万元, and with a verb of the base between (比上年下达的11,930万元), never an increment (比上年增加的…)
+PRIOR_BASE_RE = re.compile(
+    r"(?:(?:比|较|与|同)?(?:上年|去年|上年同期|去年同期|上一年)(?:同期)?(?:的|为|是)?"
+    r"|(?:比|较|与)(?:上年|去年)(?:同期)?(?![增减多少提降超])[\u4e00-\u9fff]{1,4}的)\s*$"
+)
 
 
 def mask_titles(s: str) -> str:
