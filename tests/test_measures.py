@@ -475,3 +475,66 @@ def test_a_standard_per_several_kinds_of_unit_and_a_head_with_its_budget_figure(
     assert measure("补助标准：每个村、社区3万元，合计96万元", "3万元") == "per_capita"
     assert measure("国有资本经营预算调出资金预算数为1,200万元", "1,200万元") == "other"
     assert measure("上级补助收入执行数为3.6亿元", "3.6亿元") == "transfer_in"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # a stock ceiling is a threshold (the other sets' gold); a new ceiling is a bond quota: financing
+        ("截至年末，全县政府债务限额为152,000万元", "152,000万元", "threshold"),
+        ("本年新增政府债务限额12,400万元，其中一般债务4,100万元", "12,400万元", "financing"),
+        ("2025年地方政府一般债务新增限额3,200万元", "3,200万元", "financing"),
+        # repaying with bond money is spending; principal falling due is a schedule; debt service a budget sets
+        ("偿还本金9,600万元（再融资债券偿还8,000万元，预算安排偿还1,600万元）", "8,000万元", "expenditure"),
+        ("2025年到期政府债券本金21,500万元", "21,500万元", "other"),
+        ("全县预算安排政府债务付息支出4,300万元", "4,300万元", "allocation"),
+        ("安排专项债务还本支出2,000万元", "2,000万元", "allocation"),
+        ("全年偿还专项债务还本支出2,000万元", "2,000万元", "expenditure"),
+    ],
+)
+def test_debt_ceilings_quotas_repayments_and_schedules(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_the_parts_of_a_new_debt_ceiling_are_bond_quotas_too():
+    text = "本年新增政府债务限额12,400万元，其中一般债务4,100万元，专项债务8,300万元。"
+    rows = {a.amount_text: a.measure for a in extract_document(text).amounts}
+    assert rows == {"12,400万元": "financing", "4,100万元": "financing", "8,300万元": "financing"}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        # what a check covers, finds, and what its rectification moves are no spending
+        ("全年共抽查资金总额12,800万元，查出违规违纪资金366万元", "12,800万元", "other"),
+        ("全年共抽查资金总额12,800万元，查出违规违纪资金366万元", "366万元", "other"),
+        ("从问题类型看，超范围列支128万元，未按规定程序采购75万元，其他不规范使用40万元", "128万元", "other"),
+        ("从问题类型看，超范围列支128万元，未按规定程序采购75万元，其他不规范使用40万元", "75万元", "other"),
+        ("从问题类型看，超范围列支128万元，未按规定程序采购75万元，其他不规范使用40万元", "40万元", "other"),
+        ("已调整账务处理210万元，督促退还多收费用12万元，归还原资金渠道30万元", "210万元", "other"),
+        ("已调整账务处理210万元，督促退还多收费用12万元，归还原资金渠道30万元", "12万元", "other"),
+        ("已调整账务处理210万元，督促退还多收费用12万元，归还原资金渠道30万元", "30万元", "other"),
+        ("全县整改到位资金合计485万元", "485万元", "other"),
+        ("审定金额8,870万元，审减410万元", "8,870万元", "other"),
+        ("审定金额8,870万元，审减410万元", "410万元", "saving"),
+        ("经核实纠正违规支付资金9万元", "9万元", "other"),
+        ("截至年末，国库库款余额6,120万元", "6,120万元", "other"),
+    ],
+)
+def test_supervision_results_and_treasury_balances_are_no_spending(text, figure, expected):
+    assert measure(text, figure) == expected
+
+
+def test_money_a_check_found_at_a_level_is_no_fund_that_level_gave():
+    locality = resolve_name("鄱阳县", 2023)
+    text = "从检查对象看，乡镇违规资金310万元，预算单位违规资金95万元"
+    start = text.index("310万元")
+    cl = clause_start(text, 0, start)
+    cue = measure_of(text, start, start + 6, [cl, 0], 0, own=own_level(locality))
+    assert cue.measure == "other"
+
+
+def test_direct_fund_payments_are_spent_and_money_paid_to_all_townships_is_allocated():
+    assert measure("全年办理直达资金支付9,236万元，其中中央直达资金7,100万元", "9,236万元") == "expenditure"
+    assert measure("向全县乡镇拨付运转经费1,126万元", "1,126万元") == "allocation"
+    assert measure("向县直预算单位拨付工资性资金8,250万元", "8,250万元") == "expenditure"

@@ -470,8 +470,8 @@ def _classify_by_words(
         return None, f"{NOT_ONE_AREA}measure {measure}: {NON_SPENDING_MEASURES[measure]}"
     program = _category_of_list(program_name or "")
     sentence = sentence or ""
-    named = _class_named_before_figure(program, context)
-    if named is not None and measure in SPENDING_MEASURES:
+    named = _class_named_before_figure(program, context) if measure in SPENDING_MEASURES else None
+    if named is not None:
         return named
     areas = _areas(program)
     best = best_keyword(program)
@@ -524,6 +524,13 @@ _FIGURE_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千
 CLASS_NAME_ONLY = 100
 
 
+@functools.cache
+def _class_names_re() -> re.Pattern:
+    """Any class name (a keyword with a class and priority CLASS_NAME_ONLY or more)."""
+    names = sorted({kw.keyword for kw in _keywords() if kw.code and kw.priority >= CLASS_NAME_ONLY}, key=len)
+    return re.compile("|".join(re.escape(n) for n in reversed(names)))
+
+
 def _class_named_before_figure(program: str, context: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
     """(class, evidence) when the figure's clause names one class by its class name before the figure and the
     purpose phrase came after it: 县级预备费按…1.5%安排6,230万元，用于…自然灾害救灾等难以预见的开支 is 预备费
@@ -533,6 +540,8 @@ def _class_named_before_figure(program: str, context: tuple[tuple[str, str], ...
     figure = _FIGURE_RE.search(clause)
     if figure is None or not program or program in clause[: figure.start()]:
         return None
+    if not _class_names_re().search(clause, 0, figure.start()):
+        return None  # most clauses name no class: one search instead of all the clause's keywords
     names = {kw.code: kw for kw in keyword_hits(clause[: figure.start()]) if kw.code and kw.priority >= CLASS_NAME_ONLY}
     if len(names) != 1:
         return None

@@ -80,6 +80,8 @@ class _Rules:
     ambiguous_levels: dict[str, tuple[re.Pattern, re.Pattern]]
     pass_down_verb: re.Pattern
     pass_down: re.Pattern
+    lower_level_before: re.Pattern  # the lower governments named before the verb (向全县乡镇拨付)
+    found_by_checks: re.Pattern  # words naming money a check found (违规, 挪用): no fund a level gave
     lower_level_addressee: re.Pattern
     tiers: tuple[tuple[str, re.Pattern], ...]
     any_tier: re.Pattern  # all tier cues in one pattern: most windows hold none, one search says so
@@ -134,6 +136,8 @@ def rules() -> _Rules:
         },
         pass_down_verb=re.compile(data["pass_down_verbs"]),
         pass_down=re.compile(f"(?:{data['pass_down_verbs']})(?:{data['lower_level_recipient']})"),
+        lower_level_before=re.compile(data["lower_level_before"]),
+        found_by_checks=re.compile(data["found_by_checks"]),
         lower_level_addressee=re.compile(data["lower_level_addressee"], re.M),
         tiers=tuple((m, re.compile(p)) for m, p in data["tiers"]),
         any_tier=re.compile("|".join(f"(?:{p})" for _, p in data["tiers"])),
@@ -301,6 +305,8 @@ def _fund_at_end(window: str) -> tuple[str, int, int] | None:
     m = rules().source_at_end.search(window)
     if not m:
         return None
+    if rules().found_by_checks.search(m.group(0)):
+        return None  # money a check found at a level (乡镇违规资金) is no fund that level gave
     ungoverned = window[: m.start(2)] + window[m.end(2) :] if m.group(2) else window
     if _nearest_in(ungoverned, "verbs"):
         return None
@@ -315,13 +321,15 @@ def _names_an_earlier_figure(text: str, cue: MeasureCue, start: int) -> bool:
 
 
 def _passed_down(cue: MeasureCue, text: str, to_lower_level: bool) -> MeasureCue:
-    """拨付 to a lower government (拨付各乡镇…, or in a notice addressed to them) allocates the money."""
+    """拨付 to a lower government (拨付各乡镇…, 向全县乡镇拨付…, or in a notice addressed to them) allocates the
+    money."""
     if cue.measure != "expenditure" or cue.strength not in ("verb", "frame") or cue.cue_start is None:
         return cue
     r = rules()
     if not r.pass_down_verb.fullmatch(text, cue.cue_start, cue.cue_end):
         return cue
-    if to_lower_level or r.pass_down.match(text, cue.cue_start):
+    named_before = r.lower_level_before.search(text, max(0, cue.cue_start - 12), cue.cue_start) is not None
+    if to_lower_level or named_before or r.pass_down.match(text, cue.cue_start):
         return MeasureCue("allocation", cue.strength, cue.cue_start, cue.cue_end)
     return cue
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 from itertools import takewhile
@@ -105,6 +105,12 @@ def _opens_breakdown(gap: str) -> bool:
 
 def _rate_denominator(b: Item, text: str) -> bool:
     return bool(RATE_DENOMINATOR_AFTER_RE.match(text, b.end))
+
+
+def _opened_by_marker(b: Item, text: str) -> bool:
+    """The text of b's sentence before b opens with 其中 or a breakdown opener (分税种看)."""
+    opening = text[b.sentence_start : b.start]
+    return bool(BREAKDOWN_OPENER_RE.match(opening) or SENTENCE_START_MARKER_RE.match(opening))
 
 
 def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
@@ -198,22 +204,37 @@ def _opening_sentences(items: list[Item], text: str) -> list[int]:
     return out
 
 
-def _breakdown_sentence(items: list[Item], i: int, text: str, openings: list[int]) -> int | None:
+@dataclass
+class _NextSentences:
+    """What the figures of one sentence share, found once: the first figure (no standard) of a later sentence, by
+    sentence start, and whether a figure's sentence opens with a breakdown marker before it."""
+
+    first_after: dict[int, int | None] = field(default_factory=dict)
+    marked: dict[int, bool] = field(default_factory=dict)
+
+
+def _breakdown_sentence(
+    items: list[Item], i: int, text: str, openings: list[int], shared: _NextSentences
+) -> int | None:
     """The first figure of the later sentence that breaks items[i] down (其中… / 分税种看…), if any: the next
     sentence (after comparison figures or a sentence of standards), else an opening sentence (``openings``,
     from _opening_sentences) of the same or the next paragraph whose total is items[i]."""
     a = items[i]
-    nxt = next(
-        (
-            k
-            for k in range(i + 1, len(items))
-            if items[k].sentence_start != a.sentence_start and items[k].measure not in RATE_MEASURES
-        ),
-        None,
-    )
+    if a.sentence_start not in shared.first_after:  # the figures of a sentence are consecutive items
+        shared.first_after[a.sentence_start] = next(
+            (
+                k
+                for k in range(i + 1, len(items))
+                if items[k].sentence_start != a.sentence_start and items[k].measure not in RATE_MEASURES
+            ),
+            None,
+        )
+    nxt = shared.first_after[a.sentence_start]
     if nxt is None:
         return None
-    if _sentence_total(items, nxt, text) == i:
+    if nxt not in shared.marked:
+        shared.marked[nxt] = _opened_by_marker(items[nxt], text)
+    if shared.marked[nxt] and _sentence_total(items, nxt, text) == i:  # None for a sentence with no marker
         return nxt
     for k in openings:
         if k <= nxt:
@@ -301,6 +322,7 @@ def _in_bracket(gap: str) -> bool:
 
 def _explicit(items: list[Item], text: str) -> None:
     openings = _opening_sentences(items, text)
+    shared = _NextSentences()
     for i in range(len(items)):
         a = items[i]
         start = i + 1
@@ -320,7 +342,7 @@ def _explicit(items: list[Item], text: str) -> None:
         if first.sentence_start == a.sentence_start and _opens_breakdown(text[a.end : first.start]):
             listed = bool(LIST_MARKER_RE.search(text[a.end : first.start]))
         else:
-            nxt = _breakdown_sentence(items, i, text, openings)
+            nxt = _breakdown_sentence(items, i, text, openings, shared)
             if nxt is None:
                 continue
             start, first, listed = nxt, items[nxt], True
