@@ -14,6 +14,7 @@ Money-like spans outside any body go to ``skipped``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 
@@ -96,6 +97,19 @@ def project_name_line(text: str) -> str:
     return m.group(0) if m else ""
 
 
+@dataclasses.dataclass(frozen=True)
+class _ArticleFacts:
+    """What every figure of one article reads besides its own sentence, found once per article."""
+
+    default_year: int | None
+    to_lower_level: bool  # the text is a notice addressed to lower governments (measures.addressed_to_lower_level)
+    frame: str | None  # the article's period frame (periods.article_frame)
+    title: str
+    own: OwnLevel | None  # the level the article speaks for (measures.own_level): money of levels above was received
+    signature: str = ""  # the document's closing lines (signature_of): an issuer that may own the money
+    project_name: str = ""  # a form's 项目名称 line (project_name_line): the one project the money is of
+
+
 CUE_LOOKBACK = 400  # characters a year or period cue is looked for before a figure, within its sentence
 
 
@@ -151,19 +165,21 @@ def extract_document(text: str, source: SourceMetadata | None = None) -> Extract
         money += [c.money for c in cells.values() if (c.money.start, c.money.end) not in taken]
         money.sort(key=lambda m: m.start)
         frame = periods.article_frame(text, a.body_start, a.body_end, a.title)
-        own = own_level(locality)  # the level the article speaks for: money named by a level above it was received
-        # who owns the article's money when its words do not say: the issuer, the project a form names
-        signature, project_name = signature_of(text, a.body_start, a.body_end), project_name_line(body_text)
-        rows = _amounts(
-            text, no, body, money, default_year, to_lower_level, frame, a.title, cells, own, signature, project_name
+        facts = _ArticleFacts(
+            default_year,
+            to_lower_level,
+            frame,
+            a.title,
+            own_level(locality),
+            signature_of(text, a.body_start, a.body_end),
+            project_name_line(body_text),
         )
+        rows = _amounts(text, no, body, money, facts, cells)
         _link_table_totals_to_prose(rows, cells)
         # the units the body names inside the article's own, found once for body and headline figures
         recipients = recipients_in(text, a.body_start, a.body_end, locality, default_year)
         _place_amounts(text, rows, out.articles[-1], recipients)
-        headline = _headline_amounts(
-            text, no, a, all_money, money_starts, default_year, to_lower_level, frame, rows, own
-        )
+        headline = _headline_amounts(text, no, a, all_money, money_starts, facts, rows)
         _place_amounts(text, headline, out.articles[-1], recipients)
         out.amounts.extend(headline)
         out.amounts.extend(rows)
@@ -182,11 +198,8 @@ def _headline_amounts(
     article,
     all_money: list,
     money_starts: list[int],
-    default_year: int | None,
-    to_lower_level: bool,
-    frame: str | None,
+    facts: _ArticleFacts,
     body_rows: list[Amount],
-    own: OwnLevel | None = None,
 ) -> list[Amount]:
     """Figures of the title and the lines before the body (市财政局下达资金5.73亿元…), read like body figures.
 
@@ -199,7 +212,8 @@ def _headline_amounts(
     if not money:
         return []
     head = ArticleBody(text, article.title_start, article.body_start)
-    rows = _amounts(text, no, head, money, default_year, to_lower_level, frame, article.title, own=own)
+    # a headline figure's owner is read from its own lines and the title, not the body's signature or form lines
+    rows = _amounts(text, no, head, money, dataclasses.replace(facts, signature="", project_name=""))
     title_end = article.title_start + len(article.title)
     body_text_rows = sorted(body_rows, key=lambda r: r.header_unit is not None)  # running text before table cells
     for row in rows:
@@ -232,19 +246,17 @@ def _amounts(
     no: int,
     body: ArticleBody,
     money: list,
-    default_year: int | None,
-    to_lower_level: bool,
-    frame: str | None = None,
-    title: str = "",
+    facts: _ArticleFacts,
     cells: dict[int, tables.TableCell] | None = None,
-    own: OwnLevel | None = None,
-    signature: str = "",
-    project_name: str = "",
 ) -> list[Amount]:
-    """The rows of the figures ``money`` of one body (``to_lower_level``: the text is a notice addressed to lower
-    governments, :func:`measures.addressed_to_lower_level`; ``own``: the level the article speaks for,
-    :func:`measures.own_level`; ``signature``: the document's closing lines; ``project_name``: its ``项目名称：…``
-    line)."""
+    """The rows of the figures ``money`` of one body of the article ``facts`` describes."""
+    default_year, to_lower_level, frame, title, own = (
+        facts.default_year,
+        facts.to_lower_level,
+        facts.frame,
+        facts.title,
+        facts.own,
+    )
     items: list[Item] = []
     rows: list[Amount] = []
     cues = []
@@ -287,7 +299,13 @@ def _amounts(
         )
         owner_contexts.append(
             functools.partial(
-                _owner_context, text, cl, sent.start, m.end, earlier, (heading, title, signature, project_name)
+                _owner_context,
+                text,
+                cl,
+                sent.start,
+                m.end,
+                earlier,
+                (heading, title, facts.signature, facts.project_name),
             )
         )
         measure = cue.measure

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.extract.numbers import STATED_AMOUNT
 from orchestration.extract.owners import Owner, mask_budget_words, owner_of_figure, owner_vocabulary
 from orchestration.extract.records import SPENDING_MEASURES
 
@@ -315,6 +316,11 @@ _PROJECT_LEVELS = ("heading", "project name")
 _NAME_LEVELS = ("title", "signature")
 
 
+def _levels_of(owner_context: OwnerContext) -> tuple[tuple[str, str], ...]:
+    """The (level, text) pairs of an owner context, built now if it was passed as a function."""
+    return owner_context() if callable(owner_context) else owner_context
+
+
 def classify_program(
     program_name: str | None,
     sentence: str,
@@ -366,7 +372,7 @@ def _class_of_running_cost(
 ) -> tuple[str | None, str]:
     """A department's running costs (人员经费) are in its class: the economic items their sentence lists
     (社会保障缴费, 住房公积金, 办公费) name no area. Another owner, or none, keeps the verdict of the words."""
-    owner_context = owner_context() if callable(owner_context) else owner_context
+    owner_context = _levels_of(owner_context)
     owner = owner_of_figure(owner_context)
     if owner is None or owner.kind != "department":
         return verdict
@@ -388,7 +394,7 @@ def _class_of_owner(
     are neutral: the figure's own purpose phrase without them, then (a project) the words of its context,
     heading and 项目名称 without them, then the owner's name (:func:`_class_of_named_owner`).
     """
-    owner_context = owner_context() if callable(owner_context) else owner_context
+    owner_context = _levels_of(owner_context)
     owner = owner_of_figure(owner_context)
     if owner is None:
         return verdict
@@ -519,7 +525,7 @@ def _classify_by_words(
 
 
 # the figure in its clause (the clause starts after the previous figure, so its first amount is this one)
-_FIGURE_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千)?元")
+_FIGURE_RE = re.compile(STATED_AMOUNT)
 # class names (预备费, 教育支出) and nothing weaker: what a budget line before its figure says it is
 CLASS_NAME_ONLY = 100
 

@@ -36,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orchestration.extract.amounts import per_unit_suffix
+from orchestration.extract.numbers import STATED_AMOUNT
 from orchestration.extract.records import INCOME_MEASURES, Locality
 from orchestration.extract.text_units import short_text_cache
 
@@ -45,7 +46,7 @@ _DATA = Path(__file__).parent / "data" / "measure_keywords.json"
 # verbs do carry over a list (拨付A 100万元，B 200万元).
 ONE_FIGURE_VERB_MEASURES = ("investment",)
 _COMPARISON_BASE_RE = re.compile(r"(?:比|较|与|同比)(?:上年|去年|上一年)?(?:同期)?(?:的)?\s*$")
-_MONEY_RE = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*(?:万亿|亿|万|千)?元")
+_MONEY_RE = re.compile(STATED_AMOUNT)
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # the head of an amount stands right before it: characters looked at
 HEAD_REACH = 40

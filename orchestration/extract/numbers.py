@@ -37,7 +37,7 @@ CN_FIRST = "零〇一二两三四五六七八九十"  # the characters a Chinese
 CN_REST = f"[{CN_FIRST}百千万亿点]*"  # a Chinese numeral after its first character
 CN_NUMERAL = f"[{CN_FIRST}]{CN_REST}"
 UNIT = "(?:万亿|千万|百万|十万|亿|万|千|百)?"
-# an amount as a rate states its denominator (占年初预算50,100万元的76.9%): digits, separators, a unit, 元
+# a figure as running text states it (占年初预算50,100万元的76.9%, 其余1,722万元): digits, separators, a unit, 元
 STATED_AMOUNT = r"[0-9０-９][0-9０-９,.]*\s*(?:万亿|亿|万|千)?元"
 
 # A pattern that opens with a character class lets re skip to the characters that can start a match instead of

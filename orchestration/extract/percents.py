@@ -83,10 +83,12 @@ def find_percents(text: str, start: int, end: int) -> list[PercentSpan]:
 
 
 # a cut of spending (一般性支出压减5%以上, 压减比例为20%): a rate, of the spending named before or after the verb
-_CUT_RE = re.compile(r"(?:压减|压缩|削减)(?:[\u4e00-\u9fff]{2,12}?)?(?:比例|幅度)?(?:为|达到|达|是)?\s*$")
+_CUT_VERB = "(?:压减|压缩|削减)"
+_CUT_TAIL = r"(?:比例|幅度)?(?:为|达到|达|是)?\s*$"  # 压减比例为20%: the verb's measure word, then the figure
+_CUT_RE = re.compile(rf"{_CUT_VERB}(?:[\u4e00-\u9fff]{{2,12}}?)?{_CUT_TAIL}")
 _CUT_BASE_RE = re.compile(
-    r"(?:(?P<before>[\u4e00-\u9fff]{2,12}?)(?:压减|压缩|削减)|(?:压减|压缩|削减)(?!比例|幅度)(?P<after>[\u4e00-\u9fff]{2,12}?))"
-    r"(?:比例|幅度)?(?:为|达到|达|是)?\s*$"
+    rf"(?:(?P<before>[\u4e00-\u9fff]{{2,12}}?){_CUT_VERB}|{_CUT_VERB}(?!比例|幅度)(?P<after>[\u4e00-\u9fff]{{2,12}}?))"
+    + _CUT_TAIL
 )
 _CUT_BASE_FILLER_RE = re.compile(r"^(?:全年|今年|明年|全[县区市州旗]|继续|进一步|力争|确保|将|再)+")
 _CUT_BASE_TRAIL_RE = re.compile(r"(?:继续|进一步|将|再|均|也)+$")

@@ -137,20 +137,16 @@ def _sentence_total(items: list[Item], first: int, text: str) -> int | None:
         in_sentence = [k for k in prev if items[k].sentence_start == sentence]
         if b.paragraph - items[in_sentence[-1]].paragraph > (1 if breakdown else 0):
             return None
-        lead = next(
-            (
-                k
-                for k in in_sentence
-                if items[k].parent is None
-                and not items[k].table
-                and not _comparative(items[k])
-                and not _rate_denominator(items[k], text)
-            ),
-            None,
-        )
+        lead = next((k for k in in_sentence if _may_lead(items[k], text)), None)
         if lead is not None and (not breakdown or items[lead].yuan > b.yuan):
             return lead if breakdown else _named_owner(items, first, lead, text)
     return None
+
+
+def _may_lead(a: Item, text: str) -> bool:
+    """A running-text figure no other's part, neither a comparison base nor a rate's denominator: one a later
+    sentence's parts may break down."""
+    return a.parent is None and not a.table and not _comparative(a) and not _rate_denominator(a, text)
 
 
 def _named_owner(items: list[Item], first: int, lead: int, text: str) -> int:
@@ -177,11 +173,8 @@ def _named_owner(items: list[Item], first: int, lead: int, text: str) -> int:
             for k in range(first)
             if k != lead
             and items[k].paragraph == part.paragraph
-            and items[k].parent is None
-            and not items[k].table
             and items[k].yuan > part.yuan
-            and not _comparative(items[k])
-            and not _rate_denominator(items[k], text)
+            and _may_lead(items[k], text)
         ),
         reverse=True,
     )
@@ -196,10 +189,7 @@ def _opening_sentences(items: list[Item], text: str) -> list[int]:
     out = []
     for k in range(1, len(items)):
         b = items[k]
-        if items[k - 1].sentence_start == b.sentence_start:
-            continue
-        opening = text[b.sentence_start : b.start]
-        if BREAKDOWN_OPENER_RE.match(opening) or SENTENCE_START_MARKER_RE.match(opening):
+        if items[k - 1].sentence_start != b.sentence_start and _opened_by_marker(b, text):
             out.append(k)
     return out
 
